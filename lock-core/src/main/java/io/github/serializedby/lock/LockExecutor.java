@@ -1,0 +1,188 @@
+package io.github.serializedby.lock;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs code under locks from a {@link LockProvider}, with a {@link LockPolicy}.
+ *
+ * <p>Invariant: every lease this executor acquires is released exactly once, whatever the code does
+ * (returns, throws, is interrupted), and only by the call that acquired it.
+ *
+ * <p>Several keys are acquired in one canonical order (sorted by key), so two calls locking {A, B} and
+ * {B, A} cannot deadlock; if any key cannot be had, the ones already taken are released.
+ *
+ * <p>Re-entry: a call that runs, on the same thread, inside another call of this executor holding the
+ * same (name, key) reuses the outer lease instead of waiting for itself. An outer {@link
+ * LockMode#EXCLUSIVE} lease covers an inner request in either mode; an outer {@link LockMode#SHARED}
+ * lease covers an inner shared request, while an inner exclusive request is refused with {@link
+ * LockUpgradeException}, since two shared holders upgrading at once would deadlock.
+ */
+public final class LockExecutor {
+
+    private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final LockProvider provider;
+    private final LockListener listener;
+    private final Duration retryAfter;
+    private final ThreadLocal<HeldLeases> heldByThread = ThreadLocal.withInitial(HeldLeases::new);
+
+    /** An executor without listener, hinting one second to callers that are turned away. */
+    public LockExecutor(LockProvider provider) {
+        this(provider, LockListener.NOOP, DEFAULT_RETRY_AFTER);
+    }
+
+    /**
+     * @param provider where the locks come from
+     * @param listener told of every acquisition, refusal and release
+     * @param retryAfter the retry hint given to callers that did not get the lock
+     */
+    public LockExecutor(LockProvider provider, LockListener listener, Duration retryAfter) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /** The provider locks come from. */
+    public LockProvider provider() {
+        return provider;
+    }
+
+    /**
+     * Runs {@code action} while holding every key of {@code spec}.
+     *
+     * @throws LockNotAcquiredException when a key is held by someone else (fail-fast) or the wait ran out
+     * @throws LockProviderUnavailableException when the provider failed; {@code action} did not run
+     * @throws LockInterruptedException when interrupted while waiting; {@code action} did not run
+     * @throws LockUpgradeException when a shared lease held by this call chain would need upgrading
+     * @throws E whatever {@code action} throws
+     */
+    public <T extends @Nullable Object, E extends Throwable> T execute(LockSpec spec, LockedCallable<T, E> action)
+            throws E {
+        HeldLeases chain = heldByThread.get();
+        @Nullable Lease[] acquired = acquireAll(spec, canonicalRequests(spec), chain);
+        long acquiredAt = System.nanoTime();
+        try {
+            return action.call();
+        } finally {
+            releaseAll(acquired, chain, acquiredAt);
+        }
+    }
+
+    /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
+    public <T extends @Nullable Object> T call(LockSpec spec, Callable<T> action) throws Exception {
+        return execute(spec, action::call);
+    }
+
+    /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
+    public void run(LockSpec spec, Runnable action) {
+        this.<@Nullable Void, RuntimeException>execute(spec, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Whether the current thread runs inside a call of this executor that holds (name, key). */
+    public boolean isHeldByCurrentThread(String name, String key) {
+        return heldByThread.get().find(name, key) != null;
+    }
+
+    private static List<LockRequest> canonicalRequests(LockSpec spec) {
+        if (spec.keys().size() == 1) {
+            return List.of(new LockRequest(spec.name(), spec.keys().get(0), spec.mode()));
+        }
+        return new TreeSet<>(spec.keys())
+                .stream()
+                        .map(key -> new LockRequest(spec.name(), key, spec.mode()))
+                        .toList();
+    }
+
+    private @Nullable Lease[] acquireAll(LockSpec spec, List<LockRequest> requests, HeldLeases chain) {
+        @Nullable Lease[] acquired = new Lease[requests.size()];
+        long start = System.nanoTime();
+        long deadline = start + saturatedNanos(spec.waitTimeout());
+        try {
+            for (int i = 0; i < requests.size(); i++) {
+                LockRequest request = requests.get(i);
+                Lease outer = chain.find(request.name(), request.key());
+                if (outer != null) {
+                    if (!outer.request().mode().covers(request.mode())) {
+                        throw new LockUpgradeException(request.name());
+                    }
+                    continue;
+                }
+                Lease lease = acquireOne(spec.policy(), request, start, deadline);
+                acquired[i] = lease;
+                chain.add(lease);
+            }
+            return acquired;
+        } catch (RuntimeException | Error e) {
+            releaseAll(acquired, chain, System.nanoTime());
+            throw e;
+        }
+    }
+
+    private Lease acquireOne(LockPolicy policy, LockRequest request, long start, long deadline) {
+        listener.acquiring(request, policy);
+        Optional<Lease> lease;
+        try {
+            lease = policy == LockPolicy.FAIL_FAST
+                    ? provider.tryAcquire(request)
+                    : provider.acquireBlocking(request, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            listener.timedOut(request, since(start));
+            throw new LockInterruptedException(request.name(), e);
+        } catch (RuntimeException e) {
+            RuntimeException failure = LockProviderUnavailableException.from(request, e);
+            listener.failed(request, failure);
+            throw failure;
+        }
+        Duration waited = since(start);
+        if (lease.isEmpty()) {
+            if (policy == LockPolicy.FAIL_FAST) {
+                listener.rejected(request);
+            } else {
+                listener.timedOut(request, waited);
+            }
+            throw new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
+        }
+        listener.acquired(request, waited);
+        return lease.get();
+    }
+
+    private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
+        Duration held = since(acquiredAt);
+        for (int i = acquired.length - 1; i >= 0; i--) {
+            Lease lease = acquired[i];
+            if (lease == null) {
+                continue;
+            }
+            chain.remove(lease);
+            try {
+                lease.release();
+                listener.released(lease.request(), held);
+            } catch (RuntimeException e) {
+                // The call's own outcome stands; the provider's lease runs out by itself.
+                listener.failed(lease.request(), e);
+            }
+        }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}

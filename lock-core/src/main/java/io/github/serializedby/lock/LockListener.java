@@ -1,0 +1,34 @@
+package io.github.serializedby.lock;
+
+import java.time.Duration;
+
+/**
+ * Hears what happens to locks, for metrics and logs. Every method has a no-op default; implementations
+ * must be fast and must not throw.
+ */
+public interface LockListener {
+
+    /** A listener that does nothing. */
+    LockListener NOOP = new LockListener() {};
+
+    /** A caller starts asking for a lock (it may wait from now on). */
+    default void acquiring(LockRequest request, LockPolicy policy) {}
+
+    /** The lock was granted after {@code waited}. */
+    default void acquired(LockRequest request, Duration waited) {}
+
+    /** A fail-fast caller found the lock held. */
+    default void rejected(LockRequest request) {}
+
+    /** A waiting caller gave up at its timeout, or was interrupted. */
+    default void timedOut(LockRequest request, Duration waited) {}
+
+    /** The provider failed; the caller did not get the lock. */
+    default void failed(LockRequest request, RuntimeException error) {}
+
+    /** The lock was released after being held for {@code held}. */
+    default void released(LockRequest request, Duration held) {}
+
+    /** A lease ended while its holder still ran. */
+    default void leaseLost(Lease lease) {}
+}

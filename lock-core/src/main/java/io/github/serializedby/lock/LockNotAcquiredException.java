@@ -1,0 +1,42 @@
+package io.github.serializedby.lock;
+
+import java.time.Duration;
+
+/** The lock is held by someone else: refused at once ({@link LockPolicy#FAIL_FAST}) or after a wait. */
+public class LockNotAcquiredException extends LockException {
+
+    private final LockPolicy policy;
+    private final Duration waited;
+    private final Duration retryAfter;
+
+    public LockNotAcquiredException(String lockName, LockPolicy policy, Duration waited, Duration retryAfter) {
+        super(
+                lockName,
+                "Lock '" + lockName + "' is held by another caller ("
+                        + (policy == LockPolicy.FAIL_FAST ? "fail-fast" : "waited " + waited.toMillis() + " ms")
+                        + ")");
+        this.policy = policy;
+        this.waited = waited;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The policy the caller used. */
+    public LockPolicy policy() {
+        return policy;
+    }
+
+    /** How long the caller waited before giving up. */
+    public Duration waited() {
+        return waited;
+    }
+
+    /** A hint for when a retry may succeed. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** Whether a wait ran out, as opposed to a fail-fast refusal. */
+    public boolean timedOut() {
+        return policy == LockPolicy.WAIT;
+    }
+}

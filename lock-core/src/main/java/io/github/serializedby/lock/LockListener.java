@@ -1,6 +1,7 @@
 package io.github.serializedby.lock;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hears what happens to locks, for metrics and logs. Every method has a no-op default; implementations
@@ -10,6 +11,15 @@ public interface LockListener {
 
     /** A listener that does nothing. */
     LockListener NOOP = new LockListener() {};
+
+    /** One listener telling all of {@code listeners}, in order. */
+    static LockListener of(List<? extends LockListener> listeners) {
+        return switch (listeners.size()) {
+            case 0 -> NOOP;
+            case 1 -> listeners.get(0);
+            default -> new CompositeLockListener(listeners);
+        };
+    }
 
     /** A caller starts asking for a lock (it may wait from now on). */
     default void acquiring(LockRequest request, LockPolicy policy) {}

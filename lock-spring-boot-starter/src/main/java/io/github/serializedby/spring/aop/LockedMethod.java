@@ -1,0 +1,74 @@
+package io.github.serializedby.spring.aop;
+
+import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.spring.NullLockKeyException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A {@code @SerializedBy} method, compiled: its lock name, settings and key expressions. */
+public final class LockedMethod {
+
+    private final String name;
+    private final LockSettings settings;
+    private final KeyExpression[] keys;
+    private final String description;
+
+    LockedMethod(String name, LockSettings settings, List<KeyExpression> keys, String description) {
+        this.name = name;
+        this.settings = settings;
+        this.keys = keys.toArray(KeyExpression[]::new);
+        this.description = description;
+    }
+
+    /** The lock name. */
+    public String name() {
+        return name;
+    }
+
+    /** The effective settings. */
+    public LockSettings settings() {
+        return settings;
+    }
+
+    /** The key expressions as written. */
+    public List<String> keyExpressions() {
+        List<String> sources = new ArrayList<>(keys.length);
+        for (KeyExpression key : keys) {
+            sources.add(key.source());
+        }
+        return sources;
+    }
+
+    /**
+     * What to lock for one call.
+     *
+     * @throws NullLockKeyException when a key is null or blank
+     */
+    LockSpec specFor(@Nullable Object[] arguments, @Nullable Object target) {
+        List<String> resolved;
+        if (keys.length == 1) {
+            Object value = keys[0].evaluate(arguments, target);
+            String single = value instanceof String string && !string.isBlank() ? string : null;
+            resolved = single != null ? List.of(single) : collect(keys[0], value, new ArrayList<>(2));
+        } else {
+            resolved = new ArrayList<>(keys.length);
+            for (KeyExpression key : keys) {
+                collect(key, key.evaluate(arguments, target), resolved);
+            }
+        }
+        return new LockSpec(name, resolved, settings.mode(), settings.policy(), settings.waitTimeout());
+    }
+
+    private List<String> collect(KeyExpression key, @Nullable Object value, List<String> into) {
+        if (!KeyText.addKeys(value, into)) {
+            throw new NullLockKeyException(name, key.source(), description);
+        }
+        return into;
+    }
+
+    @Override
+    public String toString() {
+        return "LockedMethod[" + name + " " + keyExpressions() + " " + settings + "]";
+    }
+}

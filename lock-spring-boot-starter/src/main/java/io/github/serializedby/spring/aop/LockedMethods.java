@@ -1,0 +1,188 @@
+package io.github.serializedby.spring.aop;
+
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.SerializedByConfigurationException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+import java.util.stream.BaseStream;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * The compiled {@code @SerializedBy} methods, built once per method (at start-up by the validator, or on
+ * the first call) so that the call path never parses anything.
+ */
+public final class LockedMethods {
+
+    private static final List<String> ESCAPING_RETURN_TYPES =
+            List.of("org.reactivestreams.Publisher", "kotlinx.coroutines.flow.Flow");
+
+    private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
+    private final LockSettings defaults;
+    private final Map<String, LockSettings> instances;
+    private final UnaryOperator<String> placeholders;
+    private final KeyExpressionCompiler compiler;
+
+    /**
+     * @param defaults settings of methods that name no instance
+     * @param instances named settings, already merged with the defaults
+     * @param placeholders resolves {@code ${...}} in annotation attributes, failing on unknown ones
+     * @param beanFactory resolves {@code @bean} references in expressions
+     */
+    public LockedMethods(
+            LockSettings defaults,
+            Map<String, LockSettings> instances,
+            UnaryOperator<String> placeholders,
+            @Nullable BeanFactory beanFactory) {
+        this.defaults = defaults;
+        this.instances = Map.copyOf(instances);
+        this.placeholders = placeholders;
+        this.compiler = new KeyExpressionCompiler(beanFactory);
+    }
+
+    /**
+     * The compiled method, building it on first use.
+     *
+     * @throws SerializedByConfigurationException when the declaration is wrong
+     */
+    public LockedMethod get(Method method, @Nullable Class<?> targetClass) {
+        LockedMethod lockedMethod = compiled.get(method);
+        if (lockedMethod != null) {
+            return lockedMethod;
+        }
+        return compiled.computeIfAbsent(method, m -> compile(m, targetClass));
+    }
+
+    /** Every method compiled so far. */
+    public Collection<LockedMethod> all() {
+        return Collections.unmodifiableCollection(compiled.values());
+    }
+
+    private LockedMethod compile(Method method, @Nullable Class<?> targetClass) {
+        Method specific = targetClass != null ? AopUtils.getMostSpecificMethod(method, targetClass) : method;
+        SerializedBy annotation = AnnotatedElementUtils.findMergedAnnotation(specific, SerializedBy.class);
+        if (annotation == null) {
+            throw new SerializedByConfigurationException(method, "the annotation was not found");
+        }
+        checkInterceptable(specific);
+        String description = SerializedByConfigurationException.describe(specific);
+        String name = resolve(specific, annotation.name());
+        if (name.isBlank()) {
+            name = specific.getDeclaringClass().getSimpleName() + "." + specific.getName();
+        }
+        LockSettings settings = settings(specific, annotation, name);
+        if (annotation.value().length == 0) {
+            throw new SerializedByConfigurationException(specific, "no key expression given");
+        }
+        List<KeyExpression> keys = new ArrayList<>();
+        for (String source : annotation.value()) {
+            String expression = resolve(specific, source);
+            try {
+                keys.add(compiler.compile(expression, specific));
+            } catch (IllegalArgumentException e) {
+                throw new SerializedByConfigurationException(specific, e.getMessage(), e);
+            }
+        }
+        return new LockedMethod(name, settings, keys, description);
+    }
+
+    private LockSettings settings(Method method, SerializedBy annotation, String name) {
+        String instanceName = resolve(method, annotation.instance());
+        LockSettings base;
+        if (instanceName.isBlank()) {
+            base = instances.getOrDefault(name, defaults);
+        } else {
+            base = instances.get(instanceName);
+            if (base == null) {
+                throw new SerializedByConfigurationException(
+                        method,
+                        "instance '" + instanceName + "' is not configured; configured instances under"
+                                + " serialized-by.instances are " + instances.keySet());
+            }
+        }
+        LockPolicy policy = single(method, "policy", annotation.policy(), base.policy());
+        LockMode mode = single(method, "mode", annotation.mode(), base.mode());
+        Duration waitTimeout = base.waitTimeout();
+        String waitText = resolve(method, annotation.waitTimeout());
+        if (!waitText.isBlank()) {
+            try {
+                waitTimeout = DurationStyle.detectAndParse(waitText);
+            } catch (IllegalArgumentException e) {
+                throw new SerializedByConfigurationException(
+                        method, "waitTimeout '" + waitText + "' is no duration (use 500ms, 2s or PT2S)", e);
+            }
+            if (waitTimeout.isNegative()) {
+                throw new SerializedByConfigurationException(method, "waitTimeout must not be negative");
+            }
+        }
+        return new LockSettings(policy, waitTimeout, base.leaseTime(), mode);
+    }
+
+    private static <T> T single(Method method, String attribute, T[] values, T fallback) {
+        if (values.length > 1) {
+            throw new SerializedByConfigurationException(method, attribute + " takes at most one value");
+        }
+        return values.length == 1 ? values[0] : fallback;
+    }
+
+    private String resolve(Method method, String value) {
+        try {
+            return placeholders.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new SerializedByConfigurationException(
+                    method, "placeholder in '" + value + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkInterceptable(Method method) {
+        int modifiers = method.getModifiers();
+        if (Modifier.isPrivate(modifiers) || Modifier.isStatic(modifiers) || Modifier.isFinal(modifiers)) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "a proxy cannot intercept a private, static or final method, so it would run unlocked;"
+                            + " make it public (or protected) and not final");
+        }
+        Class<?> returnType = method.getReturnType();
+        boolean escapes = CompletionStage.class.isAssignableFrom(returnType)
+                || Future.class.isAssignableFrom(returnType)
+                || BaseStream.class.isAssignableFrom(returnType)
+                || Iterator.class.isAssignableFrom(returnType)
+                || ESCAPING_RETURN_TYPES.stream().anyMatch(type -> isAssignable(type, returnType));
+        if (escapes) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "its result (" + returnType.getSimpleName() + ") is consumed after the method returns,"
+                            + " when the lock would already be released; return a completed value instead");
+        }
+    }
+
+    private static boolean isAssignable(String typeName, Class<?> type) {
+        for (Class<?> current = type; current != null; current = current.getSuperclass()) {
+            if (current.getName().equals(typeName)) {
+                return true;
+            }
+            for (Class<?> implemented : current.getInterfaces()) {
+                if (isAssignable(typeName, implemented)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

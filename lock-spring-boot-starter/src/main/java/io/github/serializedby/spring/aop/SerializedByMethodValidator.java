@@ -1,0 +1,73 @@
+package io.github.serializedby.spring.aop;
+
+import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.SerializedByConfigurationException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Compiles every {@code @SerializedBy} method of the context's beans once all singletons exist, so that
+ * a wrong declaration fails the start, and checks that each singleton holding one is proxied in a way
+ * that lets the lock apply.
+ */
+public final class SerializedByMethodValidator implements SmartInitializingSingleton {
+
+    private final ConfigurableListableBeanFactory beanFactory;
+    private final LockedMethods methods;
+    private final boolean lockingEnabled;
+
+    public SerializedByMethodValidator(
+            ConfigurableListableBeanFactory beanFactory, LockedMethods methods, boolean lockingEnabled) {
+        this.beanFactory = beanFactory;
+        this.methods = methods;
+        this.lockingEnabled = lockingEnabled;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        for (String beanName : beanFactory.getBeanDefinitionNames()) {
+            Class<?> type = beanFactory.getType(beanName, false);
+            if (type == null) {
+                continue;
+            }
+            Class<?> userClass = ClassUtils.getUserClass(type);
+            Map<Method, SerializedBy> annotated =
+                    MethodIntrospector.selectMethods(userClass, (MethodIntrospector.MetadataLookup<SerializedBy>)
+                            method -> AnnotatedElementUtils.findMergedAnnotation(method, SerializedBy.class));
+            for (Method method : annotated.keySet()) {
+                methods.get(method, userClass);
+                if (lockingEnabled) {
+                    checkProxied(beanName, method);
+                }
+            }
+        }
+    }
+
+    private void checkProxied(String beanName, Method method) {
+        if (!beanFactory.containsSingleton(beanName)) {
+            return;
+        }
+        Object bean = beanFactory.getBean(beanName);
+        if (!AopUtils.isAopProxy(bean)) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "bean '" + beanName + "' is not proxied, so calls would run unlocked (was it created"
+                            + " before the auto-proxy creator, for instance by a BeanPostProcessor?)");
+        }
+        if (AopUtils.isJdkDynamicProxy(bean)
+                && ReflectionUtils.findMethod(bean.getClass(), method.getName(), method.getParameterTypes()) == null) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "bean '" + beanName + "' is a JDK interface proxy and no interface declares this method,"
+                            + " so calls would run unlocked; declare it in the interface or use class proxies"
+                            + " (spring.aop.proxy-target-class=true)");
+        }
+    }
+}

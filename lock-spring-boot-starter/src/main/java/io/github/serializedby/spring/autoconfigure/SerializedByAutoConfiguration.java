@@ -1,0 +1,110 @@
+package io.github.serializedby.spring.autoconfigure;
+
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.spring.aop.LockSettings;
+import io.github.serializedby.spring.aop.LockedMethods;
+import io.github.serializedby.spring.aop.SerializedByAdvisor;
+import io.github.serializedby.spring.aop.SerializedByInterceptor;
+import io.github.serializedby.spring.aop.SerializedByMethodValidator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Locks {@code @SerializedBy} methods: the lock provider (in memory unless the application defines
+ * one), the executor, and the advisor that applies them. Each bean backs off when the application
+ * defines its own.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(SerializedByProperties.class)
+@Import(AutoProxyCreatorRegistrar.class)
+public final class SerializedByAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockProvider lockProvider() {
+        return new InMemoryLockProvider();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockExecutor lockExecutor(
+            LockProvider lockProvider, ObjectProvider<LockListener> listeners, SerializedByProperties properties) {
+        return new LockExecutor(
+                lockProvider,
+                LockListener.of(listeners.orderedStream().toList()),
+                properties.getHttp().getRetryAfter());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static LockedMethods serializedByLockedMethods(
+            Environment environment, ConfigurableListableBeanFactory beanFactory) {
+        SerializedByProperties properties = bindProperties(environment);
+        return new LockedMethods(
+                defaults(properties), instances(properties), environment::resolveRequiredPlaceholders, beanFactory);
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static SerializedByMethodValidator serializedByMethodValidator(
+            ConfigurableListableBeanFactory beanFactory,
+            LockedMethods serializedByLockedMethods,
+            Environment environment) {
+        return new SerializedByMethodValidator(
+                beanFactory,
+                serializedByLockedMethods,
+                bindProperties(environment).isEnabled());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "serialized-by.enabled", matchIfMissing = true)
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static SerializedByAdvisor serializedByAdvisor(
+            LockedMethods serializedByLockedMethods, ObjectProvider<LockExecutor> executor, Environment environment) {
+        SerializedByInterceptor interceptor =
+                new SerializedByInterceptor(serializedByLockedMethods, SingletonSupplier.of(executor::getObject));
+        return new SerializedByAdvisor(interceptor, bindProperties(environment).getOrder());
+    }
+
+    /** Binds the properties for the infrastructure beans, which are created before property beans are. */
+    static SerializedByProperties bindProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate("serialized-by", SerializedByProperties.class);
+    }
+
+    static LockSettings defaults(SerializedByProperties properties) {
+        return new LockSettings(
+                properties.getPolicy(), properties.getWaitTimeout(), properties.getLeaseTime(), properties.getMode());
+    }
+
+    static Map<String, LockSettings> instances(SerializedByProperties properties) {
+        LockSettings defaults = defaults(properties);
+        Map<String, LockSettings> instances = new LinkedHashMap<>();
+        properties.getInstances().forEach((name, instance) -> instances.put(name, inherit(instance, defaults)));
+        return instances;
+    }
+
+    private static LockSettings inherit(SerializedByProperties.Instance instance, LockSettings defaults) {
+        return new LockSettings(
+                instance.getPolicy() != null ? instance.getPolicy() : defaults.policy(),
+                instance.getWaitTimeout() != null ? instance.getWaitTimeout() : defaults.waitTimeout(),
+                instance.getLeaseTime() != null ? instance.getLeaseTime() : defaults.leaseTime(),
+                instance.getMode() != null ? instance.getMode() : defaults.mode());
+    }
+}

@@ -1,0 +1,206 @@
+package io.github.serializedby.spring.autoconfigure;
+
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockPolicy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+
+/** Configuration of {@code @SerializedBy} locks, under {@code serialized-by}. */
+@ConfigurationProperties("serialized-by")
+public class SerializedByProperties {
+
+    /** Whether @SerializedBy methods are locked; when false they run unguarded, as if not annotated. */
+    private boolean enabled = true;
+
+    /** Policy of methods that name none: wait for the key, or fail at once. */
+    private LockPolicy policy = LockPolicy.WAIT;
+
+    /** Longest wait for a key under the WAIT policy. */
+    private Duration waitTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Time a remote provider keeps a lock without renewal if its holder dies; renewed while the holder
+     * runs. In-memory leases never expire.
+     */
+    private Duration leaseTime = Duration.ofSeconds(30);
+
+    /** Lock mode of methods that name none. */
+    private LockMode mode = LockMode.EXCLUSIVE;
+
+    /** Where locks are kept; ignored when the application defines its own LockProvider bean. */
+    private Provider provider = Provider.IN_MEMORY;
+
+    /**
+     * Order of the locking interceptor among the proxy's advisors; it must run before (be lower than)
+     * the transaction interceptor so that the lock is taken before a transaction begins and released
+     * after it ends.
+     */
+    private int order = Ordered.LOWEST_PRECEDENCE - 10;
+
+    /** HTTP answers to lock failures. */
+    private final Http http = new Http();
+
+    /** Named configurations, selected with @SerializedBy(instance = ...) or by lock name. */
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public LockPolicy getPolicy() {
+        return policy;
+    }
+
+    public void setPolicy(LockPolicy policy) {
+        this.policy = policy;
+    }
+
+    public Duration getWaitTimeout() {
+        return waitTimeout;
+    }
+
+    public void setWaitTimeout(Duration waitTimeout) {
+        this.waitTimeout = waitTimeout;
+    }
+
+    public Duration getLeaseTime() {
+        return leaseTime;
+    }
+
+    public void setLeaseTime(Duration leaseTime) {
+        this.leaseTime = leaseTime;
+    }
+
+    public LockMode getMode() {
+        return mode;
+    }
+
+    public void setMode(LockMode mode) {
+        this.mode = mode;
+    }
+
+    public Provider getProvider() {
+        return provider;
+    }
+
+    public void setProvider(Provider provider) {
+        this.provider = provider;
+    }
+
+    public int getOrder() {
+        return order;
+    }
+
+    public void setOrder(int order) {
+        this.order = order;
+    }
+
+    public Http getHttp() {
+        return http;
+    }
+
+    public Map<String, Instance> getInstances() {
+        return instances;
+    }
+
+    /** Where locks are kept. */
+    public enum Provider {
+
+        /** In this JVM only: right for a single instance of the application. */
+        IN_MEMORY
+    }
+
+    /** HTTP answers to lock failures. */
+    public static class Http {
+
+        /** Whether lock failures are answered as problem details (409, 400, 503). */
+        private boolean problemDetails = true;
+
+        /** Status of the answer when the key is held (fail-fast, or the wait timed out). */
+        private HttpStatus contentionStatus = HttpStatus.CONFLICT;
+
+        /** Retry-After of the answer when the key is held, rounded up to whole seconds. */
+        private Duration retryAfter = Duration.ofSeconds(1);
+
+        public boolean isProblemDetails() {
+            return problemDetails;
+        }
+
+        public void setProblemDetails(boolean problemDetails) {
+            this.problemDetails = problemDetails;
+        }
+
+        public HttpStatus getContentionStatus() {
+            return contentionStatus;
+        }
+
+        public void setContentionStatus(HttpStatus contentionStatus) {
+            this.contentionStatus = contentionStatus;
+        }
+
+        public Duration getRetryAfter() {
+            return retryAfter;
+        }
+
+        public void setRetryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /** Overrides for one named configuration; what is left unset inherits the defaults above. */
+    public static class Instance {
+
+        /** Policy of this instance's methods. */
+        private @Nullable LockPolicy policy;
+
+        /** Longest wait of this instance's methods under the WAIT policy. */
+        private @Nullable Duration waitTimeout;
+
+        /** Lease time of this instance's locks in remote providers. */
+        private @Nullable Duration leaseTime;
+
+        /** Lock mode of this instance's methods. */
+        private @Nullable LockMode mode;
+
+        public @Nullable LockPolicy getPolicy() {
+            return policy;
+        }
+
+        public void setPolicy(@Nullable LockPolicy policy) {
+            this.policy = policy;
+        }
+
+        public @Nullable Duration getWaitTimeout() {
+            return waitTimeout;
+        }
+
+        public void setWaitTimeout(@Nullable Duration waitTimeout) {
+            this.waitTimeout = waitTimeout;
+        }
+
+        public @Nullable Duration getLeaseTime() {
+            return leaseTime;
+        }
+
+        public void setLeaseTime(@Nullable Duration leaseTime) {
+            this.leaseTime = leaseTime;
+        }
+
+        public @Nullable LockMode getMode() {
+            return mode;
+        }
+
+        public void setMode(@Nullable LockMode mode) {
+            this.mode = mode;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.serializedby.spring.web;
+
+import io.github.serializedby.lock.LockInterruptedException;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.spring.NullLockKeyException;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Answers lock failures in Spring MVC with problem details: contention with 409 and {@code
+ * Retry-After}, a null key with 400, an unreachable provider with 503 and {@code Retry-After}. Its
+ * order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
+ * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class LockProblemDetailsAdvice {
+
+    /** The prefix of the problem types this advice answers with. */
+    public static final String TYPE_PREFIX = "urn:serialized-by:problem:";
+
+    /** Type of the answer when the key is held by another caller. */
+    public static final URI LOCK_CONFLICT = URI.create(TYPE_PREFIX + "lock-conflict");
+
+    /** Type of the answer when a key expression gives no key. */
+    public static final URI MISSING_LOCK_KEY = URI.create(TYPE_PREFIX + "missing-lock-key");
+
+    /** Type of the answer when the lock provider cannot be reached. */
+    public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
+
+    private final HttpStatusCode contentionStatus;
+
+    /** @param contentionStatus the status when the key is held, usually 409 */
+    public LockProblemDetailsAdvice(HttpStatusCode contentionStatus) {
+        this.contentionStatus = contentionStatus;
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> lockNotAcquired(LockNotAcquiredException e) {
+        ProblemDetail problem = problem(
+                contentionStatus,
+                LOCK_CONFLICT,
+                "Lock held by another request",
+                "Lock '" + e.lockName() + "' is held by another request"
+                        + (e.timedOut() ? "; waited " + e.waited().toMillis() + " ms" : "")
+                        + ". Retry later.");
+        problem.setProperty("lockName", e.lockName());
+        problem.setProperty("policy", e.policy().name());
+        return answer(problem, e.retryAfter());
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> nullLockKey(NullLockKeyException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                MISSING_LOCK_KEY,
+                "Missing lock key",
+                "The lock key expression '" + e.expression() + "' of lock '" + e.lockName()
+                        + "' gave no value for this request.");
+        problem.setProperty("lockName", e.lockName());
+        problem.setProperty("expression", e.expression());
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> providerUnavailable(LockProviderUnavailableException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                LOCK_PROVIDER_UNAVAILABLE,
+                "Lock provider unavailable",
+                "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.");
+        problem.setProperty("lockName", e.lockName());
+        return answer(problem, e.retryAfter());
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> interrupted(LockInterruptedException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                LOCK_PROVIDER_UNAVAILABLE,
+                "Interrupted while waiting for a lock",
+                "The server stopped waiting for lock '" + e.lockName() + "'; the request was not processed.");
+        problem.setProperty("lockName", e.lockName());
+        return answer(problem, Duration.ofSeconds(1));
+    }
+
+    private static ProblemDetail problem(HttpStatusCode status, URI type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return ResponseEntity.status(problem.getStatus())
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+}

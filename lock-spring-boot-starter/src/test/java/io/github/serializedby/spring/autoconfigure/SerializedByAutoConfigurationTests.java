@@ -1,0 +1,367 @@
+package io.github.serializedby.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.SerializedByConfigurationException;
+import io.github.serializedby.spring.aop.LockSettings;
+import io.github.serializedby.spring.aop.LockedMethods;
+import io.github.serializedby.spring.aop.SerializedByAdvisor;
+import io.github.serializedby.spring.web.LockProblemDetailsAdvice;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.DispatcherServlet;
+
+class SerializedByAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SerializedByAutoConfiguration.class))
+            .withPropertyValues(
+                    "serialized-by.instances.payments.policy=wait", "serialized-by.instances.reports.mode=shared");
+
+    private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    SerializedByAutoConfiguration.class, SerializedByWebMvcAutoConfiguration.class));
+
+    @Test
+    void defaultsToTheInMemoryProviderAndProxiesAnnotatedBeans() {
+        runner.withUserConfiguration(PaymentsConfiguration.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(LockProvider.class)).isInstanceOf(InMemoryLockProvider.class);
+            assertThat(context).hasSingleBean(LockExecutor.class).hasSingleBean(SerializedByAdvisor.class);
+            assertThat(AopUtils.isAopProxy(context.getBean(Payments.class))).isTrue();
+            SerializedByProperties properties = context.getBean(SerializedByProperties.class);
+            assertThat(properties.isEnabled()).isTrue();
+            assertThat(properties.getPolicy()).isEqualTo(LockPolicy.WAIT);
+            assertThat(properties.getWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.getLeaseTime()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(properties.getMode()).isEqualTo(LockMode.EXCLUSIVE);
+            assertThat(properties.getHttp().getContentionStatus()).isEqualTo(HttpStatus.CONFLICT);
+        });
+    }
+
+    @Test
+    void whenProviderBeanDefinedAutoConfigurationBacksOff() {
+        runner.withUserConfiguration(OwnProviderConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(LockProvider.class);
+            assertThat(context.getBean(LockProvider.class)).isSameAs(OwnProviderConfiguration.PROVIDER);
+            assertThat(context.getBean(LockExecutor.class).provider()).isSameAs(OwnProviderConfiguration.PROVIDER);
+        });
+    }
+
+    @Test
+    void whenExecutorBeanDefinedAutoConfigurationBacksOff() {
+        runner.withUserConfiguration(OwnExecutorConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(LockExecutor.class);
+            assertThat(context.getBean(LockExecutor.class)).isSameAs(OwnExecutorConfiguration.EXECUTOR);
+        });
+    }
+
+    @Test
+    void bindsPropertiesAndInstancesInheritUnsetValuesFromTheDefaults() {
+        runner.withUserConfiguration(PaymentsConfiguration.class)
+                .withPropertyValues(
+                        "serialized-by.policy=fail-fast",
+                        "serialized-by.wait-timeout=3s",
+                        "serialized-by.lease-time=1m",
+                        "serialized-by.instances.payments.policy=wait",
+                        "serialized-by.instances.reports.mode=shared",
+                        "serialized-by.instances.reports.wait-timeout=250ms")
+                .run(context -> {
+                    LockedMethods methods = context.getBean(LockedMethods.class);
+                    assertThat(settingsOf(methods, "conduct"))
+                            .isEqualTo(new LockSettings(
+                                    LockPolicy.WAIT, Duration.ofSeconds(3), Duration.ofMinutes(1), LockMode.EXCLUSIVE));
+                    assertThat(settingsOf(methods, "report"))
+                            .isEqualTo(new LockSettings(
+                                    LockPolicy.FAIL_FAST,
+                                    Duration.ofMillis(250),
+                                    Duration.ofMinutes(1),
+                                    LockMode.SHARED));
+                    assertThat(settingsOf(methods, "refund"))
+                            .as("annotation attributes win over the instance")
+                            .isEqualTo(new LockSettings(
+                                    LockPolicy.FAIL_FAST,
+                                    Duration.ofMillis(1500),
+                                    Duration.ofMinutes(1),
+                                    LockMode.EXCLUSIVE));
+                });
+    }
+
+    @Test
+    void instanceIsFoundByLockNameWhenNotNamed() {
+        runner.withUserConfiguration(PaymentsConfiguration.class)
+                .withPropertyValues("serialized-by.instances.payment.policy=fail-fast")
+                .run(context -> assertThat(settingsOf(context.getBean(LockedMethods.class), "capture")
+                                .policy())
+                        .isEqualTo(LockPolicy.FAIL_FAST));
+    }
+
+    @Test
+    void placeholdersInAttributesAreResolved() {
+        runner.withUserConfiguration(PaymentsConfiguration.class)
+                .withPropertyValues("payments.refund-lock=refunds")
+                .run(context -> {
+                    LockedMethods methods = context.getBean(LockedMethods.class);
+                    assertThat(methods.all())
+                            .anySatisfy(method -> assertThat(method.name()).isEqualTo("refunds"));
+                });
+    }
+
+    @Test
+    void whenDisabledBeansAreNotProxied() {
+        runner.withUserConfiguration(PaymentsConfiguration.class)
+                .withPropertyValues("serialized-by.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(SerializedByAdvisor.class);
+                    assertThat(AopUtils.isAopProxy(context.getBean(Payments.class)))
+                            .isFalse();
+                });
+    }
+
+    @Test
+    void startFailsOnAnExpressionThatDoesNotParse() {
+        assertStartFails(BadSyntaxConfiguration.class, BadSyntax.class.getName() + ".run(String)", "'#id +'");
+    }
+
+    @Test
+    void startFailsOnAnExpressionNamingAMissingParameter() {
+        assertStartFails(
+                MissingParameterConfiguration.class,
+                MissingParameter.class.getName() + ".run(String)",
+                "'#paymentid'",
+                "[paymentId]");
+    }
+
+    @Test
+    void startFailsOnAFinalMethod() {
+        assertStartFails(FinalMethodConfiguration.class, FinalMethod.class.getName() + ".run(String)", "final");
+    }
+
+    @Test
+    void startFailsOnAnUnknownInstance() {
+        assertStartFails(UnknownInstanceConfiguration.class, "instance 'nope' is not configured");
+    }
+
+    @Test
+    void startFailsOnAResultConsumedAfterTheLockIsReleased() {
+        assertStartFails(AsyncConfiguration.class, Async.class.getName() + ".run(String)", "CompletableFuture");
+    }
+
+    @Test
+    void startFailsOnAReferenceToAMissingBean() {
+        assertStartFails(MissingBeanConfiguration.class, "'@tenants.current()'", "bean 'tenants'");
+    }
+
+    @Test
+    void problemDetailsAdviceIsRegisteredInServletApplications() {
+        webRunner.run(context -> assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class));
+        runner.withConfiguration(AutoConfigurations.of(SerializedByWebMvcAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
+    }
+
+    @Test
+    void problemDetailsAdviceCanBeSwitchedOff() {
+        webRunner
+                .withPropertyValues("serialized-by.http.problem-details=false")
+                .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
+    }
+
+    @Test
+    void problemDetailsAdviceBacksOffWithoutSpringMvc() {
+        webRunner
+                .withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
+                .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
+    }
+
+    @Test
+    void problemDetailsAdviceBacksOffToTheApplicationsOwn() {
+        webRunner.withUserConfiguration(OwnAdviceConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class);
+            assertThat(context.getBean(LockProblemDetailsAdvice.class)).isSameAs(OwnAdviceConfiguration.ADVICE);
+        });
+    }
+
+    private void assertStartFails(Class<?> configuration, String... fragments) {
+        runner.withUserConfiguration(configuration).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            while (failure != null && !(failure instanceof SerializedByConfigurationException)) {
+                failure = failure.getCause();
+            }
+            assertThat(failure)
+                    .as("a SerializedByConfigurationException in %s", context.getStartupFailure())
+                    .isNotNull();
+            assertThat(failure.getMessage()).contains(fragments);
+        });
+    }
+
+    private static LockSettings settingsOf(LockedMethods methods, String method) throws Exception {
+        for (var candidate : Payments.class.getMethods()) {
+            if (candidate.getName().equals(method)) {
+                return methods.get(candidate, Payments.class).settings();
+            }
+        }
+        throw new AssertionError(method);
+    }
+
+    public static class Payments {
+
+        @SerializedBy(value = "#paymentId", instance = "payments")
+        public String conduct(String paymentId) {
+            return paymentId;
+        }
+
+        @SerializedBy(value = "#paymentId", name = "payment")
+        public String capture(String paymentId) {
+            return paymentId;
+        }
+
+        @SerializedBy(value = "#paymentId", instance = "reports")
+        public String report(String paymentId) {
+            return paymentId;
+        }
+
+        @SerializedBy(
+                value = "#paymentId",
+                name = "${payments.refund-lock:refund}",
+                instance = "payments",
+                policy = LockPolicy.FAIL_FAST,
+                waitTimeout = "1500ms")
+        public String refund(String paymentId) {
+            return paymentId;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PaymentsConfiguration {
+        @Bean
+        Payments payments() {
+            return new Payments();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnProviderConfiguration {
+        static final LockProvider PROVIDER = new InMemoryLockProvider();
+
+        @Bean
+        LockProvider myProvider() {
+            return PROVIDER;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnExecutorConfiguration {
+        static final LockExecutor EXECUTOR = new LockExecutor(new InMemoryLockProvider());
+
+        @Bean
+        LockExecutor myExecutor() {
+            return EXECUTOR;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnAdviceConfiguration {
+        static final LockProblemDetailsAdvice ADVICE = new LockProblemDetailsAdvice(HttpStatus.LOCKED);
+
+        @Bean
+        LockProblemDetailsAdvice myAdvice() {
+            return ADVICE;
+        }
+    }
+
+    public static class BadSyntax {
+        @SerializedBy("#id +")
+        public void run(String id) {}
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BadSyntaxConfiguration {
+        @Bean
+        BadSyntax bean() {
+            return new BadSyntax();
+        }
+    }
+
+    public static class MissingParameter {
+        @SerializedBy("#paymentid")
+        public void run(String paymentId) {}
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MissingParameterConfiguration {
+        @Bean
+        MissingParameter bean() {
+            return new MissingParameter();
+        }
+    }
+
+    public static class FinalMethod {
+        @SerializedBy("#id")
+        public final void run(String id) {}
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FinalMethodConfiguration {
+        @Bean
+        FinalMethod bean() {
+            return new FinalMethod();
+        }
+    }
+
+    public static class UnknownInstance {
+        @SerializedBy(value = "#id", instance = "nope")
+        public void run(String id) {}
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UnknownInstanceConfiguration {
+        @Bean
+        UnknownInstance bean() {
+            return new UnknownInstance();
+        }
+    }
+
+    public static class Async {
+        @SerializedBy("#id")
+        public CompletableFuture<String> run(String id) {
+            return CompletableFuture.completedFuture(id);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AsyncConfiguration {
+        @Bean
+        Async bean() {
+            return new Async();
+        }
+    }
+
+    public static class MissingBean {
+        @SerializedBy("@tenants.current()")
+        public void run(String id) {}
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MissingBeanConfiguration {
+        @Bean
+        MissingBean bean() {
+            return new MissingBean();
+        }
+    }
+}

@@ -107,7 +107,10 @@ final class KeyExpressionCompiler {
         return new ArgumentKeyExpression(source, index, getters);
     }
 
-    /** The getter SpEL would call for {@code property} on any instance of {@code type}, if certain. */
+    /**
+     * The accessor SpEL would call for {@code property} on any instance of {@code type}, if certain: a
+     * public {@code getX()}, a boolean {@code isX()}, or a record component.
+     */
     private static @Nullable Method getter(Class<?> type, String property) {
         String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
         Method getter = ClassUtils.getMethodIfAvailable(type, "get" + capitalized);
@@ -116,6 +119,9 @@ final class KeyExpressionCompiler {
             if (is != null && (is.getReturnType() == boolean.class || is.getReturnType() == Boolean.class)) {
                 getter = is;
             }
+        }
+        if (getter == null && type.isRecord()) {
+            getter = ClassUtils.getMethodIfAvailable(type, property);
         }
         if (getter == null || getter.getReturnType() == void.class) {
             return null;

@@ -96,7 +96,7 @@ public final class LockedMethods {
             try {
                 keys.add(compiler.compile(expression, specific));
             } catch (IllegalArgumentException e) {
-                throw new SerializedByConfigurationException(specific, e.getMessage(), e);
+                throw new SerializedByConfigurationException(specific, String.valueOf(e.getMessage()), e);
             }
         }
         return new LockedMethod(name, settings, keys, description);

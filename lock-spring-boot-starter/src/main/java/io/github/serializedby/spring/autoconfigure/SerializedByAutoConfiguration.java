@@ -44,9 +44,16 @@ public final class SerializedByAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     LockExecutor lockExecutor(
-            LockProvider lockProvider, ObjectProvider<LockListener> listeners, SerializedByProperties properties) {
+            LockProvider lockProvider,
+            ObjectProvider<LockProviderDecorator> decorators,
+            ObjectProvider<LockListener> listeners,
+            SerializedByProperties properties) {
+        LockProvider decorated = lockProvider;
+        for (LockProviderDecorator decorator : decorators.orderedStream().toList()) {
+            decorated = decorator.decorate(decorated);
+        }
         return new LockExecutor(
-                lockProvider,
+                decorated,
                 LockListener.of(listeners.orderedStream().toList()),
                 properties.getHttp().getRetryAfter());
     }

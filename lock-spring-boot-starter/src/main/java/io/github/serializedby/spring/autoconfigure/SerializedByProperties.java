@@ -45,6 +45,9 @@ public class SerializedByProperties {
     /** HTTP answers to lock failures. */
     private final Http http = new Http();
 
+    /** Metrics and traces of lock acquisition and holding. */
+    private final Observation observation = new Observation();
+
     /** Named configurations, selected with @SerializedBy(instance = ...) or by lock name. */
     private final Map<String, Instance> instances = new LinkedHashMap<>();
 
@@ -108,6 +111,10 @@ public class SerializedByProperties {
         return http;
     }
 
+    public Observation getObservation() {
+        return observation;
+    }
+
     public Map<String, Instance> getInstances() {
         return instances;
     }
@@ -153,6 +160,35 @@ public class SerializedByProperties {
 
         public void setRetryAfter(Duration retryAfter) {
             this.retryAfter = retryAfter;
+        }
+    }
+
+    /** Metrics and traces of lock acquisition and holding. */
+    public static class Observation {
+
+        /** Whether lock acquisitions and holds are observed (timers, long-task timers, spans). */
+        private boolean enabled = true;
+
+        /**
+         * Whether spans carry the lock key as a high-cardinality attribute. Keys may be personal data; they
+         * never become metric tags.
+         */
+        private boolean includeKey = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isIncludeKey() {
+            return includeKey;
+        }
+
+        public void setIncludeKey(boolean includeKey) {
+            this.includeKey = includeKey;
         }
     }
 

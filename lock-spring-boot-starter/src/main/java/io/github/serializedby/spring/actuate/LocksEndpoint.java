@@ -1,0 +1,124 @@
+package io.github.serializedby.spring.actuate;
+
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.spring.aop.LockSettings;
+import io.github.serializedby.spring.aop.LockedMethod;
+import io.github.serializedby.spring.aop.LockedMethods;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code locks} endpoint: the provider, the effective configuration of each lock name, and the
+ * locks held now with their waiters. Keys are masked unless {@code
+ * management.endpoint.locks.show-values} allows them. Force-releasing a lock is a delete operation,
+ * available only with {@code management.endpoint.locks.access=unrestricted}, and logged.
+ */
+@Endpoint(id = "locks", defaultAccess = Access.READ_ONLY)
+public class LocksEndpoint {
+
+    private static final Log logger = LogFactory.getLog(LocksEndpoint.class);
+    private static final String MASK = "******";
+
+    private final String provider;
+    private final LockedMethods methods;
+    private final LockActivity activity;
+    private final Show showValues;
+    private final Set<String> roles;
+
+    public LocksEndpoint(
+            String provider, LockedMethods methods, LockActivity activity, Show showValues, Set<String> roles) {
+        this.provider = provider;
+        this.methods = methods;
+        this.activity = activity;
+        this.showValues = showValues;
+        this.roles = Set.copyOf(roles);
+    }
+
+    @ReadOperation
+    public LocksDescriptor locks(SecurityContext securityContext) {
+        boolean showKeys = showValues.isShown(securityContext, roles);
+        Map<String, LockConfiguration> configuration = new TreeMap<>();
+        for (LockedMethod method : methods.all()) {
+            configuration.put(method.name(), LockConfiguration.of(method.settings()));
+        }
+        List<HeldLockDescriptor> held = activity.held().stream()
+                .map(lock -> new HeldLockDescriptor(
+                        lock.name(),
+                        showKeys ? lock.key() : MASK,
+                        lock.mode(),
+                        lock.heldSince(),
+                        lock.fencingToken(),
+                        activity.waiting(lock.name(), lock.key())))
+                .toList();
+        return new LocksDescriptor(provider, configuration, held);
+    }
+
+    @DeleteOperation
+    public ReleasedDescriptor release(@Selector String name, @Selector String key) {
+        int released = activity.forceRelease(name, key);
+        logger.warn("Force-released " + released + " lease(s) of lock '" + name + "' through the locks endpoint");
+        return new ReleasedDescriptor(name, released);
+    }
+
+    /**
+     * What the endpoint shows.
+     *
+     * @param provider the lock provider in use
+     * @param locks the effective configuration per lock name
+     * @param held the locks held now by this instance
+     */
+    public record LocksDescriptor(String provider, Map<String, LockConfiguration> locks, List<HeldLockDescriptor> held)
+            implements OperationResponseBody {}
+
+    /**
+     * The effective configuration of a lock name.
+     *
+     * @param policy fail-fast or wait
+     * @param waitTimeout the longest wait
+     * @param leaseTime the lease of remote providers
+     * @param mode exclusive or shared
+     */
+    public record LockConfiguration(LockPolicy policy, Duration waitTimeout, Duration leaseTime, LockMode mode) {
+
+        static LockConfiguration of(LockSettings settings) {
+            return new LockConfiguration(
+                    settings.policy(), settings.waitTimeout(), settings.leaseTime(), settings.mode());
+        }
+    }
+
+    /**
+     * A lock held now.
+     *
+     * @param name the lock name
+     * @param key the key, or a mask
+     * @param mode exclusive or shared
+     * @param heldSince when it was granted
+     * @param fencingToken the lease's token
+     * @param waiters callers waiting for it now
+     */
+    public record HeldLockDescriptor(
+            String name, String key, LockMode mode, Instant heldSince, long fencingToken, int waiters) {}
+
+    /**
+     * The result of a force-release.
+     *
+     * @param name the lock name
+     * @param released how many leases were released
+     */
+    public record ReleasedDescriptor(String name, int released) implements OperationResponseBody {}
+}

@@ -1,0 +1,110 @@
+package io.github.serializedby.spring.autoconfigure;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.spring.observation.DefaultLockAcquireObservationConvention;
+import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
+import io.github.serializedby.spring.observation.LockAcquireObservationConvention;
+import io.github.serializedby.spring.observation.LockHoldObservationConvention;
+import io.github.serializedby.spring.observation.ObservedLockProvider;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Observes lock acquisition and holding through Micrometer's Observation API, giving timers, long-task
+ * timers and trace spans; counts lost leases when a meter registry is present. Off with {@code
+ * serialized-by.observation.enabled=false}.
+ */
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+        })
+@ConditionalOnClass(ObservationRegistry.class)
+@ConditionalOnBooleanProperty(name = "serialized-by.observation.enabled", matchIfMissing = true)
+public final class SerializedByObservationAutoConfiguration {
+
+    /** Name of the counter of lost leases. */
+    public static final String LEASE_LOST_METER = "serialized.lock.lease.lost";
+
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            DefaultLockAcquireObservationConvention.NAME,
+            "Time to acquire a lock, by outcome: acquired, rejected, timeout, cancelled, error",
+            DefaultLockAcquireObservationConvention.NAME + ".active",
+            "Callers waiting for a lock now",
+            DefaultLockHoldObservationConvention.NAME,
+            "Time a lock was held, from grant to release",
+            DefaultLockHoldObservationConvention.NAME + ".active",
+            "Locks held now",
+            LEASE_LOST_METER,
+            "Leases that ended while their holder still ran (expired or renewal failed)");
+
+    @Bean
+    @ConditionalOnBean(ObservationRegistry.class)
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    LockProviderDecorator observedLockProviderDecorator(
+            ObservationRegistry registry,
+            SerializedByProperties properties,
+            ObjectProvider<LockAcquireObservationConvention> acquireConvention,
+            ObjectProvider<LockHoldObservationConvention> holdConvention) {
+        return provider -> new ObservedLockProvider(
+                provider,
+                registry,
+                ProviderNames.of(provider),
+                properties.getObservation().isIncludeKey(),
+                acquireConvention.getIfAvailable(),
+                holdConvention.getIfAvailable());
+    }
+
+    /** Descriptions of the lock meters, and the lost-lease counter. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class LockMetersConfiguration {
+
+        @Bean
+        MeterFilter serializedByMeterDescriptions() {
+            return new MeterFilter() {
+                @Override
+                public Meter.Id map(Meter.Id id) {
+                    String description = DESCRIPTIONS.get(id.getName());
+                    return description == null || id.getDescription() != null
+                            ? id
+                            : new Meter.Id(
+                                    id.getName(),
+                                    io.micrometer.core.instrument.Tags.of(id.getTags()),
+                                    id.getBaseUnit(),
+                                    description,
+                                    id.getType());
+                }
+            };
+        }
+
+        @Bean
+        @ConditionalOnBean(MeterRegistry.class)
+        LockListener leaseLostCounter(ObjectProvider<MeterRegistry> registry) {
+            return new LockListener() {
+                @Override
+                public void leaseLost(Lease lease) {
+                    Counter.builder(LEASE_LOST_METER)
+                            .description(DESCRIPTIONS.get(LEASE_LOST_METER))
+                            .tag("lock.name", lease.request().name())
+                            .register(registry.getObject())
+                            .increment();
+                }
+            };
+        }
+    }
+}

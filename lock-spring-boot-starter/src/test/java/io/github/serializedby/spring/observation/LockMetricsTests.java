@@ -1,0 +1,204 @@
+package io.github.serializedby.spring.observation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.AbstractLease;
+import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.autoconfigure.LockProviderDecorator;
+import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
+import io.github.serializedby.spring.autoconfigure.SerializedByObservationAutoConfiguration;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class LockMetricsTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    ObservationAutoConfiguration.class,
+                    MetricsAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class,
+                    CompositeMeterRegistryAutoConfiguration.class,
+                    SerializedByAutoConfiguration.class,
+                    SerializedByObservationAutoConfiguration.class))
+            .withUserConfiguration(PaymentsConfiguration.class);
+
+    @Test
+    void contendedCallsShowUpAsTimersAndLongTaskTimersTaggedByLockNameAndOutcome() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Gates gates = context.getBean(Gates.class);
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> holder = threads.submit(() -> {
+                    payments.conduct("p-1");
+                    return null;
+                });
+                assertThat(gates.inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+                assertThatThrownBy(() -> payments.conductOnce("p-1")).isInstanceOf(LockNotAcquiredException.class);
+                assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
+                        .isEqualTo(1);
+
+                Future<?> waiter = threads.submit(() -> {
+                    payments.conduct("p-1");
+                    return null;
+                });
+                awaitActive(longTask(meters, "serialized.lock.acquire.active"), 1);
+
+                gates.release.countDown();
+                holder.get(10, TimeUnit.SECONDS);
+                waiter.get(10, TimeUnit.SECONDS);
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertThat(timer(meters, "serialized.lock.acquire", "acquired").count())
+                    .isEqualTo(2);
+            assertThat(timer(meters, "serialized.lock.acquire", "rejected").count())
+                    .isEqualTo(1);
+            assertThat(meters.get("serialized.lock.held")
+                            .tag("lock.name", "payments")
+                            .timer()
+                            .count())
+                    .isEqualTo(2);
+            assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
+                    .isZero();
+            assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
+                    .isZero();
+            for (Meter meter : meters.getMeters()) {
+                if (meter.getId().getName().startsWith("serialized.lock")) {
+                    assertThat(meter.getId().getDescription())
+                            .as("description of %s", meter.getId())
+                            .isNotBlank();
+                    assertThat(meter.getId().getTags())
+                            .as("tags of %s never carry the key", meter.getId())
+                            .noneMatch(tag -> tag.getValue().equals("p-1"));
+                }
+            }
+        });
+    }
+
+    @Test
+    void lostLeasesAreCounted() {
+        runner.run(context -> {
+            LockListener listeners = LockListener.of(
+                    context.getBeanProvider(LockListener.class).orderedStream().toList());
+            listeners.leaseLost(new AbstractLease(LockRequest.exclusive("payments", "p-1"), 7) {
+                @Override
+                protected void doRelease() {}
+            });
+
+            assertThat(context.getBean(MeterRegistry.class)
+                            .get("serialized.lock.lease.lost")
+                            .tag("lock.name", "payments")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+        });
+    }
+
+    @Test
+    void offWhenSwitchedOff() {
+        runner.withPropertyValues("serialized-by.observation.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(LockProviderDecorator.class));
+    }
+
+    @Test
+    void offCleanlyWithoutMicrometer() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        SerializedByAutoConfiguration.class, SerializedByObservationAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(ObservationRegistry.class, MeterRegistry.class))
+                .withUserConfiguration(PaymentsConfiguration.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(LockProviderDecorator.class);
+                    assertThat(context.getBean(Payments.class).conductOnce("p-2"))
+                            .isEqualTo("paid p-2");
+                });
+    }
+
+    private static Timer timer(MeterRegistry meters, String name, String outcome) {
+        return meters.get(name)
+                .tag("lock.name", "payments")
+                .tag("lock.provider", "in-memory")
+                .tag("outcome", outcome)
+                .timer();
+    }
+
+    private static LongTaskTimer longTask(MeterRegistry meters, String name) {
+        return meters.get(name).tag("lock.name", "payments").longTaskTimer();
+    }
+
+    /** The waiter registers its wait on another thread; observe it without sleeping a fixed time. */
+    private static void awaitActive(LongTaskTimer timer, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (timer.activeTasks() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + expected + " active, was " + timer.activeTasks());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    static class Gates {
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+    }
+
+    public static class Payments {
+        private final Gates gates;
+
+        Payments(Gates gates) {
+            this.gates = gates;
+        }
+
+        @SerializedBy(value = "#id", name = "payments", waitTimeout = "20s")
+        public String conduct(String id) throws InterruptedException {
+            gates.inside.countDown();
+            gates.release.await(10, TimeUnit.SECONDS);
+            return "paid " + id;
+        }
+
+        @SerializedBy(value = "#id", name = "payments", policy = LockPolicy.FAIL_FAST)
+        public String conductOnce(String id) {
+            return "paid " + id;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PaymentsConfiguration {
+        @Bean
+        Gates gates() {
+            return new Gates();
+        }
+
+        @Bean
+        Payments payments(Gates gates) {
+            return new Payments(gates);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.serializedby.spring.observation;
+
+import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ObservedLockProviderTests {
+
+    private final TestObservationRegistry registry = TestObservationRegistry.create();
+    private final InMemoryLockProvider memory = new InMemoryLockProvider();
+
+    @Test
+    void anAcquisitionIsObservedWithBoundedTagsAndItsHoldUntilRelease() {
+        ObservedLockProvider provider = observed(false);
+
+        Lease lease =
+                provider.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+
+        assertThat(registry)
+                .hasObservationWithNameEqualTo("serialized.lock.acquire")
+                .that()
+                .hasBeenStopped()
+                .hasLowCardinalityKeyValue("lock.name", "payments")
+                .hasLowCardinalityKeyValue("lock.provider", "in-memory")
+                .hasLowCardinalityKeyValue("lock.mode", "exclusive")
+                .hasLowCardinalityKeyValue("outcome", "acquired")
+                .doesNotHaveHighCardinalityKeyValueWithKey("lock.key");
+        assertThat(registry)
+                .hasObservationWithNameEqualTo("serialized.lock.held")
+                .that()
+                .isNotStopped();
+
+        lease.release();
+        lease.release();
+
+        assertThat(registry)
+                .hasObservationWithNameEqualTo("serialized.lock.held")
+                .that()
+                .hasBeenStopped()
+                .hasLowCardinalityKeyValue("lock.name", "payments");
+        assertThat(memory.tryAcquire(LockRequest.exclusive("payments", "p-1"))).isPresent();
+    }
+
+    @Test
+    void aRefusalATimeoutAndACancelledWaitHaveTheirOutcomes() throws Exception {
+        ObservedLockProvider provider = observed(false);
+        Lease holder =
+                memory.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+
+        assertThat(provider.tryAcquire(LockRequest.exclusive("payments", "p-1")))
+                .isEmpty();
+        Optional<Lease> timedOut = provider.acquire(LockRequest.exclusive("payments", "p-1"), Duration.ofMillis(20))
+                .get(10, TimeUnit.SECONDS);
+        CompletableFuture<Optional<Lease>> cancelled =
+                provider.acquire(LockRequest.exclusive("payments", "p-1"), Duration.ofSeconds(30));
+        cancelled.cancel(false);
+        holder.release();
+
+        assertThat(timedOut).isEmpty();
+        assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo("serialized.lock.acquire", 3)
+                .hasAnObservationWithAKeyValue("outcome", "rejected")
+                .hasAnObservationWithAKeyValue("outcome", "timeout")
+                .hasAnObservationWithAKeyValue("outcome", "cancelled");
+        assertThat(memory.tryAcquire(LockRequest.exclusive("payments", "p-1")))
+                .as("the cancelled wait left no lock behind")
+                .isPresent();
+    }
+
+    @Test
+    void aGrantAfterAWaitIsObservedAsAcquired() throws Exception {
+        ObservedLockProvider provider = observed(false);
+        Lease holder =
+                memory.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+        CompletableFuture<Optional<Lease>> waiter =
+                provider.acquire(LockRequest.exclusive("payments", "p-1"), Duration.ofSeconds(30));
+
+        holder.release();
+        Lease granted = waiter.get(10, TimeUnit.SECONDS).orElseThrow();
+
+        assertThat(granted.fencingToken()).isGreaterThan(holder.fencingToken());
+        assertThat(registry)
+                .hasObservationWithNameEqualTo("serialized.lock.acquire")
+                .that()
+                .hasLowCardinalityKeyValue("outcome", "acquired");
+        granted.release();
+    }
+
+    @Test
+    void theKeyGoesToSpansOnlyWhenAskedFor() {
+        observed(true)
+                .tryAcquire(LockRequest.exclusive("payments", "p-1"))
+                .orElseThrow()
+                .release();
+
+        assertThat(registry)
+                .hasObservationWithNameEqualTo("serialized.lock.acquire")
+                .that()
+                .hasHighCardinalityKeyValue("lock.key", "p-1")
+                .doesNotHaveLowCardinalityKeyValueWithKey("lock.key");
+    }
+
+    @Test
+    void aReplacementConventionIsUsed() {
+        LockAcquireObservationConvention custom = new DefaultLockAcquireObservationConvention() {
+            @Override
+            public String getName() {
+                return "my.lock.acquire";
+            }
+        };
+        new ObservedLockProvider(memory, registry, "in-memory", false, custom, null)
+                .tryAcquire(LockRequest.exclusive("payments", "p-1"))
+                .orElseThrow()
+                .release();
+
+        assertThat(registry).hasObservationWithNameEqualTo("my.lock.acquire");
+    }
+
+    private ObservedLockProvider observed(boolean includeKey) {
+        return new ObservedLockProvider(memory, registry, "in-memory", includeKey, null, null);
+    }
+}

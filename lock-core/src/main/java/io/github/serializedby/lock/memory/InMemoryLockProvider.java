@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.memory;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.AbstractLease;
@@ -9,22 +10,31 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locks within one JVM, exactly per key: different keys never block each other.
  *
- * <p>Invariant: a key's {@link KeyState} records one exclusive holder or any number of shared holders,
- * never both, and is in the map exactly while it has a holder or a waiter; it is only read or changed
- * while synchronized on it.
+ * <p>Invariant: a key's {@link KeyState} counts one exclusive holder or any number of shared holders,
+ * never both, and is in the map exactly while it has a holder or a waiter (a retired state may linger
+ * an instant, and whoever meets it removes it).
  *
- * <p>Within a key, waiters are served first come, first served; a new request never overtakes a waiter,
- * so a waiting exclusive request is not starved by a stream of shared ones. Waits end at their deadline
- * through a timer, without a parked thread or polling. Leases never expire; fencing tokens come from one
- * counter for the whole provider, so they increase for every key.
+ * <p>Without contention a lock and its release are a map insertion, two compare-and-sets and a map
+ * removal. Within a key, waiters are served first come, first served; a newcomer never overtakes a
+ * waiter, so a waiting exclusive request is not starved by a stream of shared ones. Waits end at their
+ * deadline through a shared timer (or the blocking caller's timed park), without polling. Leases never expire;
+ * fencing tokens come from one counter for the whole provider, so they increase for every key.
  */
 public final class InMemoryLockProvider implements LockProvider {
+
+    /**
+     * How long a blocking waiter spins before it parks: a short critical section hands the lock over
+     * before the waiter would have parked, saving a park and an unpark (as {@code ReentrantLock} does).
+     */
+    private static final int SPINS_BEFORE_PARKING = 256;
 
     private final ConcurrentHashMap<LockId, KeyState> states = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
@@ -33,48 +43,68 @@ public final class InMemoryLockProvider implements LockProvider {
     public Optional<Lease> tryAcquire(LockRequest request) {
         LockId id = new LockId(request.name(), request.key());
         while (true) {
-            KeyState state = states.computeIfAbsent(id, KeyState::new);
-            synchronized (state) {
-                if (state.retired) {
-                    continue;
+            KeyState state = states.get(id);
+            if (state == null) {
+                KeyState created = new KeyState(id, request.mode());
+                state = states.putIfAbsent(id, created);
+                if (state == null) {
+                    return Optional.of(lease(request, created));
                 }
-                if (!state.canGrantNow(request.mode())) {
-                    return Optional.empty();
-                }
-                return Optional.of(grant(state, request));
+            }
+            int value = state.state();
+            if (KeyState.isRetired(value)) {
+                states.remove(id, state);
+            } else if (!KeyState.grantableNow(value, request.mode())) {
+                return Optional.empty();
+            } else if (state.compareAndSet(value, value + KeyState.unit(request.mode()))) {
+                return Optional.of(lease(request, state));
             }
         }
     }
 
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        if (maxWait.isZero() || maxWait.isNegative()) {
-            return CompletableFuture.completedFuture(tryAcquire(request));
+        Object outcome = grantOrEnqueue(request, maxWait);
+        if (!(outcome instanceof Waiter waiter)) {
+            return CompletableFuture.completedFuture(grantedOrEmpty(outcome));
         }
-        LockId id = new LockId(request.name(), request.key());
-        Waiter waiter;
-        while (true) {
-            KeyState state = states.computeIfAbsent(id, KeyState::new);
-            synchronized (state) {
-                if (state.retired) {
-                    continue;
-                }
-                if (state.canGrantNow(request.mode())) {
-                    return CompletableFuture.completedFuture(Optional.of(grant(state, request)));
-                }
-                waiter = new Waiter(request, state);
-                state.enqueue(waiter);
-                break;
-            }
-        }
-        Waiter enqueued = waiter;
-        enqueued.future.whenComplete((granted, failure) -> {
+        waiter.future.whenComplete((granted, failure) -> {
             if (granted == null || granted.isEmpty()) {
-                abandon(enqueued);
+                abandon(waiter);
             }
+            waiter.cancelTimeout();
         });
-        enqueued.future.completeOnTimeout(Optional.empty(), saturatedNanos(maxWait), TimeUnit.NANOSECONDS);
-        return enqueued.future;
+        waiter.scheduleTimeout(() -> expire(waiter), saturatedNanos(maxWait));
+        return waiter.future;
+    }
+
+    /** Waits by parking the calling thread with a timeout, so that no timer task is scheduled. */
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        Object outcome = grantOrEnqueue(request, maxWait);
+        if (!(outcome instanceof Waiter waiter)) {
+            return grantedOrEmpty(outcome);
+        }
+        for (int spin = 0; spin < SPINS_BEFORE_PARKING && !waiter.future.isDone(); spin++) {
+            Thread.onSpinWait();
+        }
+        try {
+            return waiter.future.get(saturatedNanos(maxWait), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (waiter.future.complete(Optional.empty())) {
+                abandon(waiter);
+            }
+            return waiter.future.join();
+        } catch (InterruptedException e) {
+            if (waiter.future.cancel(false)) {
+                abandon(waiter);
+            } else {
+                waiter.future.join().ifPresent(Lease::release);
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("An in-memory wait cannot fail", e);
+        }
     }
 
     /** How many keys are held or waited for now; zero when the provider is idle. */
@@ -82,52 +112,119 @@ public final class InMemoryLockProvider implements LockProvider {
         return states.size();
     }
 
-    private MemoryLease grant(KeyState state, LockRequest request) {
-        state.hold(request.mode());
+    /** A lease, an empty optional (no wait allowed), or the queued {@link Waiter}. */
+    private Object grantOrEnqueue(LockRequest request, Duration maxWait) {
+        Optional<Lease> now = tryAcquire(request);
+        if (now.isPresent() || maxWait.isZero() || maxWait.isNegative()) {
+            return now;
+        }
+        LockId id = new LockId(request.name(), request.key());
+        int unit = KeyState.unit(request.mode());
+        while (true) {
+            KeyState state = states.get(id);
+            if (state == null) {
+                KeyState created = new KeyState(id, request.mode());
+                state = states.putIfAbsent(id, created);
+                if (state == null) {
+                    return Optional.of(lease(request, created));
+                }
+            }
+            synchronized (state) {
+                while (true) {
+                    int value = state.state();
+                    if (KeyState.isRetired(value)) {
+                        states.remove(id, state);
+                        break;
+                    }
+                    if (KeyState.grantableNow(value, request.mode())) {
+                        if (state.compareAndSet(value, value + unit)) {
+                            return Optional.of(lease(request, state));
+                        }
+                        continue;
+                    }
+                    Waiter waiter = new Waiter(request, state);
+                    if (state.enqueue(waiter, value)) {
+                        return waiter;
+                    }
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<Lease> grantedOrEmpty(Object outcome) {
+        return (Optional<Lease>) outcome;
+    }
+
+    private MemoryLease lease(LockRequest request, KeyState state) {
         return new MemoryLease(request, tokens.incrementAndGet(), state);
     }
 
     private void releaseHolder(MemoryLease lease) {
         KeyState state = lease.state;
+        int unit = KeyState.unit(lease.request().mode());
+        while (true) {
+            int value = state.state();
+            if (KeyState.isQueued(value)) {
+                releaseWithWaiters(state, lease.request().mode());
+                return;
+            }
+            int next = value - unit;
+            if (next == 0) {
+                if (state.compareAndSet(value, KeyState.RETIRED)) {
+                    states.remove(state.id, state);
+                    return;
+                }
+            } else if (state.compareAndSet(value, next)) {
+                return;
+            }
+        }
+    }
+
+    private void releaseWithWaiters(KeyState state, LockMode mode) {
         List<Waiter> next;
         List<MemoryLease> granted;
         synchronized (state) {
-            state.unhold(lease.request().mode());
+            state.unhold(mode);
             next = state.pollGrantable();
-            granted = grantAll(state, next);
+            granted = leases(next, state);
             retireIfIdle(state);
         }
         handOver(next, granted);
     }
 
-    private void abandon(Waiter waiter) {
+    /** Ends a wait at its deadline: the waiter leaves the queue first, then its caller hears of it. */
+    private void expire(Waiter waiter) {
+        if (abandon(waiter)) {
+            waiter.future.complete(Optional.empty());
+        }
+    }
+
+    /** Takes a waiter out of the queue; false when it had left already (granted, expired or cancelled). */
+    private boolean abandon(Waiter waiter) {
         KeyState state = waiter.state;
         List<Waiter> next;
         List<MemoryLease> granted;
         synchronized (state) {
             if (!state.remove(waiter)) {
-                return;
+                return false;
             }
             next = state.pollGrantable();
-            granted = grantAll(state, next);
+            granted = leases(next, state);
             retireIfIdle(state);
         }
         handOver(next, granted);
+        return true;
     }
 
-    private List<MemoryLease> grantAll(KeyState state, List<Waiter> waiters) {
+    private List<MemoryLease> leases(List<Waiter> waiters, KeyState state) {
         if (waiters.isEmpty()) {
             return List.of();
         }
-        if (waiters.size() == 1) {
-            return List.of(new MemoryLease(waiters.get(0).request, tokens.incrementAndGet(), state));
-        }
-        return waiters.stream()
-                .map(waiter -> new MemoryLease(waiter.request, tokens.incrementAndGet(), state))
-                .toList();
+        return waiters.stream().map(waiter -> lease(waiter.request, state)).toList();
     }
 
-    /** Completes the waiters' futures outside the key's monitor; a waiter that left meanwhile gives it back. */
+    /** Completes the waiters' futures outside the monitor; a waiter that left meanwhile gives it back. */
     private static void handOver(List<Waiter> waiters, List<MemoryLease> leases) {
         for (int i = 0; i < waiters.size(); i++) {
             MemoryLease lease = leases.get(i);
@@ -138,8 +235,7 @@ public final class InMemoryLockProvider implements LockProvider {
     }
 
     private void retireIfIdle(KeyState state) {
-        if (state.isIdle()) {
-            state.retired = true;
+        if (state.retireIfIdle()) {
             states.remove(state.id, state);
         }
     }

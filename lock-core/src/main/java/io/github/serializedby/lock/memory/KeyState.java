@@ -1,77 +1,128 @@
 package io.github.serializedby.lock.memory;
 
 import io.github.serializedby.lock.LockMode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Holders and waiters of one key. Guarded by its own monitor; see {@link InMemoryLockProvider}. */
+/**
+ * Holders and waiters of one key.
+ *
+ * <p>The holders live in one atomic {@code int}: a retired bit, an exclusive bit, a queued bit and a
+ * count of shared holders. Without waiters, holders come and go by compare-and-set alone. The queued
+ * bit is set exactly while {@link #waiters} is not empty; both change only under this object's monitor,
+ * and while the bit is set every change of the holders happens under the monitor too, because the
+ * lock-free paths refuse to act on a state with the bit set. A retired state has left the map for good.
+ */
 final class KeyState {
 
+    static final int RETIRED = 1 << 31;
+    static final int EXCLUSIVE = 1 << 30;
+    static final int QUEUED = 1 << 29;
+    private static final int SHARED_COUNT = QUEUED - 1;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(KeyState.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final LockId id;
-    boolean retired;
-    private boolean exclusiveHeld;
-    private int sharedHolders;
+    private volatile int state;
     private @Nullable ArrayDeque<Waiter> waiters;
 
-    KeyState(LockId id) {
+    /** A state created already held by one holder of {@code mode}. */
+    KeyState(LockId id, LockMode mode) {
         this.id = id;
+        this.state = unit(mode);
     }
 
-    /** Whether a newcomer may take the key now: it is free for the mode and nobody waits ahead. */
-    boolean canGrantNow(LockMode mode) {
-        return (waiters == null || waiters.isEmpty()) && isFreeFor(mode);
+    /** What one holder of {@code mode} adds to the state. */
+    static int unit(LockMode mode) {
+        return mode == LockMode.EXCLUSIVE ? EXCLUSIVE : 1;
     }
 
-    void hold(LockMode mode) {
-        if (mode == LockMode.EXCLUSIVE) {
-            exclusiveHeld = true;
-        } else {
-            sharedHolders++;
+    int state() {
+        return state;
+    }
+
+    boolean compareAndSet(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** Whether a newcomer in {@code mode} may take a key in state {@code value} at once. */
+    static boolean grantableNow(int value, LockMode mode) {
+        return (value & (RETIRED | QUEUED)) == 0 && isFreeFor(value, mode);
+    }
+
+    static boolean isRetired(int value) {
+        return value < 0;
+    }
+
+    static boolean isQueued(int value) {
+        return (value & QUEUED) != 0;
+    }
+
+    // The methods below run under this object's monitor.
+
+    /** Queues {@code waiter}, setting the queued bit; false when the state retired meanwhile. */
+    boolean enqueue(Waiter waiter, int observed) {
+        if (!isQueued(observed) && !compareAndSet(observed, observed | QUEUED)) {
+            return false;
         }
-    }
-
-    void unhold(LockMode mode) {
-        if (mode == LockMode.EXCLUSIVE) {
-            exclusiveHeld = false;
-        } else {
-            sharedHolders--;
-        }
-    }
-
-    void enqueue(Waiter waiter) {
         if (waiters == null) {
             waiters = new ArrayDeque<>(4);
         }
         waiters.addLast(waiter);
+        return true;
+    }
+
+    /** Removes a holder that released while waiters were queued. */
+    void unhold(LockMode mode) {
+        STATE.getAndAdd(this, -unit(mode));
     }
 
     boolean remove(Waiter waiter) {
         return waiters != null && waiters.remove(waiter);
     }
 
-    /** Takes the waiters at the head of the queue that may hold the key now, and counts them as holders. */
+    /**
+     * Takes the waiters at the head of the queue that may hold the key now, counts them as holders, and
+     * clears the queued bit when the queue empties.
+     */
     List<Waiter> pollGrantable() {
-        if (waiters == null
-                || waiters.isEmpty()
-                || !isFreeFor(waiters.peekFirst().request.mode())) {
-            return List.of();
+        List<Waiter> granted = List.of();
+        ArrayDeque<Waiter> queue = waiters;
+        if (queue == null) {
+            return granted;
         }
-        List<Waiter> granted = new ArrayList<>(1);
-        while (!waiters.isEmpty() && isFreeFor(waiters.peekFirst().request.mode())) {
-            Waiter next = waiters.pollFirst();
-            hold(next.request.mode());
+        while (!queue.isEmpty() && isFreeFor(state, queue.peekFirst().request.mode())) {
+            Waiter next = queue.pollFirst();
+            STATE.getAndAdd(this, unit(next.request.mode()));
+            if (granted.isEmpty()) {
+                granted = new ArrayList<>(1);
+            }
             granted.add(next);
+        }
+        if (queue.isEmpty() && isQueued(state)) {
+            STATE.getAndAdd(this, -QUEUED);
         }
         return granted;
     }
 
-    boolean isIdle() {
-        return !exclusiveHeld && sharedHolders == 0 && (waiters == null || waiters.isEmpty());
+    /** Retires the state if nobody holds or waits; true when this call retired it. */
+    boolean retireIfIdle() {
+        return state == 0 && compareAndSet(0, RETIRED);
     }
 
-    private boolean isFreeFor(LockMode mode) {
-        return mode == LockMode.EXCLUSIVE ? !exclusiveHeld && sharedHolders == 0 : !exclusiveHeld;
+    private static boolean isFreeFor(int value, LockMode mode) {
+        return mode == LockMode.EXCLUSIVE ? (value & (EXCLUSIVE | SHARED_COUNT)) == 0 : (value & EXCLUSIVE) == 0;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatus;
 
 /** Configuration of {@code @SerializedBy} locks, under {@code serialized-by}. */
 @ConfigurationProperties("serialized-by")
@@ -132,8 +131,8 @@ public class SerializedByProperties {
         /** Whether lock failures are answered as problem details (409, 400, 503). */
         private boolean problemDetails = true;
 
-        /** Status of the answer when the key is held (fail-fast, or the wait timed out). */
-        private HttpStatus contentionStatus = HttpStatus.CONFLICT;
+        /** Status code of the answer when the key is held (fail-fast, or the wait timed out). */
+        private int contentionStatus = 409;
 
         /** Retry-After of the answer when the key is held, rounded up to whole seconds. */
         private Duration retryAfter = Duration.ofSeconds(1);
@@ -146,11 +145,11 @@ public class SerializedByProperties {
             this.problemDetails = problemDetails;
         }
 
-        public HttpStatus getContentionStatus() {
+        public int getContentionStatus() {
             return contentionStatus;
         }
 
-        public void setContentionStatus(HttpStatus contentionStatus) {
+        public void setContentionStatus(int contentionStatus) {
             this.contentionStatus = contentionStatus;
         }
 

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.DispatcherServlet;
 
@@ -23,6 +24,7 @@ public final class SerializedByWebMvcAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     LockProblemDetailsAdvice lockProblemDetailsAdvice(SerializedByProperties properties) {
-        return new LockProblemDetailsAdvice(properties.getHttp().getContentionStatus());
+        return new LockProblemDetailsAdvice(
+                HttpStatusCode.valueOf(properties.getHttp().getContentionStatus()));
     }
 }

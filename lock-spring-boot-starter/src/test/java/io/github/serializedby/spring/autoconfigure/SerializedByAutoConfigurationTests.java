@@ -50,7 +50,7 @@ class SerializedByAutoConfigurationTests {
             assertThat(properties.getWaitTimeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(properties.getLeaseTime()).isEqualTo(Duration.ofSeconds(30));
             assertThat(properties.getMode()).isEqualTo(LockMode.EXCLUSIVE);
-            assertThat(properties.getHttp().getContentionStatus()).isEqualTo(HttpStatus.CONFLICT);
+            assertThat(properties.getHttp().getContentionStatus()).isEqualTo(409);
         });
     }
 

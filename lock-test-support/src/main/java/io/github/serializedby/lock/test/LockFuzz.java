@@ -9,13 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +33,6 @@ final class LockFuzz {
             int[] counters,
             int[] exclusiveAcquisitions,
             List<String> violations,
-            boolean sharedOverlapSeen,
             long sharedAcquisitionsTotal) {}
 
     private final LockProvider provider;
@@ -47,7 +48,6 @@ final class LockFuzz {
     private final AtomicIntegerArray exclusiveAcquisitions;
     private final AtomicLong sharedAcquisitions = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
-    private final AtomicBoolean sharedOverlap = new AtomicBoolean();
     private final Queue<String> violations = new ConcurrentLinkedQueue<>();
 
     LockFuzz(LockProvider provider, String name, int keys, int threadCount, int acquisitions, Duration maxWait) {
@@ -82,13 +82,7 @@ final class LockFuzz {
         for (int key = 0; key < keys; key++) {
             exclusive[key] = exclusiveAcquisitions.get(key);
         }
-        return new Result(
-                total.get(),
-                counters.clone(),
-                exclusive,
-                List.copyOf(violations),
-                sharedOverlap.get(),
-                sharedAcquisitions.get());
+        return new Result(total.get(), counters.clone(), exclusive, List.copyOf(violations), sharedAcquisitions.get());
     }
 
     private void work(int successes) throws InterruptedException {
@@ -98,8 +92,7 @@ final class LockFuzz {
             int key = random.nextInt(keys);
             LockMode mode = random.nextInt(5) == 0 ? LockMode.SHARED : LockMode.EXCLUSIVE;
             LockRequest request = new LockRequest(name, "key-" + key, mode);
-            Optional<Lease> lease =
-                    random.nextInt(4) == 0 ? provider.tryAcquire(request) : provider.acquireBlocking(request, maxWait);
+            Optional<Lease> lease = acquire(request, random);
             if (lease.isEmpty()) {
                 continue;
             }
@@ -117,6 +110,36 @@ final class LockFuzz {
         }
     }
 
+    /**
+     * Acquires the way callers do, at random: at once, blocking, asynchronously with a wait short
+     * enough to time out often, or asynchronously and then cancelled unless already granted.
+     */
+    private Optional<Lease> acquire(LockRequest request, ThreadLocalRandom random) throws InterruptedException {
+        switch (random.nextInt(8)) {
+            case 0, 1:
+                return provider.tryAcquire(request);
+            case 2:
+                return await(provider.acquire(request, Duration.ofMillis(random.nextInt(3))));
+            case 3:
+                CompletableFuture<Optional<Lease>> pending = provider.acquire(request, maxWait);
+                if (pending.cancel(false)) {
+                    return Optional.empty();
+                }
+                return await(pending);
+            default:
+                return provider.acquireBlocking(request, maxWait);
+        }
+    }
+
+    private Optional<Lease> await(CompletableFuture<Optional<Lease>> pending) throws InterruptedException {
+        try {
+            return pending.get(maxWait.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            violation("asynchronous acquisition failed: " + e);
+            return Optional.empty();
+        }
+    }
+
     private void insideExclusive(int key) {
         int exclusive = exclusiveInside.incrementAndGet(key);
         int shared = sharedInside.get(key);
@@ -131,10 +154,7 @@ final class LockFuzz {
     }
 
     private void insideShared(int key) {
-        int shared = sharedInside.incrementAndGet(key);
-        if (shared > 1) {
-            sharedOverlap.set(true);
-        }
+        sharedInside.incrementAndGet(key);
         int exclusive = exclusiveInside.get(key);
         if (exclusive != 0) {
             violation("key " + key + ": shared holder found " + exclusive + " exclusive");

@@ -1,0 +1,135 @@
+package io.github.serializedby.benchmarks;
+
+import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.integration.support.locks.DefaultLockRegistry;
+
+/**
+ * One thread calling a method with a key, uncontended: the plain call, the same call through
+ * {@code @SerializedBy("#paymentId")}, the floor (a Spring AOP proxy with a hand-written per-key
+ * {@code ConcurrentHashMap<String, ReentrantLock>} lock), a proxy evaluating a cached SpEL expression per
+ * call before locking (how annotation-driven peers do it), and Spring Integration's {@code
+ * DefaultLockRegistry.executeLocked}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class UncontendedCallBenchmark {
+
+    private ConfigurableApplicationContext context;
+    private Payments plain;
+    private Payments annotated;
+    private Payments proxyWithMapLock;
+    private Payments proxyWithSpelAndMapLock;
+    private DefaultLockRegistry lockRegistry;
+    private final Keys keys = new Keys(1024);
+
+    @Setup
+    public void start() throws Exception {
+        context = new SpringApplicationBuilder(Application.class)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .run("--logging.level.root=warn", "--spring.main.banner-mode=off");
+        annotated = context.getBean(Payments.class);
+        plain = new Payments();
+        ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+        proxyWithMapLock = proxy(invocation -> {
+            String key = (String) invocation.getArguments()[0];
+            ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+            lock.lock();
+            try {
+                return invocation.proceed();
+            } finally {
+                lock.unlock();
+            }
+        });
+        Expression expression = new SpelExpressionParser().parseExpression("#paymentId");
+        ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
+        Method method = Payments.class.getMethod("conduct", String.class);
+        proxyWithSpelAndMapLock = proxy(invocation -> {
+            String key = String.valueOf(expression.getValue(
+                    new MethodBasedEvaluationContext(invocation.getThis(), method, invocation.getArguments(), names)));
+            ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+            lock.lock();
+            try {
+                return invocation.proceed();
+            } finally {
+                lock.unlock();
+            }
+        });
+        lockRegistry = new DefaultLockRegistry();
+    }
+
+    @TearDown
+    public void stop() {
+        context.close();
+    }
+
+    @Benchmark
+    public String plainCall() {
+        return plain.conduct(keys.next());
+    }
+
+    @Benchmark
+    public String serializedBy() {
+        return annotated.conductSerialized(keys.next());
+    }
+
+    @Benchmark
+    public String proxyWithMapLock() {
+        return proxyWithMapLock.conduct(keys.next());
+    }
+
+    @Benchmark
+    public String proxyWithSpelAndMapLock() {
+        return proxyWithSpelAndMapLock.conduct(keys.next());
+    }
+
+    @Benchmark
+    public String springIntegrationLockRegistry() throws Exception {
+        String key = keys.next();
+        return lockRegistry.executeLocked(key, () -> plain.conduct(key));
+    }
+
+    private static Payments proxy(MethodInterceptor interceptor) {
+        ProxyFactory factory = new ProxyFactory(new Payments());
+        factory.setProxyTargetClass(true);
+        factory.addAdvice(interceptor);
+        return (Payments) factory.getProxy();
+    }
+
+    /** The starter's auto-configuration and one annotated bean; nothing else. */
+    @SpringBootConfiguration
+    @ImportAutoConfiguration(SerializedByAutoConfiguration.class)
+    static class Application {
+
+        @Bean
+        Payments payments() {
+            return new Payments();
+        }
+    }
+}

@@ -30,6 +30,7 @@ public final class LockExecutor {
     private final LockProvider provider;
     private final LockListener listener;
     private final Duration retryAfter;
+    private final boolean timed;
     private final ThreadLocal<HeldLeases> heldByThread = ThreadLocal.withInitial(HeldLeases::new);
 
     /** An executor without listener, hinting one second to callers that are turned away. */
@@ -46,6 +47,7 @@ public final class LockExecutor {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+        this.timed = listener != LockListener.NOOP;
     }
 
     /** The provider locks come from. */
@@ -65,8 +67,11 @@ public final class LockExecutor {
     public <T extends @Nullable Object, E extends Throwable> T execute(LockSpec spec, LockedCallable<T, E> action)
             throws E {
         HeldLeases chain = heldByThread.get();
+        if (spec.keys().size() == 1) {
+            return executeSingle(spec, chain, action);
+        }
         @Nullable Lease[] acquired = acquireAll(spec, canonicalRequests(spec), chain);
-        long acquiredAt = System.nanoTime();
+        long acquiredAt = timed ? System.nanoTime() : 0;
         try {
             return action.call();
         } finally {
@@ -92,10 +97,29 @@ public final class LockExecutor {
         return heldByThread.get().find(name, key) != null;
     }
 
-    private static List<LockRequest> canonicalRequests(LockSpec spec) {
-        if (spec.keys().size() == 1) {
-            return List.of(new LockRequest(spec.name(), spec.keys().get(0), spec.mode()));
+    /** The common case of one key, without the arrays and sorting that several keys need. */
+    private <T extends @Nullable Object, E extends Throwable> T executeSingle(
+            LockSpec spec, HeldLeases chain, LockedCallable<T, E> action) throws E {
+        String key = spec.keys().get(0);
+        Lease outer = chain.find(spec.name(), key);
+        if (outer != null) {
+            if (!outer.request().mode().covers(spec.mode())) {
+                throw new LockUpgradeException(spec.name());
+            }
+            return action.call();
         }
+        Lease lease = acquireOne(spec.policy(), new LockRequest(spec.name(), key, spec.mode()), spec.waitTimeout(), 0);
+        chain.add(lease);
+        long acquiredAt = timed ? System.nanoTime() : 0;
+        try {
+            return action.call();
+        } finally {
+            chain.remove(lease);
+            release(lease, acquiredAt);
+        }
+    }
+
+    private static List<LockRequest> canonicalRequests(LockSpec spec) {
         return new TreeSet<>(spec.keys())
                 .stream()
                         .map(key -> new LockRequest(spec.name(), key, spec.mode()))
@@ -105,7 +129,6 @@ public final class LockExecutor {
     private @Nullable Lease[] acquireAll(LockSpec spec, List<LockRequest> requests, HeldLeases chain) {
         @Nullable Lease[] acquired = new Lease[requests.size()];
         long start = System.nanoTime();
-        long deadline = start + saturatedNanos(spec.waitTimeout());
         try {
             for (int i = 0; i < requests.size(); i++) {
                 LockRequest request = requests.get(i);
@@ -116,7 +139,9 @@ public final class LockExecutor {
                     }
                     continue;
                 }
-                Lease lease = acquireOne(spec.policy(), request, start, deadline);
+                long spent = System.nanoTime() - start;
+                Lease lease =
+                        acquireOne(spec.policy(), request, spec.waitTimeout().minusNanos(spent), spent);
                 acquired[i] = lease;
                 chain.add(lease);
             }
@@ -127,24 +152,34 @@ public final class LockExecutor {
         }
     }
 
-    private Lease acquireOne(LockPolicy policy, LockRequest request, long start, long deadline) {
+    /**
+     * Takes the lock by the policy: one try, or a wait of up to {@code maxWait}. The clock is read only
+     * when a listener needs it, so an uncontended call measures no time.
+     *
+     * @param spentBefore nanoseconds this call already spent on earlier keys, for reporting
+     */
+    private Lease acquireOne(LockPolicy policy, LockRequest request, Duration maxWait, long spentBefore) {
         listener.acquiring(request, policy);
+        long start = timed ? System.nanoTime() : 0;
         Optional<Lease> lease;
         try {
-            lease = policy == LockPolicy.FAIL_FAST
+            lease = policy == LockPolicy.FAIL_FAST || maxWait.isNegative() || maxWait.isZero()
                     ? provider.tryAcquire(request)
-                    : provider.acquireBlocking(request, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    : provider.acquireBlocking(request, maxWait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            listener.timedOut(request, since(start));
+            listener.timedOut(request, waited(start, spentBefore));
             throw new LockInterruptedException(request.name(), e);
         } catch (RuntimeException e) {
             RuntimeException failure = LockProviderUnavailableException.from(request, e);
             listener.failed(request, failure);
             throw failure;
         }
-        Duration waited = since(start);
         if (lease.isEmpty()) {
+            // Without a listener the clock was not read: a wait that ran out lasted maxWait.
+            Duration waited = timed
+                    ? waited(start, spentBefore)
+                    : Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
             if (policy == LockPolicy.FAIL_FAST) {
                 listener.rejected(request);
             } else {
@@ -152,37 +187,35 @@ public final class LockExecutor {
             }
             throw new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
         }
-        listener.acquired(request, waited);
+        if (timed) {
+            listener.acquired(request, waited(start, spentBefore));
+        }
         return lease.get();
     }
 
+    private static Duration waited(long start, long spentBefore) {
+        return Duration.ofNanos(spentBefore + System.nanoTime() - start);
+    }
+
     private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
-        Duration held = since(acquiredAt);
         for (int i = acquired.length - 1; i >= 0; i--) {
             Lease lease = acquired[i];
-            if (lease == null) {
-                continue;
-            }
-            chain.remove(lease);
-            try {
-                lease.release();
-                listener.released(lease.request(), held);
-            } catch (RuntimeException e) {
-                // The call's own outcome stands; the provider's lease runs out by itself.
-                listener.failed(lease.request(), e);
+            if (lease != null) {
+                chain.remove(lease);
+                release(lease, acquiredAt);
             }
         }
     }
 
-    private static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    private static long saturatedNanos(Duration duration) {
+    private void release(Lease lease, long acquiredAt) {
         try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
+            lease.release();
+            if (timed) {
+                listener.released(lease.request(), Duration.ofNanos(System.nanoTime() - acquiredAt));
+            }
+        } catch (RuntimeException e) {
+            // The call's own outcome stands; the provider's lease runs out by itself.
+            listener.failed(lease.request(), e);
         }
     }
 }

@@ -69,6 +69,15 @@ public final class LockedMethods {
         return compiled.computeIfAbsent(method, m -> compile(m, targetClass));
     }
 
+    /** The compiled method called on {@code target}, building it on first use. */
+    LockedMethod get(Method method, @Nullable Object target) {
+        LockedMethod lockedMethod = compiled.get(method);
+        if (lockedMethod != null) {
+            return lockedMethod;
+        }
+        return get(method, target != null ? AopUtils.getTargetClass(target) : null);
+    }
+
     /** Every method compiled so far. */
     public Collection<LockedMethod> all() {
         return Collections.unmodifiableCollection(compiled.values());

@@ -5,7 +5,6 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
-import org.springframework.aop.support.AopUtils;
 
 /** Runs a {@code @SerializedBy} method under its locks, through the {@link LockExecutor}. */
 public final class SerializedByInterceptor implements MethodInterceptor {
@@ -26,8 +25,7 @@ public final class SerializedByInterceptor implements MethodInterceptor {
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
-        LockedMethod method =
-                methods.get(invocation.getMethod(), target != null ? AopUtils.getTargetClass(target) : null);
+        LockedMethod method = methods.get(invocation.getMethod(), target);
         return executor.get().execute(method.specFor(invocation.getArguments(), target), invocation::proceed);
     }
 }

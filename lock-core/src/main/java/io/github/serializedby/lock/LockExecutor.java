@@ -1,11 +1,15 @@
 package io.github.serializedby.lock;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,6 +83,58 @@ public final class LockExecutor {
         }
     }
 
+    /**
+     * Runs {@code action}, which returns a stage, and holds every key of {@code spec} until that stage
+     * completes, normally or not; the release then happens on the thread that completes it. The keys are
+     * acquired on the calling thread, as {@link #execute} does. The returned future completes after the
+     * release, so a caller's next step never finds its own lock still held.
+     *
+     * @throws E whatever {@code action} throws before returning its stage (the keys are released)
+     */
+    public <T extends @Nullable Object, E extends Throwable> @Nullable CompletableFuture<T> executeAsync(
+            LockSpec spec, LockedCallable<? extends @Nullable CompletionStage<T>, E> action) throws E {
+        HeldLeases chain = heldByThread.get();
+        @Nullable Lease[] acquired = acquireAll(spec, requests(spec), chain);
+        long acquiredAt = timed ? System.nanoTime() : 0;
+        CompletionStage<T> stage = null;
+        boolean returned = false;
+        try {
+            stage = action.call();
+            returned = true;
+        } finally {
+            detach(acquired, chain);
+            if (!returned || stage == null) {
+                releaseAll(acquired, acquiredAt);
+            }
+        }
+        if (stage == null) {
+            return null;
+        }
+        CompletableFuture<T> released = new CompletableFuture<>();
+        stage.whenComplete((result, failure) -> {
+            releaseAll(acquired, acquiredAt);
+            if (failure != null) {
+                released.completeExceptionally(failure);
+            } else {
+                released.complete(result);
+            }
+        });
+        return released;
+    }
+
+    /**
+     * Acquires every key of {@code spec} without blocking any thread, for reactive callers. The future
+     * completes with the held locks, or exceptionally as {@link #execute} would throw. Cancelling it
+     * stops the wait and gives back whatever was already taken. No re-entry: the caller tracks what its
+     * chain holds.
+     */
+    public CompletableFuture<LockHandle> acquireAsync(LockSpec spec) {
+        CompletableFuture<LockHandle> result = new CompletableFuture<>();
+        List<LockRequest> requests = requests(spec);
+        acquireNext(spec, requests, 0, new ArrayList<>(requests.size()), System.nanoTime(), result);
+        return result;
+    }
+
     /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
     public <T extends @Nullable Object> T call(LockSpec spec, Callable<T> action) throws Exception {
         return execute(spec, action::call);
@@ -117,6 +173,12 @@ public final class LockExecutor {
             chain.remove(lease);
             release(lease, acquiredAt);
         }
+    }
+
+    private static List<LockRequest> requests(LockSpec spec) {
+        return spec.keys().size() == 1
+                ? List.of(new LockRequest(spec.name(), spec.keys().get(0), spec.mode()))
+                : canonicalRequests(spec);
     }
 
     private static List<LockRequest> canonicalRequests(LockSpec spec) {
@@ -198,13 +260,94 @@ public final class LockExecutor {
     }
 
     private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
+        detach(acquired, chain);
+        releaseAll(acquired, acquiredAt);
+    }
+
+    private static void detach(@Nullable Lease[] acquired, HeldLeases chain) {
+        for (Lease lease : acquired) {
+            if (lease != null) {
+                chain.remove(lease);
+            }
+        }
+    }
+
+    private void releaseAll(@Nullable Lease[] acquired, long acquiredAt) {
         for (int i = acquired.length - 1; i >= 0; i--) {
             Lease lease = acquired[i];
             if (lease != null) {
-                chain.remove(lease);
                 release(lease, acquiredAt);
             }
         }
+    }
+
+    private void acquireNext(
+            LockSpec spec,
+            List<LockRequest> requests,
+            int index,
+            List<Lease> acquired,
+            long start,
+            CompletableFuture<LockHandle> result) {
+        if (index == requests.size()) {
+            LockHandle handle = new LockHandle(acquired, this::release);
+            if (!result.complete(handle)) {
+                handle.release();
+            }
+            return;
+        }
+        LockRequest request = requests.get(index);
+        listener.acquiring(request, spec.policy());
+        Duration remaining = spec.waitTimeout().minusNanos(System.nanoTime() - start);
+        CompletableFuture<Optional<Lease>> pending;
+        try {
+            pending = spec.policy() == LockPolicy.FAIL_FAST || remaining.isNegative() || remaining.isZero()
+                    ? CompletableFuture.completedFuture(provider.tryAcquire(request))
+                    : provider.acquire(request, remaining);
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Optional<Lease>> step = pending;
+        result.whenComplete((handle, failure) -> {
+            if (result.isCancelled()) {
+                step.cancel(false);
+            }
+        });
+        step.whenComplete((lease, failure) -> {
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            if (failure != null || lease.isEmpty()) {
+                long now = System.nanoTime();
+                for (int i = acquired.size() - 1; i >= 0; i--) {
+                    release(acquired.get(i), now);
+                }
+                result.completeExceptionally(notAcquired(spec.policy(), request, waited, failure));
+                return;
+            }
+            if (timed) {
+                listener.acquired(request, waited);
+            }
+            acquired.add(lease.get());
+            acquireNext(spec, requests, index + 1, acquired, start, result);
+        });
+    }
+
+    private RuntimeException notAcquired(
+            LockPolicy policy, LockRequest request, Duration waited, @Nullable Throwable failure) {
+        if (failure != null) {
+            RuntimeException error = LockProviderUnavailableException.from(request, unwrap(failure));
+            listener.failed(request, error);
+            return error;
+        }
+        if (policy == LockPolicy.FAIL_FAST) {
+            listener.rejected(request);
+        } else {
+            listener.timedOut(request, waited);
+        }
+        return new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure.getCause();
+        return failure instanceof CompletionException && cause != null ? cause : failure;
     }
 
     private void release(Lease lease, long acquiredAt) {

@@ -13,12 +13,19 @@ public final class LockedMethod {
     private final LockSettings settings;
     private final KeyExpression[] keys;
     private final String description;
+    private final ReturnKind kind;
 
-    LockedMethod(String name, LockSettings settings, List<KeyExpression> keys, String description) {
+    LockedMethod(String name, LockSettings settings, List<KeyExpression> keys, String description, ReturnKind kind) {
         this.name = name;
         this.settings = settings;
         this.keys = keys.toArray(KeyExpression[]::new);
         this.description = description;
+        this.kind = kind;
+    }
+
+    /** How the method returns its result, and so when the lock is released. */
+    ReturnKind kind() {
+        return kind;
     }
 
     /** The lock name. */

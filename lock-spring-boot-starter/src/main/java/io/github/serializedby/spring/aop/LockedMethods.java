@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -23,6 +24,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * The compiled {@code @SerializedBy} methods, built once per method (at start-up by the validator, or on
@@ -30,8 +32,11 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class LockedMethods {
 
-    private static final List<String> ESCAPING_RETURN_TYPES =
-            List.of("org.reactivestreams.Publisher", "kotlinx.coroutines.flow.Flow");
+    private static final List<String> ESCAPING_RETURN_TYPES = List.of(
+            "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher", "kotlinx.coroutines.flow.Flow");
+
+    private static final boolean REACTOR_PRESENT =
+            ClassUtils.isPresent("reactor.core.publisher.Mono", LockedMethods.class.getClassLoader());
 
     private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
     private final LockSettings defaults;
@@ -108,7 +113,7 @@ public final class LockedMethods {
                 throw new SerializedByConfigurationException(specific, String.valueOf(e.getMessage()), e);
             }
         }
-        return new LockedMethod(name, settings, keys, description);
+        return new LockedMethod(name, settings, keys, description, returnKind(specific));
     }
 
     private LockSettings settings(Method method, SerializedBy annotation, String name) {
@@ -167,18 +172,40 @@ public final class LockedMethods {
                     "a proxy cannot intercept a private, static or final method, so it would run unlocked;"
                             + " make it public (or protected) and not final");
         }
-        Class<?> returnType = method.getReturnType();
-        boolean escapes = CompletionStage.class.isAssignableFrom(returnType)
-                || Future.class.isAssignableFrom(returnType)
-                || BaseStream.class.isAssignableFrom(returnType)
-                || Iterator.class.isAssignableFrom(returnType)
-                || ESCAPING_RETURN_TYPES.stream().anyMatch(type -> isAssignable(type, returnType));
-        if (escapes) {
-            throw new SerializedByConfigurationException(
-                    method,
-                    "its result (" + returnType.getSimpleName() + ") is consumed after the method returns,"
-                            + " when the lock would already be released; return a completed value instead");
+    }
+
+    /**
+     * How the method returns its result. Results that are consumed after the method returns, in a way the
+     * lock cannot follow, are refused rather than guarded wrongly.
+     */
+    private static ReturnKind returnKind(Method method) {
+        Class<?> type = method.getReturnType();
+        if (CompletionStage.class.isAssignableFrom(type)) {
+            if (!type.isAssignableFrom(CompletableFuture.class)) {
+                throw escapes(method, "a CompletionStage other than CompletableFuture");
+            }
+            return ReturnKind.COMPLETION_STAGE;
         }
+        if (REACTOR_PRESENT && isAssignable("reactor.core.publisher.Mono", type)) {
+            return ReturnKind.MONO;
+        }
+        if (REACTOR_PRESENT && isAssignable("reactor.core.publisher.Flux", type)) {
+            return ReturnKind.FLUX;
+        }
+        if (Future.class.isAssignableFrom(type)
+                || BaseStream.class.isAssignableFrom(type)
+                || Iterator.class.isAssignableFrom(type)
+                || ESCAPING_RETURN_TYPES.stream().anyMatch(escaping -> isAssignable(escaping, type))) {
+            throw escapes(method, type.getSimpleName());
+        }
+        return ReturnKind.VALUE;
+    }
+
+    private static SerializedByConfigurationException escapes(Method method, String what) {
+        return new SerializedByConfigurationException(
+                method,
+                "its result (" + what + ") is consumed after the method returns, when the lock would already be"
+                        + " released; return a value, a CompletableFuture, or a Reactor Mono or Flux");
     }
 
     private static boolean isAssignable(String typeName, Class<?> type) {

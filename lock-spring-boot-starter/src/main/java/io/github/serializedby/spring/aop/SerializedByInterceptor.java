@@ -1,16 +1,26 @@
 package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockSpec;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.ClassUtils;
 
-/** Runs a {@code @SerializedBy} method under its locks, through the {@link LockExecutor}. */
+/**
+ * Runs a {@code @SerializedBy} method under its locks, through the {@link LockExecutor}: until it returns, until
+ * its {@code CompletableFuture} completes, or for the life of its {@code Mono} or {@code Flux}.
+ */
 public final class SerializedByInterceptor implements MethodInterceptor {
+
+    private static final boolean REACTOR_PRESENT =
+            ClassUtils.isPresent("reactor.core.publisher.Mono", SerializedByInterceptor.class.getClassLoader());
 
     private final LockedMethods methods;
     private final Supplier<LockExecutor> executor;
+    private final @Nullable ReactiveLocking reactive;
 
     /**
      * @param methods the compiled methods
@@ -20,12 +30,28 @@ public final class SerializedByInterceptor implements MethodInterceptor {
     public SerializedByInterceptor(LockedMethods methods, Supplier<LockExecutor> executor) {
         this.methods = methods;
         this.executor = executor;
+        this.reactive = REACTOR_PRESENT ? new ReactorLocking(executor) : null;
     }
 
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
         LockedMethod method = methods.get(invocation.getMethod(), target);
-        return executor.get().execute(method.specFor(invocation.getArguments(), target), invocation::proceed);
+        LockSpec spec = method.specFor(invocation.getArguments(), target);
+        return switch (method.kind()) {
+            case VALUE -> executor.get().execute(spec, invocation::proceed);
+            case COMPLETION_STAGE -> executor.get().executeAsync(spec, () -> stage(invocation.proceed()));
+            case MONO, FLUX -> {
+                if (reactive == null) {
+                    throw new IllegalStateException("Reactor is needed to lock " + invocation.getMethod());
+                }
+                yield reactive.lock(spec, invocation, method.kind());
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static @Nullable CompletionStage<@Nullable Object> stage(@Nullable Object result) {
+        return (CompletionStage<@Nullable Object>) result;
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Answers lock failures in Spring MVC with problem details: contention with 409 and {@code
+ * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
  * Retry-After}, a null key with 400, an unreachable provider with 503 and {@code Retry-After}. Its
  * order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
  * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.

@@ -132,7 +132,8 @@ class KeyExpressionCompilerTests {
                 "payments",
                 new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), Duration.ofSeconds(30), LockMode.EXCLUSIVE),
                 List.of(compiler.compile("#request.accountId", METHOD)),
-                "Sample.call(String, Request, Flag, Point)");
+                "Sample.call(String, Request, Flag, Point)",
+                ReturnKind.VALUE);
 
         assertThatThrownBy(() -> locked.specFor(new Object[] {"p", null, Flag.RED, null}, this))
                 .isInstanceOf(NullLockKeyException.class)

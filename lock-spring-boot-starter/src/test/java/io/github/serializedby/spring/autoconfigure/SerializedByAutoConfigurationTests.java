@@ -14,7 +14,7 @@ import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
 import io.github.serializedby.spring.web.LockProblemDetailsAdvice;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,7 +24,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.http.ProblemDetail;
 
 class SerializedByAutoConfigurationTests {
 
@@ -34,8 +34,8 @@ class SerializedByAutoConfigurationTests {
                     "serialized-by.instances.payments.policy=wait", "serialized-by.instances.reports.mode=shared");
 
     private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(
-                    SerializedByAutoConfiguration.class, SerializedByWebMvcAutoConfiguration.class));
+            .withConfiguration(
+                    AutoConfigurations.of(SerializedByAutoConfiguration.class, SerializedByWebAutoConfiguration.class));
 
     @Test
     void defaultsToTheInMemoryProviderAndProxiesAnnotatedBeans() {
@@ -159,7 +159,7 @@ class SerializedByAutoConfigurationTests {
 
     @Test
     void startFailsOnAResultConsumedAfterTheLockIsReleased() {
-        assertStartFails(AsyncConfiguration.class, Async.class.getName() + ".run(String)", "CompletableFuture");
+        assertStartFails(AsyncConfiguration.class, Async.class.getName() + ".run(String)", "Stream");
     }
 
     @Test
@@ -170,7 +170,7 @@ class SerializedByAutoConfigurationTests {
     @Test
     void problemDetailsAdviceIsRegisteredInServletApplications() {
         webRunner.run(context -> assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class));
-        runner.withConfiguration(AutoConfigurations.of(SerializedByWebMvcAutoConfiguration.class))
+        runner.withConfiguration(AutoConfigurations.of(SerializedByWebAutoConfiguration.class))
                 .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
     }
 
@@ -182,9 +182,9 @@ class SerializedByAutoConfigurationTests {
     }
 
     @Test
-    void problemDetailsAdviceBacksOffWithoutSpringMvc() {
+    void problemDetailsAdviceBacksOffWithoutSpringWeb() {
         webRunner
-                .withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
+                .withClassLoader(new FilteredClassLoader(ProblemDetail.class))
                 .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
     }
 
@@ -339,8 +339,8 @@ class SerializedByAutoConfigurationTests {
 
     public static class Async {
         @SerializedBy("#id")
-        public CompletableFuture<String> run(String id) {
-            return CompletableFuture.completedFuture(id);
+        public Stream<String> run(String id) {
+            return Stream.of(id);
         }
     }
 

@@ -9,17 +9,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Answers lock failures in Spring MVC applications with problem details. Off with {@code
+ * Answers lock failures in Spring MVC and Spring WebFlux applications with problem details. Off with {@code
  * serialized-by.http.problem-details=false}, or by defining a {@link LockProblemDetailsAdvice} bean.
  */
 @AutoConfiguration(after = SerializedByAutoConfiguration.class)
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({DispatcherServlet.class, ProblemDetail.class})
+@ConditionalOnWebApplication
+@ConditionalOnClass({RestControllerAdvice.class, ProblemDetail.class})
 @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
-public final class SerializedByWebMvcAutoConfiguration {
+public final class SerializedByWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean

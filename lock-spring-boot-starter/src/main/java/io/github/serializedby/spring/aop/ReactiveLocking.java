@@ -1,0 +1,11 @@
+package io.github.serializedby.spring.aop;
+
+import io.github.serializedby.lock.LockSpec;
+import org.aopalliance.intercept.MethodInvocation;
+
+/** Locks methods returning reactive types; present only when Reactor is on the classpath. */
+interface ReactiveLocking {
+
+    /** The method's publisher, wrapped so that it runs under the locks of {@code spec}. */
+    Object lock(LockSpec spec, MethodInvocation invocation, ReturnKind kind);
+}

@@ -1,0 +1,246 @@
+package io.github.serializedby.spring.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+class ReactiveLockingTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SerializedByAutoConfiguration.class))
+            .withUserConfiguration(PaymentsConfiguration.class);
+
+    @Test
+    void monoExecutionsOnOneKeyNeverOverlap() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Tally tally = context.getBean(Tally.class);
+
+            Flux.range(0, 200).flatMap(i -> payments.conduct("p-1"), 200).then().block(Duration.ofSeconds(30));
+
+            assertThat(tally.overlaps.get()).isZero();
+            assertThat(tally.counter).isEqualTo(200);
+            assertThat(tally.released.get()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void aWaitingSubscriberBlocksNoThreadAndRunsAfterTheHolderCompletes() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Sinks.One<String> holderResult = Sinks.one();
+            Mono<String> holder = payments.hold("p-2", holderResult.asMono());
+            Mono<String> waiter = payments.hold("p-2", Mono.just("second"));
+
+            Disposable held = holder.subscribe();
+            CompletableFuture<String> second = waiter.toFuture();
+
+            assertThat(second).isNotDone();
+            holderResult.tryEmitValue("first");
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("second");
+            held.dispose();
+        });
+    }
+
+    @Test
+    void cancellationAndErrorsReleaseExactlyOnce() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Tally tally = context.getBean(Tally.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+
+            Disposable cancelled = payments.hold("p-3", Mono.never()).subscribe();
+            assertThat(provider.tryAcquire(LockRequest.exclusive("payments", "p-3")))
+                    .isEmpty();
+            cancelled.dispose();
+            StepVerifier.create(payments.hold("p-3", Mono.error(new IllegalStateException("declined"))))
+                    .expectErrorMessage("declined")
+                    .verify(Duration.ofSeconds(10));
+
+            assertThat(tally.released.get()).isEqualTo(2);
+            provider.tryAcquire(LockRequest.exclusive("payments", "p-3"))
+                    .orElseThrow()
+                    .release();
+        });
+    }
+
+    @Test
+    void aFailFastSubscriberIsRefusedWhileTheKeyIsHeld() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Disposable held = payments.hold("p-4", Mono.never()).subscribe();
+
+            StepVerifier.create(payments.tryConduct("p-4"))
+                    .expectError(LockNotAcquiredException.class)
+                    .verify(Duration.ofSeconds(10));
+            held.dispose();
+            StepVerifier.create(payments.tryConduct("p-4"))
+                    .expectNext("paid p-4")
+                    .verifyComplete();
+        });
+    }
+
+    @Test
+    void aFluxHoldsTheLockUntilItCompletes() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+            AtomicInteger heldDuringEmission = new AtomicInteger();
+
+            StepVerifier.create(payments.statements("p-5")
+                            .doOnNext(line -> provider.tryAcquire(LockRequest.exclusive("payments", "p-5"))
+                                    .ifPresentOrElse(lease -> lease.release(), heldDuringEmission::incrementAndGet)))
+                    .expectNext("line 1", "line 2", "line 3")
+                    .verifyComplete();
+
+            assertThat(heldDuringEmission.get()).isEqualTo(3);
+            provider.tryAcquire(LockRequest.exclusive("payments", "p-5"))
+                    .orElseThrow()
+                    .release();
+        });
+    }
+
+    @Test
+    void aNestedLockedCallInTheSameChainReentersThroughTheContext() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+
+            StepVerifier.create(payments.conductThenAudit("p-6"))
+                    .expectNext("audited p-6")
+                    .verifyComplete();
+        });
+    }
+
+    @Test
+    void aCompletableFutureHoldsTheLockUntilItCompletes() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+            CompletableFuture<String> work = new CompletableFuture<>();
+
+            CompletableFuture<String> result = payments.later("p-7", work);
+
+            assertThat(provider.tryAcquire(LockRequest.exclusive("payments", "p-7")))
+                    .isEmpty();
+            work.complete("done");
+            assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+            provider.tryAcquire(LockRequest.exclusive("payments", "p-7"))
+                    .orElseThrow()
+                    .release();
+        });
+    }
+
+    static class Tally {
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+        final AtomicInteger released = new AtomicInteger();
+        int counter;
+    }
+
+    public static class Audit {
+        @SerializedBy(value = "#id", name = "payments")
+        public Mono<String> audit(String id) {
+            return Mono.just("audited " + id);
+        }
+    }
+
+    public static class Payments {
+        private final Tally tally;
+        private final Audit audit;
+
+        Payments(Tally tally, Audit audit) {
+            this.tally = tally;
+            this.audit = audit;
+        }
+
+        @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
+        public Mono<String> conduct(String id) {
+            return Mono.fromCallable(() -> {
+                        if (tally.inside.incrementAndGet() > 1) {
+                            tally.overlaps.incrementAndGet();
+                        }
+                        return tally.counter;
+                    })
+                    .publishOn(Schedulers.parallel())
+                    .map(before -> {
+                        tally.counter = before + 1;
+                        tally.inside.decrementAndGet();
+                        return "paid " + id;
+                    });
+        }
+
+        @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
+        public Mono<String> hold(String id, Mono<String> result) {
+            return result;
+        }
+
+        @SerializedBy(value = "#id", name = "payments", policy = LockPolicy.FAIL_FAST)
+        public Mono<String> tryConduct(String id) {
+            return Mono.just("paid " + id);
+        }
+
+        @SerializedBy(value = "#id", name = "payments")
+        public Flux<String> statements(String id) {
+            return Flux.just("line 1", "line 2", "line 3");
+        }
+
+        @SerializedBy(value = "#id", name = "payments", policy = LockPolicy.FAIL_FAST)
+        public Mono<String> conductThenAudit(String id) {
+            return Mono.just(id).flatMap(audit::audit);
+        }
+
+        @SerializedBy(value = "#id", name = "payments", policy = LockPolicy.FAIL_FAST)
+        public CompletableFuture<String> later(String id, CompletableFuture<String> work) {
+            return work;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PaymentsConfiguration {
+        @Bean
+        Tally tally() {
+            return new Tally();
+        }
+
+        @Bean
+        Audit audit() {
+            return new Audit();
+        }
+
+        @Bean
+        Payments payments(Tally tally, Audit audit) {
+            return new Payments(tally, audit);
+        }
+
+        @Bean
+        LockListener releaseCounter(Tally tally) {
+            return new LockListener() {
+                @Override
+                public void released(LockRequest request, Duration held) {
+                    tally.released.incrementAndGet();
+                }
+            };
+        }
+    }
+}

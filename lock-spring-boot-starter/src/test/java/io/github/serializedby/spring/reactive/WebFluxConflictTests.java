@@ -1,0 +1,116 @@
+package io.github.serializedby.spring.reactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.spring.SerializedBy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** A WebFlux endpoint answers contention and missing keys with the same problem details as Spring MVC. */
+@SpringBootTest(
+        classes = WebFluxConflictTests.ReactiveApplication.class,
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = "spring.main.web-application-type=reactive")
+class WebFluxConflictTests {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Gate gate;
+
+    @Test
+    void aSecondRequestWhileTheFirstHoldsTheKeyGets409Problem() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = send("PUT", "/payments/p-1");
+        gate.entered.asMono().block(java.time.Duration.ofSeconds(10));
+
+        HttpResponse<String> second = send("PUT", "/payments/p-1").get(10, TimeUnit.SECONDS);
+        gate.release.tryEmitValue("paid p-1");
+
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(second.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(second.body()).contains("urn:serialized-by:problem:lock-conflict");
+        assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("paid p-1");
+    }
+
+    @Test
+    void aMissingKeyGets400Problem() throws Exception {
+        HttpResponse<String> response = send("GET", "/lookup").get(10, TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("urn:serialized-by:problem:missing-lock-key");
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String method, String path) {
+        return http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                BodyHandlers.ofString());
+    }
+
+    static class Gate {
+        final Sinks.One<Boolean> entered = Sinks.one();
+        final Sinks.One<String> release = Sinks.one();
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(ReactivePayments.class)
+    static class ReactiveApplication {
+        @Bean
+        Gate gate() {
+            return new Gate();
+        }
+    }
+
+    @RestController
+    static class ReactivePayments {
+        private final Gate gate;
+
+        ReactivePayments(Gate gate) {
+            this.gate = gate;
+        }
+
+        @PutMapping("/payments/{id}")
+        @SerializedBy(value = "#id", policy = LockPolicy.FAIL_FAST)
+        public Mono<String> conduct(@PathVariable String id) {
+            return Mono.defer(() -> {
+                gate.entered.tryEmitValue(true);
+                return gate.release.asMono();
+            });
+        }
+
+        @GetMapping("/lookup")
+        @SerializedBy("#key")
+        public Mono<String> lookup(@RequestParam(required = false) @Nullable String key) {
+            return Mono.just("found " + key);
+        }
+    }
+}

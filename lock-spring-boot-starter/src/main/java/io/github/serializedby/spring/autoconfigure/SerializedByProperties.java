@@ -3,7 +3,9 @@ package io.github.serializedby.spring.autoconfigure;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -46,6 +48,9 @@ public class SerializedByProperties {
 
     /** Metrics and traces of lock acquisition and holding. */
     private final Observation observation = new Observation();
+
+    /** Idempotency keys on @Idempotent handler methods. */
+    private final Idempotency idempotency = new Idempotency();
 
     /** Named configurations, selected with @SerializedBy(instance = ...) or by lock name. */
     private final Map<String, Instance> instances = new LinkedHashMap<>();
@@ -112,6 +117,10 @@ public class SerializedByProperties {
 
     public Observation getObservation() {
         return observation;
+    }
+
+    public Idempotency getIdempotency() {
+        return idempotency;
     }
 
     public Map<String, Instance> getInstances() {
@@ -188,6 +197,99 @@ public class SerializedByProperties {
 
         public void setIncludeKey(boolean includeKey) {
             this.includeKey = includeKey;
+        }
+    }
+
+    /** Idempotency keys on @Idempotent handler methods. */
+    public static class Idempotency {
+
+        /** Whether @Idempotent handler methods honour idempotency keys. */
+        private boolean enabled = true;
+
+        /** Request header carrying the idempotency key. */
+        private String headerName = "Idempotency-Key";
+
+        /** How long a response is kept to answer retries, unless the annotation says otherwise. */
+        private Duration ttl = Duration.ofHours(24);
+
+        /** Retry-After of the 409 answer while the first request with a key is still running. */
+        private Duration retryAfter = Duration.ofSeconds(1);
+
+        /** Response header, set to true, that marks a replayed response. */
+        private String replayHeader = "Idempotent-Replayed";
+
+        /** Response headers kept and replayed with the status and body. */
+        private List<String> storedHeaders =
+                new ArrayList<>(List.of("Content-Type", "Content-Language", "Location", "ETag", "Cache-Control"));
+
+        /** Whether keys are per authenticated caller (the request's principal), so callers cannot collide. */
+        private boolean scopeByPrincipal = false;
+
+        /** How many responses the in-memory store keeps at most; the oldest go first. */
+        private int maxEntries = 10_000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHeaderName() {
+            return headerName;
+        }
+
+        public void setHeaderName(String headerName) {
+            this.headerName = headerName;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        public Duration getRetryAfter() {
+            return retryAfter;
+        }
+
+        public void setRetryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+        }
+
+        public String getReplayHeader() {
+            return replayHeader;
+        }
+
+        public void setReplayHeader(String replayHeader) {
+            this.replayHeader = replayHeader;
+        }
+
+        public List<String> getStoredHeaders() {
+            return storedHeaders;
+        }
+
+        public void setStoredHeaders(List<String> storedHeaders) {
+            this.storedHeaders = storedHeaders;
+        }
+
+        public boolean isScopeByPrincipal() {
+            return scopeByPrincipal;
+        }
+
+        public void setScopeByPrincipal(boolean scopeByPrincipal) {
+            this.scopeByPrincipal = scopeByPrincipal;
+        }
+
+        public int getMaxEntries() {
+            return maxEntries;
+        }
+
+        public void setMaxEntries(int maxEntries) {
+            this.maxEntries = maxEntries;
         }
     }
 

@@ -1,0 +1,40 @@
+package io.github.serializedby.spring;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** A request's idempotency key cannot be honoured; {@link #reason()} says why, and the HTTP answer follows. */
+public class IdempotencyException extends RuntimeException {
+
+    /** Why the key was refused. */
+    public enum Reason {
+
+        /** The header is missing where required, empty, or longer than 255 characters: 400. */
+        INVALID_KEY,
+
+        /** A request with the same key is still running: 409, retry later. */
+        KEY_IN_USE,
+
+        /** The key was first used with another request (method, path, body or caller): 422. */
+        KEY_REUSED
+    }
+
+    private final Reason reason;
+    private final @Nullable Duration retryAfter;
+
+    public IdempotencyException(Reason reason, String message, @Nullable Duration retryAfter) {
+        super(message);
+        this.reason = reason;
+        this.retryAfter = retryAfter;
+    }
+
+    /** Why the key was refused. */
+    public Reason reason() {
+        return reason;
+    }
+
+    /** When a retry may succeed, for {@link Reason#KEY_IN_USE}. */
+    public @Nullable Duration retryAfter() {
+        return retryAfter;
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.serializedby.spring.autoconfigure;
+
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.idempotency.IdempotencyStore;
+import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.spring.idempotency.IdempotencyFilter;
+import io.github.serializedby.spring.idempotency.IdempotencyInterceptor;
+import io.github.serializedby.spring.idempotency.IdempotencySettings;
+import io.github.serializedby.spring.web.IdempotencyProblemDetailsAdvice;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Idempotency keys for {@code @Idempotent} Spring MVC handler methods: the store (in memory unless the
+ * application defines one), the buffering filter, the interceptor and the problem answers. Expiry follows
+ * the application's {@link Clock} bean when it has one. Off with
+ * {@code serialized-by.idempotency.enabled=false}.
+ */
+@AutoConfiguration(after = SerializedByAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBooleanProperty(name = "serialized-by.idempotency.enabled", matchIfMissing = true)
+public final class SerializedByIdempotencyAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    IdempotencyStore idempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
+        return new InMemoryIdempotencyStore(
+                clock.getIfAvailable(Clock::systemUTC),
+                properties.getIdempotency().getMaxEntries());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    IdempotencyFilter idempotencyFilter(SerializedByProperties properties) {
+        return new IdempotencyFilter(properties.getIdempotency().getHeaderName());
+    }
+
+    @Bean
+    WebMvcConfigurer idempotencyInterceptorConfigurer(
+            IdempotencyStore store,
+            LockProvider lockProvider,
+            SerializedByProperties properties,
+            ObjectProvider<Clock> clock,
+            Environment environment) {
+        SerializedByProperties.Idempotency idempotency = properties.getIdempotency();
+        IdempotencyInterceptor interceptor = new IdempotencyInterceptor(
+                store,
+                lockProvider,
+                clock.getIfAvailable(Clock::systemUTC),
+                new IdempotencySettings(
+                        idempotency.getHeaderName(),
+                        idempotency.getTtl(),
+                        idempotency.getRetryAfter(),
+                        idempotency.getReplayHeader(),
+                        List.copyOf(idempotency.getStoredHeaders()),
+                        idempotency.isScopeByPrincipal()),
+                environment::resolveRequiredPlaceholders);
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor);
+            }
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
+    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice() {
+        return new IdempotencyProblemDetailsAdvice();
+    }
+}

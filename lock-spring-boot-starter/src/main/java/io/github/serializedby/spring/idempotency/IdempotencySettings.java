@@ -1,0 +1,22 @@
+package io.github.serializedby.spring.idempotency;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How idempotency keys are honoured.
+ *
+ * @param headerName the request header carrying the key
+ * @param ttl how long responses are kept by default
+ * @param retryAfter the Retry-After of the 409 while the first request runs
+ * @param replayHeader the response header marking a replay
+ * @param storedHeaders the response headers kept with the body
+ * @param scopeByPrincipal whether keys are per authenticated caller
+ */
+public record IdempotencySettings(
+        String headerName,
+        Duration ttl,
+        Duration retryAfter,
+        String replayHeader,
+        List<String> storedHeaders,
+        boolean scopeByPrincipal) {}

@@ -1,0 +1,67 @@
+package io.github.serializedby.spring.web;
+
+import io.github.serializedby.spring.IdempotencyException;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Answers refused idempotency keys with problem details: 400 for a missing or malformed key, 409 with
+ * {@code Retry-After} while the first request with the key runs, 422 for a key reused with another
+ * request. Lowest order, so an application's own handler wins.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class IdempotencyProblemDetailsAdvice {
+
+    /** Type of the answer to a missing or malformed key. */
+    public static final URI INVALID_KEY = URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-key-invalid");
+
+    /** Type of the answer while a request with the same key runs. */
+    public static final URI KEY_IN_USE = URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-key-in-use");
+
+    /** Type of the answer to a key reused with another request. */
+    public static final URI KEY_REUSED = URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-key-reused");
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> refused(IdempotencyException e) {
+        HttpStatus status;
+        URI type;
+        String title;
+        switch (e.reason()) {
+            case KEY_IN_USE -> {
+                status = HttpStatus.CONFLICT;
+                type = KEY_IN_USE;
+                title = "Request with this idempotency key in progress";
+            }
+            case KEY_REUSED -> {
+                status = HttpStatus.UNPROCESSABLE_CONTENT;
+                type = KEY_REUSED;
+                title = "Idempotency key reused with another request";
+            }
+            default -> {
+                status = HttpStatus.BAD_REQUEST;
+                type = INVALID_KEY;
+                title = "Missing or invalid idempotency key";
+            }
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, String.valueOf(e.getMessage()));
+        problem.setType(type);
+        problem.setTitle(title);
+        ResponseEntity.BodyBuilder answer =
+                ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        Duration retryAfter = e.retryAfter();
+        if (retryAfter != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        }
+        return answer.body(problem);
+    }
+}

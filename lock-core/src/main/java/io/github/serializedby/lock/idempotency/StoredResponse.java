@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response to the first request made with an idempotency key, kept to answer its retries.
@@ -33,7 +34,7 @@ public record StoredResponse(
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof StoredResponse that
                 && status == that.status
                 && fingerprint.equals(that.fingerprint)

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -57,16 +58,8 @@ public class UncontendedCallBenchmark {
         annotated = context.getBean(Payments.class);
         plain = new Payments();
         ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-        proxyWithMapLock = proxy(invocation -> {
-            String key = (String) invocation.getArguments()[0];
-            ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
-            lock.lock();
-            try {
-                return invocation.proceed();
-            } finally {
-                lock.unlock();
-            }
-        });
+        proxyWithMapLock =
+                proxy(invocation -> lockAndProceed(locks, (String) invocation.getArguments()[0], invocation));
         Expression expression = new SpelExpressionParser().parseExpression("#paymentId");
         ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
         Method method = Payments.class.getMethod("conduct", String.class);
@@ -113,6 +106,17 @@ public class UncontendedCallBenchmark {
     public String springIntegrationLockRegistry() throws Exception {
         String key = keys.next();
         return lockRegistry.executeLocked(key, () -> plain.conduct(key));
+    }
+
+    private static Object lockAndProceed(
+            ConcurrentHashMap<String, ReentrantLock> locks, String key, MethodInvocation invocation) throws Throwable {
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return invocation.proceed();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static Payments proxy(MethodInterceptor interceptor) {

@@ -114,20 +114,16 @@ public final class InMemoryLockProvider implements LockProvider {
 
     /** A lease, an empty optional (no wait allowed), or the queued {@link Waiter}. */
     private Object grantOrEnqueue(LockRequest request, Duration maxWait) {
-        Optional<Lease> now = tryAcquire(request);
-        if (now.isPresent() || maxWait.isZero() || maxWait.isNegative()) {
-            return now;
-        }
         LockId id = new LockId(request.name(), request.key());
         int unit = KeyState.unit(request.mode());
         while (true) {
+            Optional<Lease> now = tryAcquire(request);
+            if (now.isPresent() || maxWait.isZero() || maxWait.isNegative()) {
+                return now;
+            }
             KeyState state = states.get(id);
             if (state == null) {
-                KeyState created = new KeyState(id, request.mode());
-                state = states.putIfAbsent(id, created);
-                if (state == null) {
-                    return Optional.of(lease(request, created));
-                }
+                continue;
             }
             synchronized (state) {
                 while (true) {

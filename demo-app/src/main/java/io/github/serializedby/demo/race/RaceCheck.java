@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -317,7 +318,7 @@ public final class RaceCheck {
 
         long unexpected(int... expected) {
             return answers.stream()
-                    .filter(a -> java.util.Arrays.stream(expected).noneMatch(s -> s == a.status()))
+                    .filter(a -> Arrays.stream(expected).noneMatch(s -> s == a.status()))
                     .count();
         }
 

@@ -1,0 +1,64 @@
+package io.github.serializedby.demo.problem;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Answers the demo's business errors with problem details. Spring's own errors (a malformed body, a
+ * wrong path variable, an unknown path) are answered by Spring Boot's handler ({@code
+ * spring.mvc.problemdetails.enabled=true}), lock failures by the starter's {@code
+ * LockProblemDetailsAdvice}.
+ */
+@RestControllerAdvice
+public class DemoProblemAdvice {
+
+    /** The prefix of the demo's problem types. */
+    public static final String TYPE_PREFIX = "urn:serialized-by:demo:problem:";
+
+    public static final URI NOT_FOUND = URI.create(TYPE_PREFIX + "not-found");
+    public static final URI INVALID_REQUEST = URI.create(TYPE_PREFIX + "invalid-request");
+    public static final URI INSUFFICIENT_FUNDS = URI.create(TYPE_PREFIX + "insufficient-funds");
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
+        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
+        problem.setProperty("resource", e.resource());
+        problem.setProperty("id", e.id());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> invalidRequest(InvalidRequestException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request", e.getMessage());
+        problem.setProperty("field", e.field());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> insufficientFunds(InsufficientFundsException e) {
+        ProblemDetail problem =
+                problem(HttpStatus.UNPROCESSABLE_CONTENT, INSUFFICIENT_FUNDS, "Insufficient funds", e.getMessage());
+        problem.setProperty("accountId", e.accountId());
+        problem.setProperty("balance", e.balance());
+        problem.setProperty("amount", e.amount());
+        return answer(problem);
+    }
+
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+}

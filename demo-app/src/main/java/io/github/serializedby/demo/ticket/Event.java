@@ -1,0 +1,4 @@
+package io.github.serializedby.demo.ticket;
+
+/** An event with free tickets. */
+public record Event(long id, String title) {}

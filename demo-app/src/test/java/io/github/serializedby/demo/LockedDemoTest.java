@@ -1,0 +1,64 @@
+package io.github.serializedby.demo;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The demo as configured, locks on, on a random port; the test classes extending this share one
+ * application context. Each test makes its own accounts, users and payments.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@Import(GatedSlowWork.Config.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+abstract class LockedDemoTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    GatedSlowWork slowWork;
+
+    DemoClient http;
+
+    @BeforeEach
+    void client() {
+        http = new DemoClient(port);
+    }
+
+    @AfterEach
+    void openGates() {
+        slowWork.disarmAll();
+    }
+
+    long openAccount(long balance) {
+        return http.send(http.post("/accounts", "{\"owner\":\"test\",\"balance\":" + balance + "}"))
+                .number("id");
+    }
+
+    long balance(long account) {
+        return http.send(http.get("/accounts/" + account)).number("balance");
+    }
+
+    long createPayment(long amount) {
+        return http.send(http.post("/payments", "{\"amount\":" + amount + "}")).number("id");
+    }
+
+    long charges(long payment) {
+        return jdbc.sql("SELECT COUNT(*) FROM payment_charge WHERE payment_id = ?")
+                .param(payment)
+                .query(Long.class)
+                .single();
+    }
+}

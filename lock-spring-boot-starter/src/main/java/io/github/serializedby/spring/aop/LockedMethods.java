@@ -141,9 +141,12 @@ public final class LockedMethods {
                 throw new SerializedByConfigurationException(
                         method, "waitTimeout '" + waitText + "' is no duration (use 500ms, 2s or PT2S)", e);
             }
-            if (waitTimeout.isNegative()) {
-                throw new SerializedByConfigurationException(method, "waitTimeout must not be negative");
-            }
+        }
+        if (waitTimeout.isNegative()) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "its wait timeout (" + waitTimeout + ", from "
+                            + (waitText.isBlank() ? "serialized-by.*" : "the annotation") + ") must not be negative");
         }
         return new LockSettings(policy, waitTimeout, base.leaseTime(), mode);
     }

@@ -153,6 +153,18 @@ class SerializedByAutoConfigurationTests {
     }
 
     @Test
+    void startFailsOnANegativeWaitTimeoutFromTheProperties() {
+        runner.withUserConfiguration(PaymentsConfiguration.class)
+                .withPropertyValues("serialized-by.instances.payments.wait-timeout=-1s")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .hasStackTraceContaining("Payments.conduct(String)")
+                            .hasStackTraceContaining("must not be negative");
+                });
+    }
+
+    @Test
     void startFailsOnAnUnknownInstance() {
         assertStartFails(UnknownInstanceConfiguration.class, "instance 'nope' is not configured");
     }

@@ -47,6 +47,14 @@ public final class DemoClient {
                 .build();
     }
 
+    public HttpRequest post(String path, String json, String idempotencyKey) {
+        return request(path)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+    }
+
     public HttpRequest put(String path) {
         return request(path).PUT(HttpRequest.BodyPublishers.noBody()).build();
     }

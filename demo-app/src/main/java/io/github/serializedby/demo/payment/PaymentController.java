@@ -2,6 +2,7 @@ package io.github.serializedby.demo.payment;
 
 import static io.github.serializedby.demo.problem.InvalidRequestException.requirePositive;
 
+import io.github.serializedby.spring.Idempotent;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
@@ -13,7 +14,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /payments} creates an empty payment; {@code PUT /payments/{id}} conducts it (200 with the
+ * {@code POST /payments} creates an empty payment (once per {@code Idempotency-Key}, when the client sends
+ * one); {@code PUT /payments/{id}} conducts it (200 with the
  * paid payment, also when it was paid before; 409 while another request is conducting it).
  */
 @RestController
@@ -28,7 +30,9 @@ public class PaymentController {
     /** Body of {@code POST /payments}. */
     public record NewPayment(@Nullable Long amount) {}
 
+    /** A retry with the same {@code Idempotency-Key} gets the payment the first request created. */
     @PostMapping("/payments")
+    @Idempotent(required = false)
     public ResponseEntity<Payment> create(@RequestBody NewPayment request) {
         Payment payment = service.create(requirePositive("amount", request.amount()));
         return ResponseEntity.created(URI.create("/payments/" + payment.id())).body(payment);

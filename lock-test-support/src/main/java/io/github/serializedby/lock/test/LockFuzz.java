@@ -34,6 +34,8 @@ final class LockFuzz {
             boolean sharedOverlapSeen,
             long sharedAcquisitionsTotal) {}
 
+    private static final long SHARED_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     private final LockProvider provider;
     private final String name;
     private final int keys;
@@ -139,8 +141,24 @@ final class LockFuzz {
         if (exclusive != 0) {
             violation("key " + key + ": shared holder found " + exclusive + " exclusive");
         }
+        awaitCompany(key);
         sharedAcquisitions.incrementAndGet();
         sharedInside.decrementAndGet(key);
+    }
+
+    /**
+     * Until two shared holders have been seen together once, a lone shared holder lingers up to {@link
+     * #SHARED_LINGER_NANOS} for another to join it; otherwise a hold of a few nanoseconds rarely meets one.
+     */
+    private void awaitCompany(int key) {
+        long until = System.nanoTime() + SHARED_LINGER_NANOS;
+        while (!sharedOverlap.get() && System.nanoTime() - until < 0) {
+            if (sharedInside.get(key) > 1) {
+                sharedOverlap.set(true);
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void violation(String what) {

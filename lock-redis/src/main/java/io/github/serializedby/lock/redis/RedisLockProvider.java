@@ -124,7 +124,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         try {
             settle(waiter, awaitUninterruptibly(writerAware(waiter)), sentAt);
         } catch (ExecutionException e) {
-            fail(waiter, e.getCause());
+            fail(waiter, e.getCause() != null ? e.getCause() : e);
         }
         return waiter.future;
     }
@@ -274,7 +274,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 : new LockProviderUnavailableException(request.name(), cause);
     }
 
-    /** One script, with the operation timeout; fails rather than throws. */
+    /** One script, with the operation timeout; fails rather than throws, and never completes with null. */
+    @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure
     private CompletableFuture<Long> call(RedisScript<Long> script, List<String> keys, String... args) {
         return Mono.defer(() ->
                         redis.execute(script, keys, List.of((Object[]) args)).next())

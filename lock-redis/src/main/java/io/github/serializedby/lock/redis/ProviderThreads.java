@@ -28,8 +28,6 @@ final class ProviderThreads implements Executor {
         int id = PROVIDERS.incrementAndGet();
         timer = new ScheduledThreadPoolExecutor(1, daemon("serialized-by-redis-" + id + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
         pool = new ThreadPoolExecutor(
                 0,
                 Integer.MAX_VALUE,

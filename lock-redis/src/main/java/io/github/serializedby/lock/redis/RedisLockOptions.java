@@ -91,11 +91,13 @@ public final class RedisLockOptions {
 
         private Builder() {}
 
-        /** Prefix of keys and channels, so that several applications can share one Redis. */
+        /** Prefix of keys and channels, so that several applications can share one Redis; no braces. */
         public Builder prefix(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
-            if (prefix.isEmpty()) {
-                throw new IllegalArgumentException("prefix must not be empty");
+            if (prefix.isEmpty() || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+                throw new IllegalArgumentException(
+                        "prefix must be non-empty and free of braces, which would move the cluster hash tag: "
+                                + prefix);
             }
             this.prefix = prefix;
             return this;

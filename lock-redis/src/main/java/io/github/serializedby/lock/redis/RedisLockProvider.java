@@ -90,6 +90,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     @Override
     public Optional<Lease> tryAcquire(LockRequest request) {
+        requireOpen(request);
         LockKeys keys = LockKeys.of(options.prefix(), request);
         String token = newToken();
         long sentAt = System.nanoTime();
@@ -110,6 +111,11 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
+        }
+        try {
+            requireOpen(request);
+        } catch (LockProviderUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
         }
         long deadline = System.nanoTime() + saturatedNanos(maxWait);
         LockKeys keys = LockKeys.of(options.prefix(), request);
@@ -134,8 +140,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     public void close() {
         closed = true;
         subscription.close();
-        subscription.forEachWaiter(waiter -> waiter.future.completeExceptionally(new LockProviderUnavailableException(
-                waiter.request.name(), new IllegalStateException("The Redis lock provider was closed"))));
+        subscription.forEachWaiter(waiter -> waiter.future.completeExceptionally(
+                new LockProviderUnavailableException(waiter.request.name(), closedFailure())));
         threads.shutdown();
     }
 
@@ -148,11 +154,11 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     /** Runs one more try for a waiting caller, off the calling thread. */
     void attempt(Waiter waiter) {
-        if (closed) {
-            fail(waiter, new IllegalStateException("The Redis lock provider was closed"));
-            return;
-        }
         threads.execute(() -> {
+            if (closed) {
+                fail(waiter, closedFailure());
+                return;
+            }
             long sentAt = System.nanoTime();
             writerAware(waiter)
                     .whenCompleteAsync(
@@ -220,6 +226,16 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     }
 
     // ---- internals
+
+    private void requireOpen(LockRequest request) {
+        if (closed) {
+            throw new LockProviderUnavailableException(request.name(), closedFailure());
+        }
+    }
+
+    private static IllegalStateException closedFailure() {
+        return new IllegalStateException("The Redis lock provider was closed");
+    }
 
     private CompletableFuture<Long> writerAware(Waiter waiter) {
         return acquireScript(waiter.request, waiter.keys, waiter.token, waiter.isWriter() ? waiter.token : "");

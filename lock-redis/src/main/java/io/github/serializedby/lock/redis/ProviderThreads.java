@@ -60,7 +60,7 @@ final class ProviderThreads implements Executor {
         return new ReleaseSubscription.Scheduling() {
             @Override
             public void schedule(Runnable task, long delay, TimeUnit unit) {
-                ProviderThreads.this.schedule(task, delay, unit);
+                var unused = ProviderThreads.this.schedule(task, delay, unit);
             }
 
             @Override

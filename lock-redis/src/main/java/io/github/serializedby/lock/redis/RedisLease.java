@@ -68,7 +68,7 @@ final class RedisLease extends AbstractLease {
             return;
         }
         long sentAt = System.nanoTime();
-        provider.renew(this).whenComplete((renewed, failure) -> {
+        var unused = provider.renew(this).whenComplete((renewed, failure) -> {
             if (failure == null && renewed != null && renewed == 1L) {
                 validUntil = sentAt + provider.leaseNanos();
                 scheduleTick();

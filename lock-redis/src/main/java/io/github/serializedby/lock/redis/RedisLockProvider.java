@@ -121,7 +121,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         LockKeys keys = LockKeys.of(options.prefix(), request);
         Waiter waiter = new Waiter(this, request, keys, newToken(), deadline);
         subscription.register(waiter);
-        waiter.future.whenComplete((granted, failure) -> {
+        var unused = waiter.future.whenComplete((granted, failure) -> {
             subscription.unregister(waiter);
             waiter.finished(granted != null && granted.isPresent());
         });
@@ -160,16 +160,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 return;
             }
             long sentAt = System.nanoTime();
-            writerAware(waiter)
-                    .whenCompleteAsync(
-                            (result, failure) -> {
-                                if (failure != null || result == null) {
-                                    fail(waiter, failure != null ? failure : new IllegalStateException("no reply"));
-                                } else {
-                                    settle(waiter, result, sentAt);
-                                }
-                            },
-                            threads);
+            var unused = writerAware(waiter)
+                    .whenCompleteAsync((result, failure) -> settleOrFail(waiter, result, failure, sentAt), threads);
         });
     }
 
@@ -178,7 +170,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     }
 
     void stopWaiting(Waiter waiter) {
-        call(LockScripts.STOP_WAITING, waiter.keys.hashOnly(), waiter.token, waiter.keys.channel());
+        // Best effort: a marker left behind expires within the marker time.
+        var unused = call(LockScripts.STOP_WAITING, waiter.keys.hashOnly(), waiter.token, waiter.keys.channel());
     }
 
     CompletableFuture<Long> renew(RedisLease lease) {
@@ -246,6 +239,14 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         return call(LockScripts.ACQUIRE, keys.both(), token, mode, leaseMillis, writer, markerMillis);
     }
 
+    private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
+        if (failure != null || result == null) {
+            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"));
+        } else {
+            settle(waiter, result, sentAt);
+        }
+    }
+
     /** Hands the outcome of a try to the waiter: the lease, or another wait. */
     private void settle(Waiter waiter, long result, long sentAt) {
         if (result <= 0) {
@@ -283,7 +284,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
      */
     private LockProviderUnavailableException unavailable(
             LockRequest request, LockKeys keys, String token, @Nullable Throwable failure) {
-        call(LockScripts.RELEASE, keys.hashOnly(), token, keys.channel());
+        var unused = call(LockScripts.RELEASE, keys.hashOnly(), token, keys.channel());
         Throwable cause = failure != null ? failure : new IllegalStateException("Redis gave no answer");
         return cause instanceof LockProviderUnavailableException unavailable
                 ? unavailable

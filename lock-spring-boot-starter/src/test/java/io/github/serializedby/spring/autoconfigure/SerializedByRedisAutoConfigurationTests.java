@@ -2,12 +2,16 @@ package io.github.serializedby.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.redis.RedisLockOptions;
 import io.github.serializedby.lock.redis.RedisLockProvider;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -23,7 +27,8 @@ class SerializedByRedisAutoConfigurationTests {
             .withConfiguration(AutoConfigurations.of(
                     DataRedisAutoConfiguration.class,
                     SerializedByRedisAutoConfiguration.class,
-                    SerializedByAutoConfiguration.class))
+                    SerializedByAutoConfiguration.class,
+                    SerializedByProviderCheckAutoConfiguration.class))
             .withPropertyValues("spring.data.redis.port=1");
 
     @Test
@@ -79,6 +84,47 @@ class SerializedByRedisAutoConfigurationTests {
         runner.withClassLoader(new FilteredClassLoader(RedisLockProvider.class))
                 .run(context ->
                         assertThat(context.getBean(LockProvider.class)).isInstanceOf(InMemoryLockProvider.class));
+    }
+
+    @Test
+    void whenRedisIsNamedButLockRedisIsMissingStartUpFails() {
+        runner.withPropertyValues("serialized-by.provider=redis")
+                .withClassLoader(new FilteredClassLoader(RedisLockProvider.class))
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("serialized-by.provider=redis, but locks would be kept in memory"));
+    }
+
+    @Test
+    void whenRedisIsNamedButNoConnectionFactoryExistsStartUpFails() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        SerializedByRedisAutoConfiguration.class,
+                        SerializedByAutoConfiguration.class,
+                        SerializedByProviderCheckAutoConfiguration.class))
+                .withPropertyValues("serialized-by.provider=redis")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("serialized-by.provider=redis, but locks would be kept in memory"));
+    }
+
+    @Test
+    void whenRedisIsNamedAnApplicationProviderStillWins() {
+        runner.withPropertyValues("serialized-by.provider=redis")
+                .withClassLoader(new FilteredClassLoader(RedisLockProvider.class))
+                .withBean("ownProvider", LockProvider.class, () -> new LockProvider() {
+                    @Override
+                    public Optional<Lease> tryAcquire(LockRequest request) {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+                        return CompletableFuture.completedFuture(Optional.empty());
+                    }
+                })
+                .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

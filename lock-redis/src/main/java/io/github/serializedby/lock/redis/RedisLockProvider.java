@@ -2,26 +2,20 @@ package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
-import reactor.core.publisher.Mono;
 
 /**
  * Locks kept in Redis, so that every instance of an application connected to the same Redis excludes the
@@ -45,10 +39,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private static final long MAX_MARKER_MILLIS = 3_000;
 
-    private final ReactiveStringRedisTemplate redis;
+    private final LockCommands commands;
     private final RedisLockOptions options;
-    private final String leaseMillis;
-    private final String markerMillis;
     private final long leaseNanos;
     private final long renewNanos;
     private final long markerRefreshNanos;
@@ -70,11 +62,9 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                     + connectionFactory.getClass().getName());
         }
         this.options = Objects.requireNonNull(options, "options");
-        this.redis = new ReactiveStringRedisTemplate(reactive);
         long lease = Math.max(1, options.leaseTime().toMillis());
         long marker = Math.min(lease, MAX_MARKER_MILLIS);
-        this.leaseMillis = Long.toString(lease);
-        this.markerMillis = Long.toString(marker);
+        this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(lease);
         this.renewNanos = options.renewEvery().map(Duration::toNanos).orElse(0L);
         this.markerRefreshNanos = TimeUnit.MILLISECONDS.toNanos(marker) / 3;
@@ -96,7 +86,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         long sentAt = System.nanoTime();
         long result;
         try {
-            result = awaitUninterruptibly(acquireScript(request, keys, token, ""));
+            result = LockCommands.await(commands.acquire(keys, request.mode(), token, ""));
         } catch (ExecutionException e) {
             throw unavailable(request, keys, token, e.getCause());
         }
@@ -128,7 +118,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         waiter.startDeadline();
         long sentAt = System.nanoTime();
         try {
-            settle(waiter, awaitUninterruptibly(writerAware(waiter)), sentAt);
+            settle(waiter, LockCommands.await(writerAware(waiter)), sentAt);
         } catch (ExecutionException e) {
             fail(waiter, e.getCause() != null ? e.getCause() : e);
         }
@@ -171,20 +161,16 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     void stopWaiting(Waiter waiter) {
         // Best effort: a marker left behind expires within the marker time.
-        var unused = call(LockScripts.STOP_WAITING, waiter.keys.hashOnly(), waiter.token, waiter.keys.channel());
+        var unused = commands.stopWaiting(waiter.keys, waiter.token);
     }
 
     CompletableFuture<Long> renew(RedisLease lease) {
-        return call(LockScripts.RENEW, lease.keys().hashOnly(), lease.token(), leaseMillis);
+        return commands.renew(lease.keys(), lease.token());
     }
 
     void releaseInRedis(RedisLease lease) {
         try {
-            awaitUninterruptibly(call(
-                    LockScripts.RELEASE,
-                    lease.keys().hashOnly(),
-                    lease.token(),
-                    lease.keys().channel()));
+            LockCommands.await(commands.release(lease.keys(), lease.token()));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new LockProviderUnavailableException(lease.request().name(), cause);
@@ -199,10 +185,6 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     @Nullable
     ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         return threads.schedule(task, delay, unit);
-    }
-
-    Executor executor() {
-        return threads;
     }
 
     long leaseNanos() {
@@ -231,12 +213,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     }
 
     private CompletableFuture<Long> writerAware(Waiter waiter) {
-        return acquireScript(waiter.request, waiter.keys, waiter.token, waiter.isWriter() ? waiter.token : "");
-    }
-
-    private CompletableFuture<Long> acquireScript(LockRequest request, LockKeys keys, String token, String writer) {
-        String mode = request.mode() == LockMode.EXCLUSIVE ? "x" : "s";
-        return call(LockScripts.ACQUIRE, keys.both(), token, mode, leaseMillis, writer, markerMillis);
+        return commands.acquire(
+                waiter.keys, waiter.request.mode(), waiter.token, waiter.isWriter() ? waiter.token : "");
     }
 
     private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
@@ -284,38 +262,11 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
      */
     private LockProviderUnavailableException unavailable(
             LockRequest request, LockKeys keys, String token, @Nullable Throwable failure) {
-        var unused = call(LockScripts.RELEASE, keys.hashOnly(), token, keys.channel());
+        var unused = commands.release(keys, token);
         Throwable cause = failure != null ? failure : new IllegalStateException("Redis gave no answer");
         return cause instanceof LockProviderUnavailableException unavailable
                 ? unavailable
                 : new LockProviderUnavailableException(request.name(), cause);
-    }
-
-    /** One script, with the operation timeout; fails rather than throws, and never completes with null. */
-    @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure
-    private CompletableFuture<Long> call(RedisScript<Long> script, List<String> keys, String... args) {
-        return Mono.defer(() ->
-                        redis.execute(script, keys, List.of((Object[]) args)).next())
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("Redis gave no answer to a lock script")))
-                .timeout(options.operationTimeout())
-                .toFuture();
-    }
-
-    private static long awaitUninterruptibly(CompletableFuture<Long> future) throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static String newToken() {

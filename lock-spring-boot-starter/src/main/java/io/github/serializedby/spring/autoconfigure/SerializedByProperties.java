@@ -131,7 +131,13 @@ public class SerializedByProperties {
     public enum Provider {
 
         /** In this JVM only: right for a single instance of the application. */
-        IN_MEMORY
+        IN_MEMORY,
+
+        /**
+         * In Redis, shared by every instance connected to it; needs lock-redis and a RedisConnectionFactory
+         * (Lettuce). Chosen by itself when both are present and no provider is named.
+         */
+        REDIS
     }
 
     /** HTTP answers to lock failures. */

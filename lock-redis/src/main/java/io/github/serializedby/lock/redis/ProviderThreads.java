@@ -1,0 +1,86 @@
+package io.github.serializedby.lock.redis;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The provider's threads: one timer for deadlines, renewals and retries, and a pool that grows on demand
+ * and shrinks when idle, for talking to Redis and completing callers' futures. Neither ever runs on
+ * Lettuce's I/O threads, so a caller's code that blocks cannot stall the client. After {@link #shutdown()}
+ * a task still handed in runs on the calling thread.
+ */
+final class ProviderThreads implements Executor {
+
+    private static final AtomicInteger PROVIDERS = new AtomicInteger();
+
+    private final ScheduledThreadPoolExecutor timer;
+    private final ThreadPoolExecutor pool;
+
+    ProviderThreads() {
+        int id = PROVIDERS.incrementAndGet();
+        timer = new ScheduledThreadPoolExecutor(1, daemon("serialized-by-redis-" + id + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        pool = new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                daemon("serialized-by-redis-" + id + "-worker"));
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        try {
+            pool.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} on the pool after {@code delay}; null once shut down. */
+    @Nullable
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return timer.schedule(() -> execute(task), delay, unit);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    ReleaseSubscription.Scheduling forSubscription() {
+        return new ReleaseSubscription.Scheduling() {
+            @Override
+            public void schedule(Runnable task, long delay, TimeUnit unit) {
+                var unused = ProviderThreads.this.schedule(task, delay, unit);
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                ProviderThreads.this.execute(task);
+            }
+        };
+    }
+
+    void shutdown() {
+        timer.shutdownNow();
+        pool.shutdown();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

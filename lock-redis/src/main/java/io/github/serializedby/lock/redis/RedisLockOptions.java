@@ -1,0 +1,151 @@
+package io.github.serializedby.lock.redis;
+
+import io.github.serializedby.lock.LockListener;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of a {@link RedisLockProvider}; immutable, built with {@link #builder()}.
+ *
+ * @see #builder()
+ */
+public final class RedisLockOptions {
+
+    /** The key prefix used unless another is set. */
+    public static final String DEFAULT_PREFIX = "serialized-by:";
+
+    private static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(2);
+
+    private final String prefix;
+    private final Duration leaseTime;
+    private final @Nullable Duration renewEvery;
+    private final Duration operationTimeout;
+    private final LockListener listener;
+
+    private RedisLockOptions(Builder builder) {
+        this.prefix = builder.prefix;
+        this.leaseTime = builder.leaseTime;
+        this.renewEvery =
+                builder.renewal ? (builder.renewEvery != null ? builder.renewEvery : leaseTime.dividedBy(3)) : null;
+        this.operationTimeout = builder.operationTimeout;
+        this.listener = builder.listener;
+        if (renewEvery != null && renewEvery.compareTo(leaseTime) >= 0) {
+            throw new IllegalArgumentException(
+                    "renewEvery (" + renewEvery + ") must be shorter than the lease time (" + leaseTime + ")");
+        }
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: prefix {@value #DEFAULT_PREFIX}, 30 s leases renewed every 10 s, 2 s operation timeout. */
+    public static RedisLockOptions defaults() {
+        return builder().build();
+    }
+
+    /** Prefix of every Redis key and channel the provider uses. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** How long a lock outlives its holder's last renewal, for example when the holder's process dies. */
+    public Duration leaseTime() {
+        return leaseTime;
+    }
+
+    /** How often a held lease is extended to a full lease time again; empty when leases are never renewed. */
+    public Optional<Duration> renewEvery() {
+        return Optional.ofNullable(renewEvery);
+    }
+
+    /** Longest wait for Redis to answer one operation before the operation counts as failed. */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** Told when a lease is lost. */
+    public LockListener listener() {
+        return listener;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisLockOptions[prefix=" + prefix + ", leaseTime=" + leaseTime + ", renewEvery=" + renewEvery
+                + ", operationTimeout=" + operationTimeout + "]";
+    }
+
+    /** Builds {@link RedisLockOptions}; every setting has a default. */
+    public static final class Builder {
+
+        private String prefix = DEFAULT_PREFIX;
+        private Duration leaseTime = DEFAULT_LEASE_TIME;
+        private @Nullable Duration renewEvery;
+        private boolean renewal = true;
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+        private LockListener listener = LockListener.NOOP;
+
+        private Builder() {}
+
+        /** Prefix of keys and channels, so that several applications can share one Redis; no braces. */
+        public Builder prefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isEmpty() || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+                throw new IllegalArgumentException(
+                        "prefix must be non-empty and free of braces, which would move the cluster hash tag: "
+                                + prefix);
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** Time a lock stays held after its holder stopped renewing it; 30 s unless set. */
+        public Builder leaseTime(Duration leaseTime) {
+            this.leaseTime = positive(leaseTime, "leaseTime");
+            return this;
+        }
+
+        /** Interval of lease renewal while a lock is held; a third of the lease time unless set. */
+        public Builder renewEvery(Duration renewEvery) {
+            this.renewEvery = positive(renewEvery, "renewEvery");
+            this.renewal = true;
+            return this;
+        }
+
+        /** Leases are never renewed: a lock ends at the latest one lease time after it was acquired. */
+        public Builder withoutRenewal() {
+            this.renewEvery = null;
+            this.renewal = false;
+            return this;
+        }
+
+        /** Longest wait for one answer from Redis; past it the operation fails closed. 2 s unless set. */
+        public Builder operationTimeout(Duration operationTimeout) {
+            this.operationTimeout = positive(operationTimeout, "operationTimeout");
+            return this;
+        }
+
+        /** Told when a lease is lost; the other events come from the {@code LockExecutor}. */
+        public Builder listener(LockListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The options; fails when the renewal interval is not shorter than the lease time. */
+        public RedisLockOptions build() {
+            return new RedisLockOptions(this);
+        }
+
+        private static Duration positive(Duration duration, String what) {
+            Objects.requireNonNull(duration, what);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + duration);
+            }
+            return duration;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.github.serializedby.lock.redis;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Locks kept in Redis, so that every instance of an application connected to the same Redis excludes the
+ * others. Same semantics as the in-memory provider: exclusive and shared modes, a waiting writer is not
+ * overtaken by later readers, fencing tokens grow with every acquisition of a key.
+ *
+ * <p>Each acquisition and each release is one Lua script, one round trip. Waiting parks no thread: a
+ * waiter tries again when the release of its lock is published, when what stands in its way expires, and
+ * ends at its deadline. While held, a lease is renewed every {@link RedisLockOptions#renewEvery()}; when a
+ * renewal finds the lock gone, or the lease runs out unrenewed, the lease turns invalid and the listener
+ * hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
+ * the fencing token is.
+ *
+ * <p>When Redis fails or does not answer within the operation timeout, acquisition fails closed with
+ * {@link LockProviderUnavailableException}; the provider recovers by itself when Redis is back.
+ *
+ * <p>Needs a connection factory that also serves reactive connections, such as Lettuce's. The provider
+ * does not own the factory; {@link #close()} stops its own threads and subscription.
+ */
+public final class RedisLockProvider implements LockProvider, AutoCloseable {
+
+    private static final long MAX_MARKER_MILLIS = 3_000;
+
+    private final LockCommands commands;
+    private final RedisLockOptions options;
+    private final long leaseNanos;
+    private final long renewNanos;
+    private final long markerRefreshNanos;
+    private final ProviderThreads threads = new ProviderThreads();
+    private final ReleaseSubscription subscription;
+    private volatile boolean closed;
+
+    /** A provider with the {@linkplain RedisLockOptions#defaults() default options}. */
+    public RedisLockProvider(RedisConnectionFactory connectionFactory) {
+        this(connectionFactory, RedisLockOptions.defaults());
+    }
+
+    /** A provider on {@code connectionFactory}; it subscribes to release messages in the background. */
+    public RedisLockProvider(RedisConnectionFactory connectionFactory, RedisLockOptions options) {
+        Objects.requireNonNull(connectionFactory, "connectionFactory");
+        if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactive)) {
+            throw new IllegalArgumentException("RedisLockProvider needs a connection factory that is also a "
+                    + "ReactiveRedisConnectionFactory, such as LettuceConnectionFactory; got "
+                    + connectionFactory.getClass().getName());
+        }
+        this.options = Objects.requireNonNull(options, "options");
+        long lease = Math.max(1, options.leaseTime().toMillis());
+        long marker = Math.min(lease, MAX_MARKER_MILLIS);
+        this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
+        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(lease);
+        this.renewNanos = options.renewEvery().map(Duration::toNanos).orElse(0L);
+        this.markerRefreshNanos = TimeUnit.MILLISECONDS.toNanos(marker) / 3;
+        this.subscription = new ReleaseSubscription(
+                connectionFactory, LockKeys.channelPattern(options.prefix()), threads.forSubscription());
+        subscription.start();
+    }
+
+    /** The options this provider was built with. */
+    public RedisLockOptions options() {
+        return options;
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(LockRequest request) {
+        requireOpen(request);
+        LockKeys keys = LockKeys.of(options.prefix(), request);
+        String token = newToken();
+        long sentAt = System.nanoTime();
+        long result;
+        try {
+            result = LockCommands.await(commands.acquire(keys, request.mode(), token, ""));
+        } catch (ExecutionException e) {
+            throw unavailable(request, keys, token, e.getCause());
+        }
+        return result > 0 ? Optional.of(grant(request, keys, token, result, sentAt)) : Optional.empty();
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+        if (maxWait.isZero() || maxWait.isNegative()) {
+            try {
+                return CompletableFuture.completedFuture(tryAcquire(request));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        try {
+            requireOpen(request);
+        } catch (LockProviderUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        LockKeys keys = LockKeys.of(options.prefix(), request);
+        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline);
+        subscription.register(waiter);
+        var unused = waiter.future.whenComplete((granted, failure) -> {
+            subscription.unregister(waiter);
+            waiter.finished(granted != null && granted.isPresent());
+        });
+        waiter.startDeadline();
+        long sentAt = System.nanoTime();
+        try {
+            settle(waiter, LockCommands.await(writerAware(waiter)), sentAt);
+        } catch (ExecutionException e) {
+            fail(waiter, e.getCause() != null ? e.getCause() : e);
+        }
+        return waiter.future;
+    }
+
+    /** Stops renewing leases, fails the waiters and ends the subscription; held locks expire in Redis. */
+    @Override
+    public void close() {
+        closed = true;
+        subscription.close();
+        subscription.forEachWaiter(waiter -> waiter.future.completeExceptionally(
+                new LockProviderUnavailableException(waiter.request.name(), closedFailure())));
+        threads.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisLockProvider[" + options + "]";
+    }
+
+    // ---- called by waiters and leases
+
+    /** Runs one more try for a waiting caller, off the calling thread. */
+    void attempt(Waiter waiter) {
+        threads.execute(() -> {
+            if (closed) {
+                fail(waiter, closedFailure());
+                return;
+            }
+            long sentAt = System.nanoTime();
+            var unused = writerAware(waiter)
+                    .whenCompleteAsync((result, failure) -> settleOrFail(waiter, result, failure, sentAt), threads);
+        });
+    }
+
+    void complete(Waiter waiter, Optional<Lease> result) {
+        threads.execute(() -> waiter.future.complete(result));
+    }
+
+    void stopWaiting(Waiter waiter) {
+        // Best effort: a marker left behind expires within the marker time.
+        var unused = commands.stopWaiting(waiter.keys, waiter.token);
+    }
+
+    CompletableFuture<Long> renew(RedisLease lease) {
+        return commands.renew(lease.keys(), lease.token());
+    }
+
+    void releaseInRedis(RedisLease lease) {
+        try {
+            LockCommands.await(commands.release(lease.keys(), lease.token()));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new LockProviderUnavailableException(lease.request().name(), cause);
+        }
+    }
+
+    void leaseLost(RedisLease lease) {
+        LockListener listener = options.listener();
+        threads.execute(() -> listener.leaseLost(lease));
+    }
+
+    @Nullable
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        return threads.schedule(task, delay, unit);
+    }
+
+    long leaseNanos() {
+        return leaseNanos;
+    }
+
+    /** The renewal interval, or zero when leases are not renewed. */
+    long renewNanos() {
+        return renewNanos;
+    }
+
+    long markerRefreshNanos() {
+        return markerRefreshNanos;
+    }
+
+    // ---- internals
+
+    private void requireOpen(LockRequest request) {
+        if (closed) {
+            throw new LockProviderUnavailableException(request.name(), closedFailure());
+        }
+    }
+
+    private static IllegalStateException closedFailure() {
+        return new IllegalStateException("The Redis lock provider was closed");
+    }
+
+    private CompletableFuture<Long> writerAware(Waiter waiter) {
+        return commands.acquire(
+                waiter.keys, waiter.request.mode(), waiter.token, waiter.isWriter() ? waiter.token : "");
+    }
+
+    private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
+        if (failure != null || result == null) {
+            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"));
+        } else {
+            settle(waiter, result, sentAt);
+        }
+    }
+
+    /** Hands the outcome of a try to the waiter: the lease, or another wait. */
+    private void settle(Waiter waiter, long result, long sentAt) {
+        if (result <= 0) {
+            waiter.refused(-1 - result);
+            return;
+        }
+        RedisLease lease = grant(waiter.request, waiter.keys, waiter.token, result, sentAt);
+        waiter.settled();
+        if (!waiter.future.complete(Optional.of(lease))) {
+            // The caller stopped waiting meanwhile (deadline, cancel): give the lock straight back.
+            try {
+                lease.release();
+            } catch (LockProviderUnavailableException e) {
+                // The lease expires in Redis by itself.
+            }
+        }
+    }
+
+    private void fail(Waiter waiter, Throwable failure) {
+        waiter.settled();
+        if (!waiter.future.isDone()) {
+            waiter.future.completeExceptionally(unavailable(waiter.request, waiter.keys, waiter.token, failure));
+        }
+    }
+
+    private RedisLease grant(LockRequest request, LockKeys keys, String token, long fence, long sentAt) {
+        RedisLease lease = new RedisLease(this, request, keys, token, fence, sentAt);
+        lease.scheduleTick();
+        return lease;
+    }
+
+    /**
+     * The exception for a failed try. The try may have reached Redis before its answer was lost, so the
+     * token's lock, if any, is given back in the background.
+     */
+    private LockProviderUnavailableException unavailable(
+            LockRequest request, LockKeys keys, String token, @Nullable Throwable failure) {
+        var unused = commands.release(keys, token);
+        Throwable cause = failure != null ? failure : new IllegalStateException("Redis gave no answer");
+        return cause instanceof LockProviderUnavailableException unavailable
+                ? unavailable
+                : new LockProviderUnavailableException(request.name(), cause);
+    }
+
+    private static String newToken() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.serializedby.lock.redis;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockRequest;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One caller waiting for a lock, without a thread of its own: it tries again when a release is heard on
+ * the lock's channel, when the entry in its way expires, when its writer marker needs refreshing, and ends
+ * at its deadline.
+ *
+ * <p>Invariant: at most one attempt of a waiter is in Redis at a time ({@code running}); a wake-up that
+ * arrives meanwhile is remembered ({@code again}) and causes one more attempt, so none is lost.
+ */
+final class Waiter {
+
+    final LockRequest request;
+    final LockKeys keys;
+    final String token;
+    final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
+
+    private final RedisLockProvider provider;
+    private final long deadline;
+    private boolean running = true;
+    private boolean again;
+    private boolean markerToRemove;
+    private @Nullable ScheduledFuture<?> retryTimer;
+    private @Nullable ScheduledFuture<?> deadlineTimer;
+
+    Waiter(RedisLockProvider provider, LockRequest request, LockKeys keys, String token, long deadline) {
+        this.provider = provider;
+        this.request = request;
+        this.keys = keys;
+        this.token = token;
+        this.deadline = deadline;
+    }
+
+    /** Ends the wait empty at the deadline, whatever tries are under way. */
+    synchronized void startDeadline() {
+        long delay = Math.max(0, deadline - System.nanoTime());
+        deadlineTimer = provider.schedule(() -> provider.complete(this, Optional.empty()), delay, TimeUnit.NANOSECONDS);
+    }
+
+    boolean isWriter() {
+        return request.mode() == LockMode.EXCLUSIVE;
+    }
+
+    /** Something changed (a release was heard, or a timer fired): try again now, or right after the current try. */
+    void wake() {
+        synchronized (this) {
+            if (future.isDone()) {
+                return;
+            }
+            if (running) {
+                again = true;
+                return;
+            }
+            running = true;
+            retryTimer = cancel(retryTimer);
+        }
+        provider.attempt(this);
+    }
+
+    /** The last try was refused; {@code retryInMillis} is when the entry in the way expires in Redis. */
+    void refused(long retryInMillis) {
+        synchronized (this) {
+            if (future.isDone()) {
+                running = false;
+                stopWaitingIfDue();
+                return;
+            }
+            if (!again) {
+                running = false;
+                planTimer(retryInMillis);
+                return;
+            }
+            again = false;
+        }
+        provider.attempt(this);
+    }
+
+    /** The try ended otherwise (granted or failed): no try is in Redis any more. */
+    synchronized void settled() {
+        running = false;
+        stopWaitingIfDue();
+    }
+
+    /** Called once the future is complete, however: a writer's marker must go, now or after the current try. */
+    synchronized void finished(boolean granted) {
+        retryTimer = cancel(retryTimer);
+        deadlineTimer = cancel(deadlineTimer);
+        if (!granted && isWriter()) {
+            markerToRemove = true;
+            if (!running) {
+                stopWaitingIfDue();
+            }
+        }
+    }
+
+    private void stopWaitingIfDue() {
+        if (markerToRemove) {
+            markerToRemove = false;
+            provider.stopWaiting(this);
+        }
+    }
+
+    private void planTimer(long retryInMillis) {
+        // Just after the entry in the way expires, in case its release message was lost; a writer also
+        // refreshes its marker before the marker expires.
+        long delay = TimeUnit.MILLISECONDS.toNanos(retryInMillis + 2);
+        if (isWriter()) {
+            delay = Math.min(delay, provider.markerRefreshNanos());
+        }
+        if (delay < deadline - System.nanoTime()) {
+            retryTimer = provider.schedule(this::wake, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static @Nullable ScheduledFuture<?> cancel(@Nullable ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * A waiter is woken by the release message, not by a timer: with a 5 s lease and a 10 s wait, every
+ * hand-over takes well under a second (the timers would take one second or more).
+ */
+@Timeout(120)
+class HandOffLatencyTest {
+
+    private static final int HAND_OFFS = 50;
+
+    private static LettuceConnectionFactory holderFactory;
+    private static LettuceConnectionFactory waiterFactory;
+
+    @BeforeAll
+    static void connect() {
+        LocalRedis.requireReachable();
+        holderFactory = LocalRedis.connectionFactory();
+        waiterFactory = LocalRedis.connectionFactory();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (holderFactory != null) {
+            holderFactory.destroy();
+        }
+        if (waiterFactory != null) {
+            waiterFactory.destroy();
+        }
+    }
+
+    @Test
+    void waiterIsGrantedRightAfterTheReleaseThanksToTheNotification() throws Exception {
+        RedisLockOptions options =
+                RedisLockOptions.builder().leaseTime(Duration.ofSeconds(5)).build();
+        long[] micros = new long[HAND_OFFS];
+        try (RedisLockProvider holders = new RedisLockProvider(holderFactory, options);
+                RedisLockProvider waiters = new RedisLockProvider(waiterFactory, options)) {
+            LockRequest request = LockRequest.exclusive("hand-off." + UUID.randomUUID(), "k");
+            for (int i = 0; i < HAND_OFFS; i++) {
+                Lease held = holders.tryAcquire(request).orElseThrow();
+                CompletableFuture<Optional<Lease>> waiting = waiters.acquire(request, Duration.ofSeconds(10));
+                assertThat(waiting).isNotDone();
+
+                long releasedAt = System.nanoTime();
+                held.release();
+                Lease granted = waiting.get(15, TimeUnit.SECONDS).orElseThrow();
+                micros[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - releasedAt);
+                granted.release();
+            }
+        }
+        Arrays.sort(micros);
+        long median = micros[HAND_OFFS / 2];
+        long p99 = micros[(int) Math.ceil(HAND_OFFS * 0.99) - 1];
+        System.out.printf(
+                "Redis hand-off after release over %d hand-offs: median %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                HAND_OFFS, median / 1000.0, p99 / 1000.0, micros[HAND_OFFS - 1] / 1000.0);
+        assertThat(micros[HAND_OFFS - 1]).as("slowest hand-off, µs").isLessThan(500_000);
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/** The watchdog: a renewed lease outlives its lease time; one that is not renewed is reported lost. */
+@Timeout(60)
+class LeaseRenewalTest {
+
+    private static final Duration SHORT_LEASE = Duration.ofMillis(400);
+
+    private static LettuceConnectionFactory connectionFactory;
+
+    private final String name = "lease." + UUID.randomUUID();
+    private final CompletableFuture<Lease> lost = new CompletableFuture<>();
+    private final LockListener listener = new LockListener() {
+        @Override
+        public void leaseLost(Lease lease) {
+            lost.complete(lease);
+        }
+    };
+
+    @BeforeAll
+    static void connect() {
+        LocalRedis.requireReachable();
+        connectionFactory = LocalRedis.connectionFactory();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (connectionFactory != null) {
+            connectionFactory.destroy();
+        }
+    }
+
+    @Test
+    void aLeaseThatIsNotRenewedIsReportedLostAndTheNextHolderGetsALargerToken() throws Exception {
+        RedisLockOptions options = RedisLockOptions.builder()
+                .leaseTime(SHORT_LEASE)
+                .withoutRenewal()
+                .listener(listener)
+                .build();
+        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory, options)) {
+            LockRequest request = LockRequest.exclusive(name, "k");
+            Lease first = provider.tryAcquire(request).orElseThrow();
+            assertThat(first.isValid()).isTrue();
+
+            Lease reported = lost.get(10, TimeUnit.SECONDS);
+            assertThat(reported).isSameAs(first);
+            assertThat(first.isValid()).isFalse();
+
+            Lease next =
+                    provider.acquireBlocking(request, Duration.ofSeconds(10)).orElseThrow();
+            assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+            first.release();
+            assertThat(provider.tryAcquire(request))
+                    .as("a stale release leaves the new holder alone")
+                    .isEmpty();
+            next.release();
+        }
+    }
+
+    @Test
+    void aRenewedLeaseOutlivesSeveralLeaseTimes() throws Exception {
+        RedisLockOptions options = RedisLockOptions.builder()
+                .leaseTime(SHORT_LEASE)
+                .renewEvery(SHORT_LEASE.dividedBy(4))
+                .listener(listener)
+                .build();
+        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory, options)) {
+            LockRequest request = LockRequest.exclusive(name, "k");
+            Lease held = provider.tryAcquire(request).orElseThrow();
+
+            // A wait for something that must not happen: five lease times without a loss.
+            CompletableFuture<Optional<Lease>> other = provider.acquire(request, SHORT_LEASE.multipliedBy(5));
+            assertThat(other.get(10, TimeUnit.SECONDS)).isEmpty();
+
+            assertThat(lost).isNotDone();
+            assertThat(held.isValid()).isTrue();
+            held.release();
+            assertThat(held.isValid()).isFalse();
+        }
+    }
+}

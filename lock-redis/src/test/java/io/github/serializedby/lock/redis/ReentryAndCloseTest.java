@@ -1,0 +1,74 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.LockSpec;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+@Timeout(60)
+class ReentryAndCloseTest {
+
+    private static LettuceConnectionFactory connectionFactory;
+
+    private final String name = "reentry." + UUID.randomUUID();
+
+    @BeforeAll
+    static void connect() {
+        LocalRedis.requireReachable();
+        connectionFactory = LocalRedis.connectionFactory();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (connectionFactory != null) {
+            connectionFactory.destroy();
+        }
+    }
+
+    /** Re-entry is the executor's: the provider never sees the inner request, so it cannot wait for itself. */
+    @Test
+    void aNestedCallOnTheSameKeyReusesTheOuterLease() {
+        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory)) {
+            LockExecutor executor = new LockExecutor(provider);
+            LockSpec spec = LockSpec.waiting(name, Duration.ofSeconds(5), "k");
+            int[] inner = {0};
+            long start = System.nanoTime();
+
+            executor.run(spec, () -> executor.run(spec, () -> inner[0]++));
+
+            assertThat(inner[0]).isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(provider.tryAcquire(LockRequest.exclusive(name, "k")))
+                    .hasValueSatisfying(lease -> lease.release());
+        }
+    }
+
+    @Test
+    void aClosedProviderRefusesAndFailsItsWaiters() throws Exception {
+        RedisLockProvider provider = new RedisLockProvider(connectionFactory);
+        LockRequest request = LockRequest.exclusive(name, "closing");
+        var held = provider.tryAcquire(request).orElseThrow();
+        var waiting = provider.acquire(request, Duration.ofSeconds(20));
+
+        provider.close();
+
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(LockProviderUnavailableException.class);
+        assertThatThrownBy(() -> provider.tryAcquire(request)).isInstanceOf(LockProviderUnavailableException.class);
+        held.release();
+    }
+}

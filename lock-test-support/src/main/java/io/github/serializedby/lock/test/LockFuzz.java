@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many threads lock random keys in random modes. Exclusive holders increment a plain, unsynchronised
  * counter per key; every holder checks that nobody it excludes is inside at the same time.
+ *
+ * <p>Whether shared holders ever coexist is judged over their whole hold, from grant until {@code
+ * release()} returns, not only over the few instructions inside: with a remote store a release takes a
+ * round trip, and readers that the provider lets in together are seen together.
  */
 final class LockFuzz {
 
@@ -44,6 +48,7 @@ final class LockFuzz {
     private final int[] counters;
     private final AtomicIntegerArray exclusiveInside;
     private final AtomicIntegerArray sharedInside;
+    private final AtomicIntegerArray sharedHeld;
     private final AtomicIntegerArray exclusiveAcquisitions;
     private final AtomicLong sharedAcquisitions = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
@@ -60,6 +65,7 @@ final class LockFuzz {
         this.counters = new int[keys];
         this.exclusiveInside = new AtomicIntegerArray(keys);
         this.sharedInside = new AtomicIntegerArray(keys);
+        this.sharedHeld = new AtomicIntegerArray(keys);
         this.exclusiveAcquisitions = new AtomicIntegerArray(keys);
     }
 
@@ -103,14 +109,20 @@ final class LockFuzz {
             if (lease.isEmpty()) {
                 continue;
             }
-            try {
-                if (mode == LockMode.EXCLUSIVE) {
+            if (mode == LockMode.EXCLUSIVE) {
+                try {
                     insideExclusive(key);
-                } else {
-                    insideShared(key);
+                } finally {
+                    lease.get().release();
                 }
-            } finally {
-                lease.get().release();
+            } else {
+                sharedHeld.incrementAndGet(key);
+                try {
+                    insideShared(key);
+                } finally {
+                    lease.get().release();
+                    sharedHeld.decrementAndGet(key);
+                }
             }
             done++;
             total.incrementAndGet();
@@ -132,7 +144,7 @@ final class LockFuzz {
 
     private void insideShared(int key) {
         int shared = sharedInside.incrementAndGet(key);
-        if (shared > 1) {
+        if (shared > 1 || sharedHeld.get(key) > 1) {
             sharedOverlap.set(true);
         }
         int exclusive = exclusiveInside.get(key);

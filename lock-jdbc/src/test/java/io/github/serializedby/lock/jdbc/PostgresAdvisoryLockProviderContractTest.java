@@ -26,6 +26,6 @@ class PostgresAdvisoryLockProviderContractTest extends LockProviderContractTest 
 
     @Override
     protected int fuzzAcquisitions() {
-        return 20_000;
+        return 40_000;
     }
 }

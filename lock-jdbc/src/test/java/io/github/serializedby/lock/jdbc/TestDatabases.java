@@ -1,5 +1,7 @@
 package io.github.serializedby.lock.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,6 +20,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 final class TestDatabases {
 
     private static final Map<String, Object> REACHED = new ConcurrentHashMap<>();
+    private static final Map<DataSource, DataSource> POOLS = new ConcurrentHashMap<>();
 
     private TestDatabases() {}
 
@@ -36,6 +39,17 @@ final class TestDatabases {
     /** An in-memory H2 database that lives as long as the JVM. */
     static DataSource h2() {
         return new DriverManagerDataSource("jdbc:h2:mem:serialized_by;DB_CLOSE_DELAY=-1", "sa", "");
+    }
+
+    /** A connection pool on {@code dataSource}, as an application would give the lease-table provider. */
+    static DataSource pooled(DataSource dataSource) {
+        return POOLS.computeIfAbsent(dataSource, source -> {
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(source);
+            config.setMaximumPoolSize(12);
+            config.setPoolName("test-" + POOLS.size());
+            return new HikariDataSource(config);
+        });
     }
 
     private static DataSource reach(String what, String url, List<String> users) {

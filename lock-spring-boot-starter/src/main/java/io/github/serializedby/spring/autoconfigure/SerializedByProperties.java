@@ -123,7 +123,13 @@ public class SerializedByProperties {
     public enum Provider {
 
         /** In this JVM only: right for a single instance of the application. */
-        IN_MEMORY
+        IN_MEMORY,
+
+        /**
+         * In the application's database, shared by every instance: needs lock-jdbc and a DataSource; see
+         * serialized-by.jdbc.mode.
+         */
+        JDBC
     }
 
     /** HTTP answers to lock failures. */

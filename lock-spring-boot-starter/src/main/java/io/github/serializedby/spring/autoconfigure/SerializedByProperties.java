@@ -137,7 +137,13 @@ public class SerializedByProperties {
          * In Redis, shared by every instance connected to it; needs lock-redis and a RedisConnectionFactory
          * (Lettuce). Chosen by itself when both are present and no provider is named.
          */
-        REDIS
+        REDIS,
+
+        /**
+         * In the application's database, shared by every instance: needs lock-jdbc and a DataSource; see
+         * serialized-by.jdbc.mode.
+         */
+        JDBC
     }
 
     /** HTTP answers to lock failures. */

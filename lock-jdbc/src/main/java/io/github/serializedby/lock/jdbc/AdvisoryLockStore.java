@@ -1,0 +1,208 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Session-level advisory locks, each on a session of its own from the {@link SessionPool}. Taking a lock
+ * and counting its fencing token is one statement; releasing it and notifying other processes is
+ * another.
+ */
+final class AdvisoryLockStore implements LockStore {
+
+    /** The channel on which releases are announced, with the lock id as payload. */
+    static final String CHANNEL = "serialized_by_lock";
+
+    private static final String FENCED_LOCK = """
+            with attempt as (select %s(?) as locked)
+            insert into serialized_by_fence as f (lock_id, token)
+            select ?, ? from attempt where locked
+            on conflict (lock_id) do update set token = f.token + excluded.token
+            returning token""";
+    private static final String LOCK_EXCLUSIVE = FENCED_LOCK.formatted("pg_try_advisory_lock");
+    private static final String LOCK_SHARED = FENCED_LOCK.formatted("pg_try_advisory_lock_shared");
+    private static final String UNLOCK_EXCLUSIVE =
+            "select pg_advisory_unlock(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+    private static final String UNLOCK_SHARED =
+            "select pg_advisory_unlock_shared(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+
+    private final SessionPool pool;
+    private final SessionCheck check;
+    private final Set<AdvisoryHold> held = ConcurrentHashMap.newKeySet();
+
+    AdvisoryLockStore(SessionPool pool, SessionCheck check) {
+        this.pool = pool;
+        this.check = check;
+    }
+
+    @Override
+    public @Nullable Hold tryLock(LockRequest request, long lockId, boolean waiting) {
+        check.ensurePassed(request);
+        SessionPool.Session session;
+        try {
+            session = pool.borrow();
+        } catch (SQLException e) {
+            pool.evictIdle();
+            throw DataSources.unavailable(request, e);
+        }
+        if (session == null) {
+            if (waiting) {
+                return null;
+            }
+            throw new LockProviderUnavailableException(
+                    request.name(),
+                    new SQLException("All " + pool.max() + " lock connections hold locks (raise max-connections)"));
+        }
+        try (PreparedStatement statement = session.connection()
+                .prepareStatement(request.mode() == LockMode.EXCLUSIVE ? LOCK_EXCLUSIVE : LOCK_SHARED)) {
+            long block = request.mode() == LockMode.SHARED ? TokenBlocks.SHARED : 1;
+            statement.setLong(1, lockId);
+            statement.setLong(2, lockId);
+            statement.setLong(3, block);
+            try (ResultSet result = statement.executeQuery()) {
+                if (result.next()) {
+                    long last = result.getLong(1);
+                    AdvisoryHold hold = new AdvisoryHold(session, lockId, request.mode(), last - block + 1, last);
+                    held.add(hold);
+                    return hold;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the lock may have been taken before the failure: only closing the session surely frees it
+            pool.discard(session);
+            pool.evictIdle();
+            throw DataSources.unavailable(request, e);
+        }
+        pool.giveBack(session);
+        return null;
+    }
+
+    /**
+     * Marks lost the holds whose sessions have ended (terminated, or the server restarted); the lock went
+     * with the session. Runs on the listening connection.
+     */
+    void checkSessions(Connection connection) throws SQLException {
+        List<AdvisoryHold> holds = List.copyOf(held);
+        if (holds.isEmpty()) {
+            return;
+        }
+        Integer[] pids = holds.stream().map(hold -> hold.session.backendPid()).toArray(Integer[]::new);
+        Set<Integer> alive = new HashSet<>();
+        Array array = connection.createArrayOf("int4", pids);
+        try (PreparedStatement statement =
+                connection.prepareStatement("select pid from pg_stat_activity where pid = any(?)")) {
+            statement.setArray(1, array);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    alive.add(result.getInt(1));
+                }
+            }
+        } finally {
+            array.free();
+        }
+        for (AdvisoryHold hold : holds) {
+            if (!alive.contains(hold.session.backendPid())) {
+                hold.lose();
+            }
+        }
+    }
+
+    /** How many sessions hold locks now. */
+    int heldCount() {
+        return held.size();
+    }
+
+    @Override
+    public void close() {
+        for (AdvisoryHold hold : List.copyOf(held)) {
+            hold.lose();
+        }
+        pool.close();
+    }
+
+    private final class AdvisoryHold implements Hold {
+
+        final SessionPool.Session session;
+        private final long lockId;
+        private final LockMode mode;
+        private final long token;
+        private final long lastToken;
+        private volatile boolean lost;
+        private volatile @Nullable Runnable onLost;
+
+        AdvisoryHold(SessionPool.Session session, long lockId, LockMode mode, long token, long lastToken) {
+            this.session = session;
+            this.lockId = lockId;
+            this.mode = mode;
+            this.token = token;
+            this.lastToken = lastToken;
+        }
+
+        @Override
+        public long token() {
+            return token;
+        }
+
+        @Override
+        public long lastToken() {
+            return lastToken;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !lost;
+        }
+
+        @Override
+        public void onLost(Runnable callback) {
+            this.onLost = callback;
+        }
+
+        /** The session is gone, or the provider closes: the lock is no longer held. */
+        void lose() {
+            if (!held.remove(this)) {
+                return;
+            }
+            lost = true;
+            pool.discard(session);
+            Runnable callback = onLost;
+            if (callback != null) {
+                callback.run();
+            }
+        }
+
+        @Override
+        public void release() {
+            if (!held.remove(this)) {
+                return;
+            }
+            boolean unlocked = false;
+            try (PreparedStatement statement = session.connection()
+                    .prepareStatement(mode == LockMode.EXCLUSIVE ? UNLOCK_EXCLUSIVE : UNLOCK_SHARED)) {
+                statement.setLong(1, lockId);
+                statement.setString(2, Long.toString(lockId));
+                try (ResultSet result = statement.executeQuery()) {
+                    unlocked = result.next() && result.getBoolean(1);
+                }
+            } catch (SQLException | RuntimeException e) {
+                unlocked = false;
+            }
+            if (unlocked) {
+                pool.giveBack(session);
+            } else {
+                pool.discard(session);
+            }
+        }
+    }
+}

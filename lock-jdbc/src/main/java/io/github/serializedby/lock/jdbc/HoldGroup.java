@@ -1,0 +1,27 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.Lease;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The leases one {@link Hold} backs: one for an exclusive hold; for a shared hold, every local reader
+ * that joined it while it was held, until the last one leaves. Guarded by the monitor of its {@link
+ * KeyState}.
+ */
+final class HoldGroup {
+
+    final Hold hold;
+    final List<Lease> leases = new ArrayList<>(1);
+    long nextToken;
+
+    HoldGroup(Hold hold) {
+        this.hold = hold;
+        this.nextToken = hold.token();
+    }
+
+    /** Whether another local reader may share this hold: it is held, valid, and has tokens left. */
+    boolean joinable() {
+        return !leases.isEmpty() && nextToken <= hold.lastToken() && hold.isValid();
+    }
+}

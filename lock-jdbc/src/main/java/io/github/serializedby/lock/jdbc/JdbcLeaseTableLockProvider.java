@@ -1,0 +1,155 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+
+/**
+ * Locks kept as leases in a table, on PostgreSQL, MariaDB/MySQL or H2.
+ *
+ * <p><b>Rows.</b> {@code serialized_by_lease} has one row per lock id (the 64-bit hash of name and key,
+ * see {@link PostgresAdvisoryLockProvider}) with the exclusive owner's token, the fencing counter and the
+ * expiry; shared holders have a row each in {@code serialized_by_lease_shared}. An exclusive lease is
+ * taken in one statement that claims the row only if it is free or expired by the database's clock
+ * ({@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} on PostgreSQL, {@code INSERT ... ON DUPLICATE KEY
+ * UPDATE} with {@code IF()} on MariaDB, {@code MERGE} on H2), so contention never ends in duplicate-key
+ * errors and no transaction is SERIALIZABLE. A shared lease is a short READ COMMITTED transaction that
+ * locks the key row first. Releases delete by owner token, so a stale release never frees a later holder.
+ *
+ * <p><b>Leases.</b> Held leases are renewed every third of {@code leaseTime}. When a renewal finds the
+ * row taken, or cannot reach the database before the lease would end, the lease becomes invalid and
+ * {@link LockListener#leaseLost} is told. A holder that dies stops renewing, and its lock is free once
+ * {@code leaseTime} has passed.
+ *
+ * <p><b>Connections.</b> Each statement borrows a connection from the given data source (the
+ * application's pool is fine) and returns it at once; holding a lock costs no connection. It never uses
+ * the connection of the caller's transaction.
+ *
+ * <p><b>Waiting.</b> Waiters wait in this JVM in a first-come queue per key, as with {@link
+ * PostgresAdvisoryLockProvider}: the first one tries again when a local holder releases, every {@code
+ * retryInterval} while the key is held elsewhere, and once more when its wait runs out.
+ *
+ * <p>The tables come from {@code schema-postgresql.sql}, {@code schema-mariadb.sql} or {@code
+ * schema-h2.sql} next to this class, run by the application's migrations or, with {@code
+ * createTable(true)}, by the provider at start-up.
+ */
+public final class JdbcLeaseTableLockProvider implements LockProvider, AutoCloseable {
+
+    private final ProviderThreads threads;
+    private final LeaseTableStore store;
+    private final WaitingRoom room;
+
+    private JdbcLeaseTableLockProvider(Builder builder) {
+        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads);
+        store = new LeaseTableStore(
+                DataSources.unwrap(builder.dataSource),
+                builder.leaseTime,
+                builder.createTable,
+                threads.workers,
+                threads.timer);
+        room = new WaitingRoom(store, threads.workers, threads.timer, builder.retryInterval, builder.listener);
+        try {
+            store.prepareEagerly();
+        } catch (RuntimeException e) {
+            threads.close();
+            throw e;
+        }
+    }
+
+    /** A provider on {@code dataSource}, with the defaults of {@link Builder}. */
+    public static JdbcLeaseTableLockProvider create(DataSource dataSource) {
+        return builder(dataSource).build();
+    }
+
+    /** Starts configuring a provider on {@code dataSource}. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(LockRequest request) {
+        return room.tryAcquire(request);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+        return room.acquire(request, maxWait);
+    }
+
+    /** Fails the waiters and stops renewing; rows of leases still held expire after their lease time. */
+    @Override
+    public void close() {
+        room.close();
+        store.close();
+        threads.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcLeaseTableLockProvider[held=" + store.heldCount() + ", activeKeys=" + room.activeKeyCount() + "]";
+    }
+
+    /** Options of a {@link JdbcLeaseTableLockProvider}; every one has a default. */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private Duration leaseTime = Duration.ofSeconds(30);
+        private Duration retryInterval = Duration.ofMillis(100);
+        private boolean createTable;
+        private LockListener listener = LockListener.NOOP;
+        private int workerThreads = 2;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Time a lock stays held without renewal if its holder dies (30 s); renewed every third of it. */
+        public Builder leaseTime(Duration leaseTime) {
+            this.leaseTime = PostgresAdvisoryLockProvider.Builder.positive(leaseTime, "leaseTime");
+            return this;
+        }
+
+        /** How often a waiter tries again while the key is held by another process (100 ms). */
+        public Builder retryInterval(Duration retryInterval) {
+            this.retryInterval = PostgresAdvisoryLockProvider.Builder.positive(retryInterval, "retryInterval");
+            return this;
+        }
+
+        /** Whether to create the tables at start-up if they are missing (false: they must exist). */
+        public Builder createTable(boolean createTable) {
+            this.createTable = createTable;
+            return this;
+        }
+
+        /** Told when a lease is lost: its renewal found the row taken, or failed until the lease ended. */
+        public Builder listener(LockListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Threads that make the attempts of waiters and the renewals (2). */
+        public Builder workerThreads(int workerThreads) {
+            if (workerThreads < 1) {
+                throw new IllegalArgumentException("workerThreads must be at least 1");
+            }
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /**
+         * Builds the provider and checks that the tables exist (creating them with {@code createTable}),
+         * unless the database cannot be reached yet.
+         *
+         * @throws IllegalStateException when the tables are missing or the database is not supported
+         */
+        public JdbcLeaseTableLockProvider build() {
+            return new JdbcLeaseTableLockProvider(this);
+        }
+    }
+}

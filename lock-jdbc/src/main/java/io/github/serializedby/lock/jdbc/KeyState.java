@@ -1,0 +1,119 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.LockMode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What this JVM knows of one lock id: its local holders (counting attempts in flight), its queue of
+ * waiters, and whether a pump runs for it. Guarded by its own monitor; see {@link WaitingRoom}.
+ */
+final class KeyState {
+
+    final long id;
+    boolean retired;
+    boolean pumping;
+    boolean pumpAgain;
+    boolean recheckScheduled;
+
+    /** The shared hold local readers may join, if any. */
+    @Nullable
+    HoldGroup sharedGroup;
+
+    /** Counts releases and notifications, so that an attempt can tell whether it raced with one. */
+    long signals;
+
+    private boolean exclusiveHeld;
+    private int sharedHolders;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(2);
+
+    KeyState(long id) {
+        this.id = id;
+    }
+
+    /** Whether a newcomer may try the database now: nobody waits ahead and no local holder excludes it. */
+    boolean canTryNow(LockMode mode) {
+        return waiters.isEmpty() && isLocallyFreeFor(mode);
+    }
+
+    void hold(LockMode mode) {
+        if (mode == LockMode.EXCLUSIVE) {
+            exclusiveHeld = true;
+        } else {
+            sharedHolders++;
+        }
+    }
+
+    void unhold(LockMode mode) {
+        if (mode == LockMode.EXCLUSIVE) {
+            exclusiveHeld = false;
+        } else {
+            sharedHolders--;
+        }
+    }
+
+    void enqueue(Waiter waiter) {
+        waiters.addLast(waiter);
+    }
+
+    void requeueFirst(Waiter waiter) {
+        waiters.addFirst(waiter);
+    }
+
+    boolean remove(Waiter waiter) {
+        return waiters.remove(waiter);
+    }
+
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    boolean isFirst(Waiter waiter) {
+        return waiters.peekFirst() == waiter;
+    }
+
+    /**
+     * Drops waiters that are done, moves expired waiters that cannot be tried now into {@code expired},
+     * and takes the first waiter if no local holder excludes it, counting it as a holder.
+     */
+    @Nullable
+    Waiter pollTryable(List<Waiter> expired) {
+        Iterator<Waiter> queue = waiters.iterator();
+        boolean first = true;
+        while (queue.hasNext()) {
+            Waiter waiter = queue.next();
+            if (waiter.future.isDone()) {
+                queue.remove();
+            } else if (waiter.expired && !(first && isLocallyFreeFor(waiter.request.mode()))) {
+                queue.remove();
+                expired.add(waiter);
+            } else {
+                first = false;
+            }
+        }
+        Waiter head = waiters.peekFirst();
+        if (head == null || !isLocallyFreeFor(head.request.mode())) {
+            return null;
+        }
+        waiters.pollFirst();
+        hold(head.request.mode());
+        return head;
+    }
+
+    List<Waiter> drainWaiters() {
+        List<Waiter> drained = new ArrayList<>(waiters);
+        waiters.clear();
+        return drained;
+    }
+
+    boolean isIdle() {
+        return !exclusiveHeld && sharedHolders == 0 && waiters.isEmpty() && !pumping;
+    }
+
+    private boolean isLocallyFreeFor(LockMode mode) {
+        return mode == LockMode.EXCLUSIVE ? !exclusiveHeld && sharedHolders == 0 : !exclusiveHeld;
+    }
+}

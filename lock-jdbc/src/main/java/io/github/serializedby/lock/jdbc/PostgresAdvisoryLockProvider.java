@@ -1,0 +1,195 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+
+/**
+ * Locks held as PostgreSQL session-level advisory locks, so that PostgreSQL itself frees them when the
+ * holding process dies or loses its connection.
+ *
+ * <p><b>Connections.</b> Each held lease keeps one session of the provider's own pool (at most {@code
+ * maxConnections}, opened from the given {@link DataSource} on demand) until it is released; add one
+ * connection for listening to releases. A provider holding no lock keeps only its idle sessions and the
+ * listening one. Waiters hold no connection. Give it a data source that opens plain connections (a URL),
+ * not the application's pool: a held lock would keep a pooled connection for its whole life, and a
+ * session that must be discarded because its release failed should be closed, not handed back. It never
+ * uses the connection of the caller's transaction.
+ *
+ * <p><b>Keys.</b> (name, key) maps to a 64-bit advisory key: the first eight bytes of SHA-256 of {@code
+ * name + '\0' + key}. Exclusive leases use {@code pg_try_advisory_lock(bigint)}, shared leases {@code
+ * pg_try_advisory_lock_shared(bigint)}.
+ *
+ * <p><b>Waiting.</b> Nobody waits inside PostgreSQL: waiters wait in this JVM, in a first-come queue per
+ * key, and the first one tries {@code pg_try_advisory_lock} again when a local holder releases, when
+ * another process announces a release ({@code pg_notify} on release, heard by one {@code LISTEN}ing
+ * connection), every {@code recheckInterval} (for holders that died without announcing), and once more
+ * when its wait runs out. Within one JVM a waiting writer is served before later readers; across
+ * processes PostgreSQL's try-locks keep no queue, so readers of another process may overtake it.
+ *
+ * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session increments the key's
+ * row of {@code serialized_by_fence(lock_id bigint primary key, token bigint)}; its new value is the
+ * lease's token. Tokens thus grow across processes and restarts.
+ *
+ * <p><b>Failures.</b> If the database cannot be reached, acquisitions fail with {@link
+ * io.github.serializedby.lock.LockProviderUnavailableException}, never with a lease, and work again once
+ * it answers. A session whose release fails is closed. A session found dead (every {@code
+ * sessionCheckInterval}) makes its lease invalid and is reported to {@link LockListener#leaseLost}.
+ * A transaction-pooling proxy, where session locks cannot work, is detected and refused; see {@link
+ * SessionCheck}.
+ */
+public final class PostgresAdvisoryLockProvider implements LockProvider, AutoCloseable {
+
+    private final ProviderThreads threads;
+    private final AdvisoryLockStore store;
+    private final WaitingRoom room;
+    private final ReleaseListener releases;
+
+    private PostgresAdvisoryLockProvider(Builder builder) {
+        DataSource dataSource = DataSources.unwrap(builder.dataSource);
+        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads);
+        WaitingRoom[] roomRef = new WaitingRoom[1];
+        SessionPool pool = new SessionPool(
+                dataSource, builder.maxConnections, builder.networkTimeout, () -> roomRef[0].signalAll());
+        SessionCheck check = new SessionCheck(pool, builder.createTable);
+        store = new AdvisoryLockStore(pool, check);
+        room = new WaitingRoom(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
+        roomRef[0] = room;
+        releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
+        try {
+            check.tryEagerly();
+        } catch (RuntimeException e) {
+            store.close();
+            threads.close();
+            throw e;
+        }
+        releases.start();
+    }
+
+    /** A provider taking its sessions from {@code dataSource}, with the defaults of {@link Builder}. */
+    public static PostgresAdvisoryLockProvider create(DataSource dataSource) {
+        return builder(dataSource).build();
+    }
+
+    /** Starts configuring a provider taking its sessions from {@code dataSource}. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(LockRequest request) {
+        return room.tryAcquire(request);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+        return room.acquire(request, maxWait);
+    }
+
+    /** How many leases of this provider hold a session now. */
+    public int heldSessionCount() {
+        return store.heldCount();
+    }
+
+    /** Fails the waiters, stops listening and closes the sessions; leases still held are lost. */
+    @Override
+    public void close() {
+        room.close();
+        releases.close();
+        store.close();
+        threads.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresAdvisoryLockProvider[held=" + store.heldCount() + ", activeKeys=" + room.activeKeyCount() + "]";
+    }
+
+    /** Options of a {@link PostgresAdvisoryLockProvider}; every one has a default. */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private int maxConnections = 10;
+        private boolean createTable;
+        private LockListener listener = LockListener.NOOP;
+        private Duration recheckInterval = Duration.ofSeconds(1);
+        private Duration sessionCheckInterval = Duration.ofSeconds(2);
+        private Duration networkTimeout = Duration.ofSeconds(5);
+        private int workerThreads = 2;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** Most sessions held at once, which is also the most locks this provider can hold at once (10). */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 2) {
+                throw new IllegalArgumentException("maxConnections must be at least 2");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** Whether to create the fence table at start-up if it is missing (false: it must exist). */
+        public Builder createTable(boolean createTable) {
+            this.createTable = createTable;
+            return this;
+        }
+
+        /** Told when a lease is lost because its session ended. */
+        public Builder listener(LockListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How often waiters try again without a notification, for holders that died unannounced (1 s). */
+        public Builder recheckInterval(Duration recheckInterval) {
+            this.recheckInterval = positive(recheckInterval, "recheckInterval");
+            return this;
+        }
+
+        /** How often the sessions holding locks are checked to be alive (2 s). */
+        public Builder sessionCheckInterval(Duration sessionCheckInterval) {
+            this.sessionCheckInterval = positive(sessionCheckInterval, "sessionCheckInterval");
+            return this;
+        }
+
+        /** Longest wait for the database to answer one statement before it counts as unreachable (5 s). */
+        public Builder networkTimeout(Duration networkTimeout) {
+            this.networkTimeout = positive(networkTimeout, "networkTimeout");
+            return this;
+        }
+
+        /** Threads that make the attempts of waiters (2); they never wait for a lock. */
+        public Builder workerThreads(int workerThreads) {
+            if (workerThreads < 1) {
+                throw new IllegalArgumentException("workerThreads must be at least 1");
+            }
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        /**
+         * Builds and starts the provider: checks that sessions are real (refusing a transaction-pooling
+         * proxy) and that the fence table exists, unless the database cannot be reached yet.
+         *
+         * @throws IllegalStateException when the check fails
+         */
+        public PostgresAdvisoryLockProvider build() {
+            return new PostgresAdvisoryLockProvider(this);
+        }
+
+        static Duration positive(Duration duration, String name) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return duration;
+        }
+    }
+}

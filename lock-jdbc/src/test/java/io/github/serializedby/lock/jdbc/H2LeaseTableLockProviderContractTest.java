@@ -1,0 +1,30 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.test.LockProviderContractTest;
+import org.junit.jupiter.api.BeforeAll;
+
+class H2LeaseTableLockProviderContractTest extends LockProviderContractTest {
+
+    @BeforeAll
+    static void requireDatabase() {
+        TestDatabases.h2();
+    }
+
+    @Override
+    protected LockProvider createProvider() {
+        return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.h2()))
+                .createTable(true)
+                .build();
+    }
+
+    @Override
+    protected void closeProvider(LockProvider provider) {
+        ((JdbcLeaseTableLockProvider) provider).close();
+    }
+
+    @Override
+    protected int fuzzAcquisitions() {
+        return 40_000;
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.serializedby.lock.jdbc;
+
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.test.LockProviderContractTest;
+import org.junit.jupiter.api.BeforeAll;
+
+class PostgresAdvisoryLockProviderContractTest extends LockProviderContractTest {
+
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.postgres();
+    }
+
+    @Override
+    protected LockProvider createProvider() {
+        return PostgresAdvisoryLockProvider.builder(TestDatabases.postgres())
+                .createTable(true)
+                .maxConnections(Integer.getInteger("conns", 10))
+                .build();
+    }
+
+    @Override
+    protected void closeProvider(LockProvider provider) {
+        ((PostgresAdvisoryLockProvider) provider).close();
+    }
+
+    @Override
+    protected int fuzzAcquisitions() {
+        return 40_000;
+    }
+}

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,24 +46,35 @@ public final class RaceCheck {
     private static final long TRANSFER = 5;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private final URI base;
+    private final List<URI> bases;
+    private final AtomicInteger nextBase = new AtomicInteger();
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final String run = Long.toString(System.currentTimeMillis(), 36);
 
-    private RaceCheck(URI base) {
-        this.base = base;
+    private RaceCheck(List<URI> bases) {
+        this.bases = bases;
     }
 
+    /**
+     * Arguments: the base URL of each instance of the demo, {@code http://localhost:8080} by default. With
+     * several (instances sharing a database and a lock provider), requests go to them in turn.
+     */
     public static void main(String[] args) throws Exception {
-        URI base = URI.create(args.length > 0 ? args[0] : "http://localhost:8080");
-        if (!isLoopback(base)) {
-            System.err.println("RaceCheck only talks to a demo on this machine (localhost, 127.0.0.1); got " + base);
-            System.exit(2);
+        List<URI> bases = new ArrayList<>();
+        for (String arg : args.length > 0 ? args : new String[] {"http://localhost:8080"}) {
+            URI base = URI.create(arg);
+            if (!isLoopback(base)) {
+                System.err.println(
+                        "RaceCheck only talks to a demo on this machine (localhost, 127.0.0.1); got " + base);
+                System.exit(2);
+            }
+            bases.add(base);
         }
-        RaceCheck check = new RaceCheck(base);
+        RaceCheck check = new RaceCheck(List.copyOf(bases));
+        URI base = bases.get(0);
         boolean held = true;
         try {
             held &= check.withdraw();
@@ -152,7 +164,7 @@ public final class RaceCheck {
         List<HttpRequest> requests = new ArrayList<>();
         for (int put = 0; put < PUTS; put++) {
             for (long payment : payments) {
-                requests.add(HttpRequest.newBuilder(base.resolve("/payments/" + payment))
+                requests.add(HttpRequest.newBuilder(base().resolve("/payments/" + payment))
                         .timeout(REQUEST_TIMEOUT)
                         .PUT(HttpRequest.BodyPublishers.noBody())
                         .build());
@@ -255,13 +267,18 @@ public final class RaceCheck {
         }
     }
 
+    /** The instance the next request goes to: each in turn. */
+    private URI base() {
+        return bases.get(Math.floorMod(nextBase.getAndIncrement(), bases.size()));
+    }
+
     private Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body());
     }
 
     private HttpRequest post(String path, String json) {
-        return HttpRequest.newBuilder(base.resolve(path))
+        return HttpRequest.newBuilder(base().resolve(path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
@@ -269,7 +286,7 @@ public final class RaceCheck {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(base.resolve(path))
+        return HttpRequest.newBuilder(base().resolve(path))
                 .timeout(REQUEST_TIMEOUT)
                 .GET()
                 .build();

@@ -32,10 +32,22 @@ public final class BenchmarkReport {
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int forks = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        Options options = new OptionsBuilder()
-                .include(UncontendedCallBenchmark.class.getSimpleName())
-                .include(ProviderBenchmark.class.getSimpleName())
-                .warmupIterations(warmups)
+        boolean redis = Servers.redisAnswers();
+        boolean postgres = Servers.postgresAnswers();
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.include(UncontendedCallBenchmark.class.getSimpleName());
+        builder.include(ProviderBenchmark.class.getSimpleName());
+        if (redis) {
+            builder.include(RedisBenchmark.class.getSimpleName());
+        } else {
+            System.out.println("Redis not reachable at 127.0.0.1:6379: its benchmarks are left out");
+        }
+        if (postgres) {
+            builder.include(PostgresBenchmark.class.getSimpleName());
+        } else {
+            System.out.println("PostgreSQL not reachable at 127.0.0.1:5432: its benchmarks are left out");
+        }
+        Options options = builder.warmupIterations(warmups)
                 .warmupTime(TimeValue.seconds(seconds))
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(seconds))
@@ -46,6 +58,15 @@ public final class BenchmarkReport {
         HandoffLatency.Percentiles ours = HandoffLatency.provider(new InMemoryLockProvider(), 20_000);
         HandoffLatency.Percentiles fair = HandoffLatency.fairReentrantLock(20_000);
         MemoryFootprint.Result memory = MemoryFootprint.measure(10_000);
+        Map<String, HandoffLatency.Percentiles> remote = new java.util.LinkedHashMap<>();
+        if (redis) {
+            remote.put("redisProvider", DistributedHandoffs.redisProvider(300));
+            remote.put("redisson", DistributedHandoffs.redisson(300));
+        }
+        if (postgres) {
+            remote.put("postgresAdvisory", DistributedHandoffs.postgresAdvisory(300));
+            remote.put("jdbcLockRegistry", DistributedHandoffs.jdbcLockRegistry(30));
+        }
 
         String settings = String.format(
                 Locale.ROOT,
@@ -56,7 +77,7 @@ public final class BenchmarkReport {
                 forks,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
-        String report = render(score, ours, fair, memory, settings);
+        String report = render(score, ours, fair, memory, settings) + renderRemote(score, remote);
         System.out.println(report);
         Path out = Path.of("benchmarks", "results", "latest.md");
         Files.createDirectories(out.getParent());
@@ -171,6 +192,79 @@ public final class BenchmarkReport {
                 memory.activeKeysAfter(),
                 memory.emptyBytes()));
         return out.toString();
+    }
+
+    private static String renderRemote(Map<String, Double> s, Map<String, HandoffLatency.Percentiles> handoffs) {
+        StringBuilder out = new StringBuilder();
+        if (s.containsKey("redisLockProvider")) {
+            double ours = s.get("redisLockProvider");
+            row(
+                    out,
+                    "Redis lock + release vs raw `SET NX PX` + compare-and-delete (µs/op)",
+                    ours,
+                    s.get("rawSetNxAndCompareAndDelete"),
+                    ratio(ours, s.get("rawSetNxAndCompareAndDelete")),
+                    "≤ 1.1×");
+            row(
+                    out,
+                    "Redisson `RLock` vs Redis provider, lock + release (µs/op)",
+                    s.get("redissonRLock"),
+                    ours,
+                    ratio(s.get("redissonRLock"), ours) + " slower",
+                    "≥ 1.5× slower");
+            handoff(
+                    out,
+                    "Redis hand-off to another instance vs Redisson",
+                    handoffs.get("redisProvider"),
+                    handoffs.get("redisson"),
+                    "p50 ≤ 0.8 ms, p99 ≤ 2 ms");
+        }
+        if (s.containsKey("postgresAdvisoryLockProvider")) {
+            double ours = s.get("postgresAdvisoryLockProvider");
+            row(
+                    out,
+                    "PostgreSQL advisory lock + release vs raw `pg_try_advisory_lock` + unlock (µs/op)",
+                    ours,
+                    s.get("rawAdvisoryLockAndUnlock"),
+                    ratio(ours, s.get("rawAdvisoryLockAndUnlock")),
+                    "≤ 1.2×");
+            row(
+                    out,
+                    "Spring Integration `JdbcLockRegistry` vs advisory provider (µs/op)",
+                    s.get("springIntegrationJdbcLockRegistry"),
+                    ours,
+                    ratio(s.get("springIntegrationJdbcLockRegistry"), ours) + " slower",
+                    "≥ 5× slower");
+            handoff(
+                    out,
+                    "PostgreSQL hand-off to another instance vs `JdbcLockRegistry`",
+                    handoffs.get("postgresAdvisory"),
+                    handoffs.get("jdbcLockRegistry"),
+                    "p99 ≤ 5 ms");
+        }
+        return out.toString();
+    }
+
+    private static void handoff(
+            StringBuilder out,
+            String what,
+            HandoffLatency.@org.jspecify.annotations.Nullable Percentiles ours,
+            HandoffLatency.@org.jspecify.annotations.Nullable Percentiles peer,
+            String target) {
+        if (ours == null || peer == null) {
+            return;
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "| %s, p50 / p99 (ms) | %.2f / %.2f | %.2f / %.2f | %.2f× / %.2f× | %s |%n",
+                what,
+                ours.p50() / 1000,
+                ours.p99() / 1000,
+                peer.p50() / 1000,
+                peer.p99() / 1000,
+                ours.p50() / peer.p50(),
+                ours.p99() / peer.p99(),
+                target));
     }
 
     private static void row(StringBuilder out, String what, double ours, double baseline, String ratio, String target) {

@@ -5,10 +5,9 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Hand-off latency: the time from a holder's release to the waiter running, measured over many
@@ -32,52 +31,63 @@ final class HandoffLatency {
 
     private HandoffLatency() {}
 
-    /** Hand-offs through the provider: the waiter is queued before the holder releases. */
+    /**
+     * Hand-offs through the provider's blocking wait: the holder releases once the waiting thread has
+     * parked, so both series measure a wake-up from park.
+     */
     static Percentiles provider(LockProvider provider, int handoffs) throws Exception {
+        return provider(provider, provider, handoffs);
+    }
+
+    /** Hand-offs from a holder on one provider to a waiter on another: two instances of an application. */
+    static Percentiles provider(LockProvider holder, LockProvider provider, int handoffs) throws Exception {
         LockRequest request = LockRequest.exclusive("handoff", "hot");
-        long[] latencies = new long[handoffs];
-        Lease held = provider.tryAcquire(request).orElseThrow();
-        for (int i = 0; i < handoffs; i++) {
-            CompletableFuture<Optional<Lease>> waiting = provider.acquire(request, Duration.ofSeconds(30));
-            long[] releasedAt = new long[1];
-            CompletableFuture<Long> granted = CompletableFuture.supplyAsync(() -> {
+        return measure(handoffs, () -> {
+            Lease held = holder.tryAcquire(request).orElseThrow();
+            return new Handoff(held::release, () -> {
                 try {
-                    waiting.get(30, TimeUnit.SECONDS).orElseThrow();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    provider.acquireBlocking(request, Duration.ofSeconds(30))
+                            .orElseThrow()
+                            .release();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return System.nanoTime();
             });
-            Thread.onSpinWait();
-            Lease previous = held;
-            releasedAt[0] = System.nanoTime();
-            previous.release();
-            long runningAt = granted.get(30, TimeUnit.SECONDS);
-            latencies[i] = runningAt - releasedAt[0];
-            held = waiting.get().orElseThrow();
-        }
-        held.release();
-        return Percentiles.of(latencies);
+        });
     }
 
     /** The same hand-offs through a fair {@code ReentrantLock}, as the baseline. */
     static Percentiles fairReentrantLock(int handoffs) throws Exception {
         ReentrantLock lock = new ReentrantLock(true);
+        return measure(handoffs, () -> {
+            lock.lock();
+            return new Handoff(lock::unlock, () -> {
+                lock.lock();
+                lock.unlock();
+            });
+        });
+    }
+
+    /** A held lock: how to release it, and what a waiter does to take it. */
+    record Handoff(Runnable release, Runnable take) {}
+
+    static Percentiles measure(int handoffs, Supplier<Handoff> hold) throws Exception {
         long[] latencies = new long[handoffs];
         for (int i = 0; i < handoffs; i++) {
-            lock.lock();
-            CompletableFuture<Long> granted = CompletableFuture.supplyAsync(() -> {
-                lock.lock();
-                long runningAt = System.nanoTime();
-                lock.unlock();
-                return runningAt;
+            Handoff handoff = hold.get();
+            long[] runningAt = new long[1];
+            Thread waiter = new Thread(() -> {
+                handoff.take().run();
+                runningAt[0] = System.nanoTime();
             });
-            while (!lock.hasQueuedThreads()) {
+            waiter.start();
+            while (waiter.getState() != Thread.State.WAITING && waiter.getState() != Thread.State.TIMED_WAITING) {
                 Thread.onSpinWait();
             }
             long releasedAt = System.nanoTime();
-            lock.unlock();
-            latencies[i] = granted.get(30, TimeUnit.SECONDS) - releasedAt;
+            handoff.release().run();
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            latencies[i] = runningAt[0] - releasedAt;
         }
         return Percentiles.of(latencies);
     }

@@ -41,12 +41,13 @@ final class MemoryFootprint {
             lease.release();
         }
 
+        InMemoryLockProvider fresh = new InMemoryLockProvider();
         for (int i = 0; i < 1_000_000; i++) {
-            provider.tryAcquire(LockRequest.exclusive(name, "distinct-" + i))
+            fresh.tryAcquire(LockRequest.exclusive(name, "distinct-" + i))
                     .orElseThrow()
                     .release();
         }
-        long after = GraphLayout.parseInstance(provider).totalSize();
-        return new Result(perKey, empty, after, provider.activeKeyCount());
+        long after = GraphLayout.parseInstance(fresh).totalSize();
+        return new Result(perKey, empty, after, fresh.activeKeyCount());
     }
 }

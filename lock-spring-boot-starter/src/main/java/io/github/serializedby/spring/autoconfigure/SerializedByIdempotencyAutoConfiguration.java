@@ -3,20 +3,26 @@ package io.github.serializedby.spring.autoconfigure;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.idempotency.IdempotencyStore;
 import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
+import io.github.serializedby.lock.redis.RedisIdempotencyStore;
 import io.github.serializedby.spring.idempotency.IdempotencyFilter;
 import io.github.serializedby.spring.idempotency.IdempotencyInterceptor;
 import io.github.serializedby.spring.idempotency.IdempotencySettings;
 import io.github.serializedby.spring.web.IdempotencyProblemDetailsAdvice;
 import java.time.Clock;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -33,9 +39,41 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnBooleanProperty(name = "serialized-by.idempotency.enabled", matchIfMissing = true)
 public final class SerializedByIdempotencyAutoConfiguration {
 
+    /** Stored responses in Redis, shared by the instances ({@code serialized-by.idempotency.store=redis}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.github.serializedby.lock.redis.RedisIdempotencyStore")
+    @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "redis")
+    static class RedisStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        IdempotencyStore idempotencyStore(
+                RedisConnectionFactory connections, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+            return new RedisIdempotencyStore(
+                    connections, properties.getIdempotency().getRedisPrefix(), clock.getIfAvailable(Clock::systemUTC));
+        }
+    }
+
+    /** Stored responses in the database, shared by the instances ({@code serialized-by.idempotency.store=jdbc}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.github.serializedby.lock.jdbc.JdbcIdempotencyStore")
+    @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "jdbc")
+    static class JdbcStoreConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        IdempotencyStore idempotencyStore(
+                DataSource dataSource, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+            return new JdbcIdempotencyStore(
+                    dataSource,
+                    clock.getIfAvailable(Clock::systemUTC),
+                    properties.getIdempotency().isCreateTable());
+        }
+    }
+
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyStore idempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
+    IdempotencyStore inMemoryIdempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
         return new InMemoryIdempotencyStore(
                 clock.getIfAvailable(Clock::systemUTC),
                 properties.getIdempotency().getMaxEntries());

@@ -240,6 +240,55 @@ public class SerializedByProperties {
         /** How many responses the in-memory store keeps at most; the oldest go first. */
         private int maxEntries = 10_000;
 
+        /**
+         * Where responses are kept: in memory (one instance), or in Redis or the database, shared by several
+         * instances. Ignored when the application defines its own IdempotencyStore bean.
+         */
+        private Store store = Store.IN_MEMORY;
+
+        /** Prefix of the Redis keys of stored responses. */
+        private String redisPrefix = "serialized-by:";
+
+        /** Whether the database store creates its table (serialized_by_idempotency) when missing. */
+        private boolean createTable = false;
+
+        public Store getStore() {
+            return store;
+        }
+
+        public void setStore(Store store) {
+            this.store = store;
+        }
+
+        public String getRedisPrefix() {
+            return redisPrefix;
+        }
+
+        public void setRedisPrefix(String redisPrefix) {
+            this.redisPrefix = redisPrefix;
+        }
+
+        public boolean isCreateTable() {
+            return createTable;
+        }
+
+        public void setCreateTable(boolean createTable) {
+            this.createTable = createTable;
+        }
+
+        /** Where stored responses are kept. */
+        public enum Store {
+
+            /** In this JVM, bounded by max-entries. */
+            IN_MEMORY,
+
+            /** In Redis, through the application's RedisConnectionFactory; needs lock-redis. */
+            REDIS,
+
+            /** In the application's DataSource; needs lock-jdbc. */
+            JDBC
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

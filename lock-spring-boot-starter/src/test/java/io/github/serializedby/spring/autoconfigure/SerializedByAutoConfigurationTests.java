@@ -6,6 +6,9 @@ import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.idempotency.IdempotencyStore;
+import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
@@ -15,6 +18,7 @@ import io.github.serializedby.spring.aop.SerializedByAdvisor;
 import io.github.serializedby.spring.web.LockProblemDetailsAdvice;
 import java.time.Duration;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 class SerializedByAutoConfigurationTests {
 
@@ -206,6 +211,20 @@ class SerializedByAutoConfigurationTests {
             assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class);
             assertThat(context.getBean(LockProblemDetailsAdvice.class)).isSameAs(OwnAdviceConfiguration.ADVICE);
         });
+    }
+
+    @Test
+    void idempotencyKeepsResponsesInMemoryByDefaultAndInTheDatabaseWhenAsked() {
+        WebApplicationContextRunner idempotency =
+                webRunner.withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class));
+        idempotency.run(context ->
+                assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(InMemoryIdempotencyStore.class));
+        idempotency
+                .withBean(DataSource.class, () -> new DriverManagerDataSource("jdbc:h2:mem:idempotency", "sa", ""))
+                .withPropertyValues(
+                        "serialized-by.idempotency.store=jdbc", "serialized-by.idempotency.create-table=true")
+                .run(context ->
+                        assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(JdbcIdempotencyStore.class));
     }
 
     private void assertStartFails(Class<?> configuration, String... fragments) {

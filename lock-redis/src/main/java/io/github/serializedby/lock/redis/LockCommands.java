@@ -1,22 +1,39 @@
 package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockMode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
- * The provider's round trips to Redis, one {@link LockScripts script} each, over the factory's shared
- * connection. Every call ends within the operation timeout, and fails rather than throws.
+ * The provider's round trips to Redis, one {@link LockScripts script} each. With a standalone Lettuce
+ * client they go straight through a connection of the provider's own ({@code EVALSHA}, falling back to
+ * {@code EVAL} when Redis has forgotten the script); otherwise, and once closed (late releases), through
+ * the factory's reactive template.
+ * Every call ends within the operation timeout, and fails rather than throws.
  */
-final class LockCommands {
+final class LockCommands implements AutoCloseable {
 
     private final ReactiveStringRedisTemplate redis;
+    private final @Nullable RedisClient client;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
+    private volatile boolean closed;
     private final Duration timeout;
     private final String leaseMillis;
     private final String markerMillis;
@@ -24,6 +41,10 @@ final class LockCommands {
     LockCommands(
             ReactiveRedisConnectionFactory connectionFactory, Duration timeout, long leaseMillis, long markerMillis) {
         this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+        this.client = connectionFactory instanceof LettuceConnectionFactory lettuce
+                        && lettuce.getNativeClient() instanceof RedisClient standalone
+                ? standalone
+                : null;
         this.timeout = timeout;
         this.leaseMillis = Long.toString(leaseMillis);
         this.markerMillis = Long.toString(markerMillis);
@@ -71,8 +92,58 @@ final class LockCommands {
         }
     }
 
-    @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure, so the value is never null
+    @Override
+    public void close() {
+        closed = true;
+        StatefulRedisConnection<String, String> open = connection;
+        if (open != null) {
+            open.closeAsync();
+        }
+    }
+
     private CompletableFuture<Long> call(RedisScript<Long> script, List<String> keys, String... args) {
+        RedisClient standalone = client;
+        if (standalone == null || closed) {
+            return callThroughTemplate(script, keys, args);
+        }
+        StatefulRedisConnection<String, String> open;
+        try {
+            open = connection(standalone);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String[] keyArray = keys.toArray(String[]::new);
+        RedisAsyncCommands<String, String> commands = open.async();
+        CompletableFuture<Long> reply = commands.<Long>evalsha(
+                        script.getSha1(), ScriptOutputType.INTEGER, keyArray, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                        ? commands.<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, args)
+                                .toCompletableFuture()
+                        : CompletableFuture.failedFuture(failure));
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private StatefulRedisConnection<String, String> connection(RedisClient standalone) {
+        StatefulRedisConnection<String, String> open = connection;
+        if (open != null) {
+            return open;
+        }
+        synchronized (this) {
+            if (connection == null) {
+                connection = standalone.connect(StringCodec.UTF8);
+            }
+            return Objects.requireNonNull(connection);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure.getCause();
+        return failure instanceof CompletionException && cause != null ? cause : failure;
+    }
+
+    @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure, so the value is never null
+    private CompletableFuture<Long> callThroughTemplate(RedisScript<Long> script, List<String> keys, String... args) {
         return Mono.defer(() ->
                         redis.execute(script, keys, List.of((Object[]) args)).next())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Redis gave no answer to a lock script")))

@@ -133,6 +133,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         subscription.forEachWaiter(waiter -> waiter.future.completeExceptionally(
                 new LockProviderUnavailableException(waiter.request.name(), closedFailure())));
         threads.shutdown();
+        commands.close();
     }
 
     @Override

@@ -77,6 +77,7 @@ public final class HttpOverhead {
             throws InterruptedException {
         AtomicLong done = new AtomicLong();
         AtomicLong conflicts = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         CountDownLatch finished = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
@@ -85,18 +86,22 @@ public final class HttpOverhead {
                 try {
                     for (int i = offset; System.nanoTime() < end; i++) {
                         long id = payments.get(i % payments.size());
-                        HttpResponse<Void> response = http.send(
-                                HttpRequest.newBuilder(base.resolve("/payments/" + id))
-                                        .PUT(HttpRequest.BodyPublishers.noBody())
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 409) {
-                            conflicts.incrementAndGet();
+                        try {
+                            HttpResponse<Void> response = http.send(
+                                    HttpRequest.newBuilder(base.resolve("/payments/" + id))
+                                            .PUT(HttpRequest.BodyPublishers.noBody())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding());
+                            if (response.statusCode() == 409) {
+                                conflicts.incrementAndGet();
+                            }
+                            done.incrementAndGet();
+                        } catch (IOException e) {
+                            failures.incrementAndGet();
                         }
-                        done.incrementAndGet();
                     }
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } finally {
                     finished.countDown();
                 }
@@ -104,6 +109,9 @@ public final class HttpOverhead {
             worker.start();
         }
         finished.await();
+        if (failures.get() > 0) {
+            System.out.println(failures.get() + " requests to " + base + " failed and are not counted");
+        }
         return new Result(done.get() / (double) seconds, conflicts.get());
     }
 

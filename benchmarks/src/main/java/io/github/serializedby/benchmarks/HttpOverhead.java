@@ -41,8 +41,10 @@ public final class HttpOverhead {
         List<Long> lockedPayments = paidPayments(http, locked);
         List<Long> unlockedPayments = paidPayments(http, unlocked);
 
-        load(http, locked, lockedPayments, threads, seconds);
-        load(http, unlocked, unlockedPayments, threads, seconds);
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            load(http, locked, lockedPayments, threads, seconds);
+            load(http, unlocked, unlockedPayments, threads, seconds);
+        }
         double lockedTotal = 0;
         double unlockedTotal = 0;
         long conflicts = 0;

@@ -9,8 +9,13 @@ import java.util.OptionalLong;
 
 /**
  * The shared counters and the history of the writes to them, in PostgreSQL. A write is fenced: it sets
- * the counter only when its token is higher than the last one written, and it commits together with its
- * history row, so the history holds exactly the writes the database accepted.
+ * the counter only when its token is higher than the last one written and not below the highest token
+ * that read the counter, and it commits together with its history row, so the history holds exactly the
+ * writes the database accepted.
+ *
+ * <p>Reads take part in the fence ({@code seen_token}) because fencing writes alone loses an update: a
+ * holder paused between its UPDATE and its COMMIT keeps the row locked; the next holder reads the old
+ * value, waits for the row, and its higher token passes the guard once the paused write commits.
  */
 final class CounterTable {
 
@@ -26,7 +31,8 @@ final class CounterTable {
     static void createTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("create table if not exists harness_counter (run_id text not null, key text not null,"
-                    + " value bigint not null, last_token bigint not null, writes bigint not null,"
+                    + " value bigint not null, last_token bigint not null, seen_token bigint not null,"
+                    + " writes bigint not null,"
                     + " primary key (run_id, key))");
             statement.execute("create table if not exists harness_history (id bigserial primary key,"
                     + " run_id text not null, worker int not null, pid bigint not null, thread int not null,"
@@ -39,7 +45,8 @@ final class CounterTable {
     /** Puts a counter at zero for each of the run's keys. */
     void initialise(int keys) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "insert into harness_counter (run_id, key, value, last_token, writes) values (?, ?, 0, 0, 0)")) {
+                "insert into harness_counter (run_id, key, value, last_token, seen_token, writes)"
+                        + " values (?, ?, 0, 0, 0, 0)")) {
             for (int i = 0; i < keys; i++) {
                 insert.setString(1, runId);
                 insert.setString(2, key(i));
@@ -54,12 +61,13 @@ final class CounterTable {
         return "k" + index;
     }
 
-    /** The counter's value now. */
-    long read(String key) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("select value from harness_counter where run_id = ? and key = ?")) {
-            select.setString(1, runId);
-            select.setString(2, key);
+    /** The counter's value now; from now on writes with a token below {@code token} are rejected. */
+    long read(String key, long token) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("update harness_counter"
+                + " set seen_token = greatest(seen_token, ?) where run_id = ? and key = ? returning value")) {
+            select.setLong(1, token);
+            select.setString(2, runId);
+            select.setString(3, key);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     throw new SQLException("No counter for key " + key + " of run " + runId);
@@ -102,12 +110,13 @@ final class CounterTable {
     private OptionalLong guardedUpdate(String key, long value, long token) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("update harness_counter"
                 + " set value = ?, last_token = ?, writes = writes + 1"
-                + " where run_id = ? and key = ? and last_token < ? returning writes")) {
+                + " where run_id = ? and key = ? and last_token < ? and seen_token <= ? returning writes")) {
             update.setLong(1, value);
             update.setLong(2, token);
             update.setString(3, runId);
             update.setString(4, key);
             update.setLong(5, token);
+            update.setLong(6, token);
             try (ResultSet row = update.executeQuery()) {
                 return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
             }

@@ -103,7 +103,7 @@ public final class Worker {
         Lease lease = granted.get();
         long acquired = Micros.now();
         try {
-            long value = counters.read(key);
+            long value = counters.read(key, lease.fencingToken());
             if (hold) {
                 say("HOLDING " + key + " " + lease.fencingToken());
                 pause(config.holdFor());

@@ -100,7 +100,8 @@ final class ScenarioRun {
         if (fault == Fault.NONE) {
             return new Strike(Micros.now(), "", 0);
         }
-        Thread.sleep(scenario.holdAfter().toMillis());
+        // past the workers' start-up, so that the fault strikes locks and tokens in use
+        Thread.sleep(scenario.holdAfter().plusSeconds(2).toMillis());
         if (fault == Fault.REDIS_RESTART) {
             return new Strike(FaultInjector.restartRedis(Duration.ofSeconds(1)), "", 0);
         }

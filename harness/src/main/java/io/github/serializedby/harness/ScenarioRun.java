@@ -1,0 +1,182 @@
+package io.github.serializedby.harness;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Runs one {@link Scenario}: starts the workers, strikes with the fault, waits for them, and checks the
+ * history. The checks: no lost update and fencing tokens increasing in commit order, always; no overlap
+ * and no rejected write without faults; and, per fault, that the system recovered as it should.
+ */
+final class ScenarioRun {
+
+    private final Scenario scenario;
+    private final String runId;
+    private final Path logDirectory;
+    private final List<String> violations = new ArrayList<>();
+    private OptionalLong recoveryMillis = OptionalLong.empty();
+
+    ScenarioRun(Scenario scenario, Path logDirectory) {
+        this.scenario = scenario;
+        this.runId = scenario.provider().label() + "-" + scenario.fault().label() + "-" + System.currentTimeMillis();
+        this.logDirectory = logDirectory;
+    }
+
+    RunResult run() throws Exception {
+        try (Connection connection = Servers.harnessConnection()) {
+            new CounterTable(connection, runId).initialise(scenario.keys());
+            List<WorkerProcess> workers = startWorkers();
+            Strike strike = strike(workers.get(0), connection);
+            long unavailable = 0;
+            for (WorkerProcess worker : workers) {
+                if (!worker.await(scenario.duration().plusSeconds(60))) {
+                    violations.add("worker " + worker.pid() + " did not finish");
+                }
+                unavailable += worker.reported("unavailable");
+                if (worker.reported("errors") > 0) {
+                    violations.add("worker " + worker.pid() + " had errors, see " + logDirectory);
+                }
+            }
+            History history = History.load(connection, runId);
+            check(history, strike, workers.get(0));
+            return new RunResult(
+                    scenario,
+                    history.operations(),
+                    history.lostUpdates(),
+                    history.overlaps(),
+                    history.rejected(),
+                    unavailable,
+                    recoveryMillis,
+                    List.copyOf(violations));
+        }
+    }
+
+    private List<WorkerProcess> startWorkers() throws Exception {
+        List<WorkerProcess> workers = new ArrayList<>();
+        for (int i = 0; i < scenario.workers(); i++) {
+            Duration holdFor = i > 0 || !scenario.fault().strikesHolder()
+                    ? Duration.ZERO
+                    : scenario.fault() == Fault.KILL ? Duration.ofMinutes(1) : Duration.ofMillis(300);
+            workers.add(WorkerProcess.start(
+                    new WorkerConfig(
+                            runId,
+                            scenario.provider(),
+                            i,
+                            scenario.threads(),
+                            scenario.duration(),
+                            scenario.keys(),
+                            scenario.lease(),
+                            scenario.holdAfter(),
+                            holdFor),
+                    logDirectory));
+        }
+        return workers;
+    }
+
+    /** Injects the fault; returns when it struck and, for a holder, which lock it held. */
+    private Strike strike(WorkerProcess holder, Connection connection) throws Exception {
+        Fault fault = scenario.fault();
+        if (fault.strikesHolder()) {
+            String line = holder.awaitHolding(scenario.holdAfter().plusSeconds(30));
+            if (line == null) {
+                violations.add("no worker signalled a held lock");
+                return new Strike(Micros.now(), "", 0);
+            }
+            String[] parts = line.split(" ");
+            long at = Micros.now();
+            if (fault == Fault.KILL) {
+                holder.kill();
+            } else {
+                FaultInjector.stop(holder.pid());
+                Thread.sleep(scenario.stopFor().toMillis());
+                FaultInjector.resume(holder.pid());
+            }
+            return new Strike(at, parts[1], Long.parseLong(parts[2]));
+        }
+        if (fault == Fault.NONE) {
+            return new Strike(Micros.now(), "", 0);
+        }
+        // past the workers' start-up, so that the fault strikes locks and tokens in use
+        Thread.sleep(scenario.holdAfter().plusSeconds(2).toMillis());
+        if (fault == Fault.REDIS_RESTART) {
+            return new Strike(FaultInjector.restartRedis(Duration.ofSeconds(1)), "", 0);
+        }
+        long at = Micros.now();
+        if (FaultInjector.terminateLockSessions(connection) == 0) {
+            violations.add("no lock session to terminate");
+        }
+        return new Strike(at, "", 0);
+    }
+
+    private void check(History history, Strike strike, WorkerProcess holder) {
+        if (history.lostUpdates() > 0) {
+            violations.add(history.lostUpdates() + " lost updates");
+        }
+        if (history.tokenOrderViolations() > 0) {
+            violations.add(history.tokenOrderViolations() + " accepted writes with a token not above the last");
+        }
+        switch (scenario.fault()) {
+            case NONE -> {
+                if (history.overlaps() > 0 || history.rejected() > 0) {
+                    violations.add("holds overlapped without any fault");
+                }
+            }
+            case KILL -> checkFreed(history, strike, scenario.maxRecovery());
+            case STOP -> {
+                checkFreed(history, strike, scenario.stopFor().plus(scenario.maxRecovery()));
+                if (scenario.provider().leased()) {
+                    checkFenced(history, strike, holder);
+                }
+            }
+            case REDIS_RESTART, PG_TERMINATE -> {
+                recoveryMillis = millisSince(strike.at(), history.firstAcquisitionAfter(strike.at()));
+                if (recoveryMillis.isEmpty()) {
+                    violations.add("no lease granted after the fault");
+                }
+            }
+        }
+    }
+
+    /** The struck holder's lock must pass to another within {@code limit} of the strike. */
+    private void checkFreed(History history, Strike strike, Duration limit) {
+        if (strike.key().isEmpty()) {
+            return;
+        }
+        recoveryMillis = millisSince(strike.at(), history.firstAcquisitionAfter(strike.key(), strike.token(), 0));
+        if (recoveryMillis.isEmpty()) {
+            violations.add("the struck holder's lock never passed to another");
+        } else if (recoveryMillis.getAsLong() < 0) {
+            violations.add("the struck holder's lock was taken while it held it");
+        } else if (recoveryMillis.getAsLong() > limit.toMillis()) {
+            violations.add("the struck holder's lock came free only after " + recoveryMillis.getAsLong() + " ms");
+        }
+    }
+
+    /** The stopped holder's lease must be reported lost, and its late write rejected by the fence. */
+    private void checkFenced(History history, Strike strike, WorkerProcess holder) {
+        var write = history.write(strike.key(), strike.token());
+        if (write.isEmpty()) {
+            violations.add("the stopped holder's write is missing");
+            return;
+        }
+        if (write.get().leaseValid() && !holder.lostTokens().contains(strike.token())) {
+            violations.add("the stopped holder's lease was not reported lost");
+        }
+        if (write.get().accepted()) {
+            violations.add("the stopped holder's late write was accepted");
+        }
+    }
+
+    private static OptionalLong millisSince(long micros, OptionalLong laterMicros) {
+        return laterMicros.isPresent()
+                ? OptionalLong.of((laterMicros.getAsLong() - micros) / 1_000)
+                : OptionalLong.empty();
+    }
+
+    /** When the fault struck, and the lock the struck holder held (empty key when none). */
+    private record Strike(long at, String key, long token) {}
+}

@@ -1,0 +1,63 @@
+package io.github.serializedby.harness;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Where the servers are: {@code SERIALIZEDBY_POSTGRES_URL} (default {@code
+ * jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}) and {@code SERIALIZEDBY_REDIS_URL}
+ * (default {@code redis://127.0.0.1:6379}).
+ */
+public final class Servers {
+
+    /** Application name of the harness's own connections (counter, history, checks), which faults spare. */
+    public static final String HARNESS_APPLICATION = "serialized-by-harness";
+
+    /** Application name of the lock providers' connections, which the PostgreSQL fault terminates. */
+    public static final String LOCK_APPLICATION = "serialized-by-lock";
+
+    private Servers() {}
+
+    /** The PostgreSQL JDBC URL. */
+    public static String postgresUrl() {
+        return env("SERIALIZEDBY_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    }
+
+    /** The Redis URI. */
+    public static URI redisUri() {
+        return URI.create(env("SERIALIZEDBY_REDIS_URL", "redis://127.0.0.1:6379"));
+    }
+
+    /** A new connection of the harness itself, in auto-commit mode. */
+    public static Connection harnessConnection() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user());
+        properties.setProperty("ApplicationName", HARNESS_APPLICATION);
+        properties.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection(postgresUrl(), properties);
+    }
+
+    /** Plain (unpooled) connections for a lock provider, named {@value #LOCK_APPLICATION}. */
+    public static DataSource lockDataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(postgresUrl());
+        dataSource.setUser(user());
+        dataSource.setApplicationName(LOCK_APPLICATION);
+        dataSource.setConnectTimeout(3);
+        return dataSource;
+    }
+
+    private static String user() {
+        return env("SERIALIZEDBY_POSTGRES_USER", "postgres");
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

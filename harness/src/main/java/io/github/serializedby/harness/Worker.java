@@ -1,0 +1,148 @@
+package io.github.serializedby.harness;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One worker process: its threads lock random keys and, holding the lock, read a counter and write it
+ * back plus one, fenced by the lease's token. The critical section runs only with a lease; it writes even
+ * when the lease was lost meanwhile, since testing the fence is the point. Tells the coordinator on
+ * stdout: {@code HOLDING key token}, {@code LOST token}, and at the end {@code DONE ...}.
+ */
+public final class Worker {
+
+    static final String LOCK_NAME = "harness";
+
+    private final WorkerConfig config;
+    private final AtomicLong operations = new AtomicLong();
+    private final AtomicLong unavailable = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    private Worker(WorkerConfig config) {
+        this.config = config;
+    }
+
+    /** Runs a worker; the arguments are those of {@link WorkerConfig#toArgs()}. */
+    public static void main(String[] args) throws Exception {
+        new Worker(WorkerConfig.parse(args)).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        LockListener listener = new LockListener() {
+            @Override
+            public void leaseLost(Lease lease) {
+                say("LOST " + lease.fencingToken());
+            }
+        };
+        try (ProviderKind.Opened opened = config.provider().open(config.lease(), listener, false)) {
+            long end = System.nanoTime() + config.duration().toNanos();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < config.threads(); i++) {
+                int index = i;
+                Thread thread = new Thread(
+                        () -> loop(opened.provider(), index, end), "worker-" + config.worker() + "-" + index);
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+        say("DONE operations=" + operations + " unavailable=" + unavailable + " timedOut=" + timedOut + " errors="
+                + errors);
+    }
+
+    private void loop(LockProvider provider, int thread, long end) {
+        long holdAt = System.nanoTime() + config.holdAfter().toNanos();
+        boolean holder = thread == 0 && config.holds();
+        try (Connection connection = Servers.harnessConnection()) {
+            CounterTable counters = new CounterTable(connection, config.runId());
+            while (System.nanoTime() - end < 0) {
+                boolean hold = holder && System.nanoTime() - holdAt >= 0;
+                if (operate(provider, counters, thread, hold) && hold) {
+                    holder = false;
+                }
+            }
+        } catch (SQLException e) {
+            errors.incrementAndGet();
+            e.printStackTrace();
+        }
+    }
+
+    /** One locked read-modify-write; true when it ran. */
+    private boolean operate(LockProvider provider, CounterTable counters, int thread, boolean hold) {
+        String key = CounterTable.key(ThreadLocalRandom.current().nextInt(config.keys()));
+        Optional<Lease> granted;
+        try {
+            granted = provider.acquireBlocking(LockRequest.exclusive(LOCK_NAME, key), Duration.ofSeconds(2));
+        } catch (LockProviderUnavailableException e) {
+            unavailable.incrementAndGet();
+            pause(Duration.ofMillis(100));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (granted.isEmpty()) {
+            timedOut.incrementAndGet();
+            return false;
+        }
+        Lease lease = granted.get();
+        long acquired = Micros.now();
+        try {
+            long value = counters.read(key, lease.fencingToken());
+            if (hold) {
+                say("HOLDING " + key + " " + lease.fencingToken());
+                pause(config.holdFor());
+            } else {
+                pause(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1, 4)));
+            }
+            var entry = new CounterTable.HistoryEntry(config.worker(), thread, acquired, lease.isValid());
+            long id = counters.fencedWrite(key, value + 1, lease.fencingToken(), entry);
+            long releasing = Micros.now();
+            release(lease);
+            operations.incrementAndGet();
+            counters.released(id, releasing);
+            return true;
+        } catch (SQLException e) {
+            errors.incrementAndGet();
+            e.printStackTrace();
+            release(lease);
+            return false;
+        }
+    }
+
+    private void release(Lease lease) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            unavailable.incrementAndGet();
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -2,12 +2,9 @@ package io.github.serializedby.spring.web;
 
 import io.github.serializedby.spring.IdempotencyException;
 import java.net.URI;
-import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -53,15 +50,7 @@ public class IdempotencyProblemDetailsAdvice {
                 title = "Missing or invalid idempotency key";
             }
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, String.valueOf(e.getMessage()));
-        problem.setType(type);
-        problem.setTitle(title);
-        ResponseEntity.BodyBuilder answer =
-                ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        Duration retryAfter = e.retryAfter();
-        if (retryAfter != null) {
-            answer.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
-        }
-        return answer.body(problem);
+        return ProblemAnswers.answer(
+                ProblemAnswers.problem(status, type, title, String.valueOf(e.getMessage())), e.retryAfter());
     }
 }

@@ -8,10 +8,8 @@ import java.net.URI;
 import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -54,10 +52,10 @@ public class LockProblemDetailsAdvice {
                 "Lock held by another request",
                 "Lock '" + e.lockName() + "' is held by another request"
                         + (e.timedOut() ? "; waited " + e.waited().toMillis() + " ms" : "")
-                        + ". Retry later.");
-        problem.setProperty("lockName", e.lockName());
+                        + ". Retry later.",
+                e.lockName());
         problem.setProperty("policy", e.policy().name());
-        return answer(problem, e.retryAfter());
+        return ProblemAnswers.answer(problem, e.retryAfter());
     }
 
     @ExceptionHandler
@@ -67,12 +65,10 @@ public class LockProblemDetailsAdvice {
                 MISSING_LOCK_KEY,
                 "Missing lock key",
                 "The lock key expression '" + e.expression() + "' of lock '" + e.lockName()
-                        + "' gave no value for this request.");
-        problem.setProperty("lockName", e.lockName());
+                        + "' gave no value for this request.",
+                e.lockName());
         problem.setProperty("expression", e.expression());
-        return ResponseEntity.status(problem.getStatus())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        return ProblemAnswers.answer(problem, null);
     }
 
     @ExceptionHandler
@@ -81,9 +77,9 @@ public class LockProblemDetailsAdvice {
                 HttpStatus.SERVICE_UNAVAILABLE,
                 LOCK_PROVIDER_UNAVAILABLE,
                 "Lock provider unavailable",
-                "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.");
-        problem.setProperty("lockName", e.lockName());
-        return answer(problem, e.retryAfter());
+                "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.",
+                e.lockName());
+        return ProblemAnswers.answer(problem, e.retryAfter());
     }
 
     @ExceptionHandler
@@ -92,23 +88,15 @@ public class LockProblemDetailsAdvice {
                 HttpStatus.SERVICE_UNAVAILABLE,
                 LOCK_PROVIDER_UNAVAILABLE,
                 "Interrupted while waiting for a lock",
-                "The server stopped waiting for lock '" + e.lockName() + "'; the request was not processed.");
-        problem.setProperty("lockName", e.lockName());
-        return answer(problem, Duration.ofSeconds(1));
+                "The server stopped waiting for lock '" + e.lockName() + "'; the request was not processed.",
+                e.lockName());
+        return ProblemAnswers.answer(problem, Duration.ofSeconds(1));
     }
 
-    private static ProblemDetail problem(HttpStatusCode status, URI type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type);
-        problem.setTitle(title);
+    private static ProblemDetail problem(
+            HttpStatusCode status, URI type, String title, String detail, String lockName) {
+        ProblemDetail problem = ProblemAnswers.problem(status, type, title, detail);
+        problem.setProperty("lockName", lockName);
         return problem;
-    }
-
-    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem, Duration retryAfter) {
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        return ResponseEntity.status(problem.getStatus())
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
@@ -51,6 +52,7 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
     private final Clock clock;
     private final IdempotencySettings settings;
     private final UnaryOperator<String> placeholders;
+    private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
 
     public IdempotencyInterceptor(
             IdempotencyStore store,
@@ -192,9 +194,12 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The annotation's time to live, resolved and parsed once per distinct value. */
     private Duration ttl(Idempotent idempotent) {
-        String ttl = placeholders.apply(idempotent.ttl());
-        return ttl.isBlank() ? settings.ttl() : DurationStyle.detectAndParse(ttl);
+        return ttls.computeIfAbsent(idempotent.ttl(), written -> {
+            String ttl = placeholders.apply(written);
+            return ttl.isBlank() ? settings.ttl() : DurationStyle.detectAndParse(ttl);
+        });
     }
 
     private static MessageDigest sha256() {

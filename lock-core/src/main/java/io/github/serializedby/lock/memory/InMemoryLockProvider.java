@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,11 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Locks within one JVM, exactly per key: different keys never block each other.
  *
  * <p>Invariant: a key's {@link KeyState} counts one exclusive holder or any number of shared holders,
- * never both, and is in the map exactly while it has a holder or a waiter (a retired state may linger
+ * never both, and is in the key table exactly while it has a holder or a waiter (a retired state may linger
  * an instant, and whoever meets it removes it).
  *
- * <p>Without contention a lock and its release are a map insertion, two compare-and-sets and a map
- * removal. Within a key, waiters are served first come, first served; a newcomer never overtakes a
+ * <p>Without contention a lock and its release are one compare-and-set to insert the key's state,
+ * one to retire it and one to remove it, plus the lease's own release flag and the token counter. Within a key, waiters are served first come, first served; a newcomer never overtakes a
  * waiter, so a waiting exclusive request is not starved by a stream of shared ones. Waits end at their
  * deadline through a shared timer (or the blocking caller's timed park), without polling. Leases never expire;
  * fencing tokens come from one counter for the whole provider, so they increase for every key.
@@ -36,24 +35,42 @@ public final class InMemoryLockProvider implements LockProvider {
      */
     private static final int SPINS_BEFORE_PARKING = 256;
 
-    private final ConcurrentHashMap<LockId, KeyState> states = new ConcurrentHashMap<>();
+    /**
+     * Buckets of the key table: enough that the requests in flight in a busy application rarely share
+     * one, small enough (16 KiB) to cost nothing when idle.
+     */
+    private static final int BUCKETS = 1 << 12;
+
+    private final KeyTable states;
     private final AtomicLong tokens = new AtomicLong();
+
+    /** A provider for any number of keys. */
+    public InMemoryLockProvider() {
+        this(BUCKETS);
+    }
+
+    /** A provider with a table of {@code buckets} buckets; few buckets make keys share them (for tests). */
+    InMemoryLockProvider(int buckets) {
+        this.states = new KeyTable(buckets);
+    }
 
     @Override
     public Optional<Lease> tryAcquire(LockRequest request) {
-        LockId id = new LockId(request.name(), request.key());
+        String name = request.name();
+        String key = request.key();
+        int hash = KeyTable.hash(name, key);
         while (true) {
-            KeyState state = states.get(id);
+            KeyState state = states.get(name, key, hash);
             if (state == null) {
-                KeyState created = new KeyState(id, request.mode());
-                state = states.putIfAbsent(id, created);
+                KeyState created = new KeyState(name, key, hash, request.mode());
+                state = states.putIfAbsent(created);
                 if (state == null) {
                     return Optional.of(lease(request, created));
                 }
             }
             int value = state.state();
             if (KeyState.isRetired(value)) {
-                states.remove(id, state);
+                states.remove(state);
             } else if (!KeyState.grantableNow(value, request.mode())) {
                 return Optional.empty();
             } else if (state.compareAndSet(value, value + KeyState.unit(request.mode()))) {
@@ -114,14 +131,14 @@ public final class InMemoryLockProvider implements LockProvider {
 
     /** A lease, an empty optional (no wait allowed), or the queued {@link Waiter}. */
     private Object grantOrEnqueue(LockRequest request, Duration maxWait) {
-        LockId id = new LockId(request.name(), request.key());
+        int hash = KeyTable.hash(request.name(), request.key());
         int unit = KeyState.unit(request.mode());
         while (true) {
             Optional<Lease> now = tryAcquire(request);
             if (now.isPresent() || maxWait.isZero() || maxWait.isNegative()) {
                 return now;
             }
-            KeyState state = states.get(id);
+            KeyState state = states.get(request.name(), request.key(), hash);
             if (state == null) {
                 continue;
             }
@@ -129,7 +146,7 @@ public final class InMemoryLockProvider implements LockProvider {
                 while (true) {
                     int value = state.state();
                     if (KeyState.isRetired(value)) {
-                        states.remove(id, state);
+                        states.remove(state);
                         break;
                     }
                     if (KeyState.grantableNow(value, request.mode())) {
@@ -168,7 +185,7 @@ public final class InMemoryLockProvider implements LockProvider {
             int next = value - unit;
             if (next == 0) {
                 if (state.compareAndSet(value, KeyState.RETIRED)) {
-                    states.remove(state.id, state);
+                    states.remove(state);
                     return;
                 }
             } else if (state.compareAndSet(value, next)) {
@@ -232,7 +249,7 @@ public final class InMemoryLockProvider implements LockProvider {
 
     private void retireIfIdle(KeyState state) {
         if (state.retireIfIdle()) {
-            states.remove(state.id, state);
+            states.remove(state);
         }
     }
 

@@ -34,14 +34,26 @@ final class KeyState {
         }
     }
 
-    final LockId id;
+    final String name;
+    final String key;
+    final int hash;
     private volatile int state;
     private @Nullable ArrayDeque<Waiter> waiters;
 
     /** A state created already held by one holder of {@code mode}. */
-    KeyState(LockId id, LockMode mode) {
-        this.id = id;
+    KeyState(String name, String key, int hash, LockMode mode) {
+        this.name = name;
+        this.key = key;
+        this.hash = hash;
         this.state = unit(mode);
+    }
+
+    boolean matches(String name, String key, int hash) {
+        return this.hash == hash && this.key.equals(key) && this.name.equals(name);
+    }
+
+    boolean matches(KeyState other) {
+        return matches(other.name, other.key, other.hash);
     }
 
     /** What one holder of {@code mode} adds to the state. */

@@ -4,7 +4,8 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.AbstractLease;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,19 +14,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Locks within one JVM, exactly per key: different keys never block each other.
  *
- * <p>Invariant: a key's {@link KeyState} counts one exclusive holder or any number of shared holders,
- * never both, and is in the key table exactly while it has a holder or a waiter (a retired state may linger
- * an instant, and whoever meets it removes it).
+ * <p>Without contention, an exclusive lease is itself the key's entry in a {@link KeyTable}: locking is
+ * one compare-and-set that puts it there, releasing is one that takes it out, and nothing else is kept.
+ * When readers or waiters arrive, a {@link KeyState} takes the entry's place (or is created for them)
+ * and counts one exclusive holder or any number of shared holders, never both; it stays in the table
+ * exactly while it has a holder or a waiter (a retired state may linger an instant, and whoever meets it
+ * removes it).
  *
- * <p>Without contention a lock and its release are one compare-and-set to insert the key's state,
- * one to retire it and one to remove it, plus the lease's own release flag and the token counter. Within a key, waiters are served first come, first served; a newcomer never overtakes a
- * waiter, so a waiting exclusive request is not starved by a stream of shared ones. Waits end at their
- * deadline through a shared timer (or the blocking caller's timed park), without polling. Leases never expire;
- * fencing tokens come from one counter for the whole provider, so they increase for every key.
+ * <p>Within a key, waiters are served first come, first served; a newcomer never overtakes a waiter, so a
+ * waiting exclusive request is not starved by a stream of shared ones. Waits end at their deadline
+ * through a shared timer (or the blocking caller's timed park), without polling. Leases never expire;
+ * fencing tokens come from one counter for the whole provider, drawn after each grant, so they increase
+ * for every key.
  */
 public final class InMemoryLockProvider implements LockProvider {
 
@@ -40,6 +45,16 @@ public final class InMemoryLockProvider implements LockProvider {
      * one, small enough (16 KiB) to cost nothing when idle.
      */
     private static final int BUCKETS = 1 << 12;
+
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(MemoryLease.class, "released", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final KeyTable states;
     private final AtomicLong tokens = new AtomicLong();
@@ -60,23 +75,42 @@ public final class InMemoryLockProvider implements LockProvider {
         String key = request.key();
         int hash = KeyTable.hash(name, key);
         while (true) {
-            KeyState state = states.get(name, key, hash);
-            if (state == null) {
-                KeyState created = new KeyState(name, key, hash, request.mode());
-                state = states.putIfAbsent(created);
-                if (state == null) {
-                    return Optional.of(lease(request, created));
+            KeyEntry entry = states.get(name, key, hash);
+            if (entry == null) {
+                Lease created = request.mode() == LockMode.EXCLUSIVE
+                        ? insertSoleHolder(request, hash)
+                        : insertState(request, hash);
+                if (created != null) {
+                    return Optional.of(created);
+                }
+            } else if (!(entry instanceof KeyState state)) {
+                return Optional.empty();
+            } else {
+                int value = state.state();
+                if (KeyState.isRetired(value)) {
+                    states.remove(state);
+                } else if (!KeyState.grantableNow(value, request.mode())) {
+                    return Optional.empty();
+                } else if (state.compareAndSet(value, value + KeyState.unit(request.mode()))) {
+                    return Optional.of(lease(request, state));
                 }
             }
-            int value = state.state();
-            if (KeyState.isRetired(value)) {
-                states.remove(state);
-            } else if (!KeyState.grantableNow(value, request.mode())) {
-                return Optional.empty();
-            } else if (state.compareAndSet(value, value + KeyState.unit(request.mode()))) {
-                return Optional.of(lease(request, state));
-            }
         }
+    }
+
+    /** The common case: an exclusive lease that is itself the key's entry; null when another came first. */
+    private @Nullable Lease insertSoleHolder(LockRequest request, int hash) {
+        MemoryLease lease = new MemoryLease(request, hash, null);
+        if (states.putIfAbsent(lease) != null) {
+            return null;
+        }
+        lease.token = tokens.incrementAndGet();
+        return lease;
+    }
+
+    private @Nullable Lease insertState(LockRequest request, int hash) {
+        KeyState created = new KeyState(request.name(), request.key(), hash, request.mode());
+        return states.putIfAbsent(created) == null ? lease(request, created) : null;
     }
 
     @Override
@@ -138,9 +172,18 @@ public final class InMemoryLockProvider implements LockProvider {
             if (now.isPresent() || maxWait.isZero() || maxWait.isNegative()) {
                 return now;
             }
-            KeyState state = states.get(request.name(), request.key(), hash);
-            if (state == null) {
+            KeyEntry entry = states.get(request.name(), request.key(), hash);
+            if (entry == null) {
                 continue;
+            }
+            KeyState state;
+            if (entry instanceof KeyState existing) {
+                state = existing;
+            } else {
+                state = KeyState.promoting((Lease) entry, hash);
+                if (!states.replace(entry, state)) {
+                    continue;
+                }
             }
             synchronized (state) {
                 while (true) {
@@ -169,17 +212,19 @@ public final class InMemoryLockProvider implements LockProvider {
         return (Optional<Lease>) outcome;
     }
 
+    /** A lease counted in {@code state}, which the caller has just updated. */
     private MemoryLease lease(LockRequest request, KeyState state) {
-        return new MemoryLease(request, tokens.incrementAndGet(), state);
+        MemoryLease lease = new MemoryLease(request, state.hash, state);
+        lease.token = tokens.incrementAndGet();
+        return lease;
     }
 
-    private void releaseHolder(MemoryLease lease) {
-        KeyState state = lease.state;
-        int unit = KeyState.unit(lease.request().mode());
+    private void releaseHolder(KeyState state, LockMode mode) {
+        int unit = KeyState.unit(mode);
         while (true) {
             int value = state.state();
             if (KeyState.isQueued(value)) {
-                releaseWithWaiters(state, lease.request().mode());
+                releaseWithWaiters(state, mode);
                 return;
             }
             int next = value - unit;
@@ -266,18 +311,83 @@ public final class InMemoryLockProvider implements LockProvider {
         return "InMemoryLockProvider[activeKeys=" + states.size() + "]";
     }
 
-    private final class MemoryLease extends AbstractLease {
+    /**
+     * A lease. One taken without contention is itself the key's entry in the table, and its release is
+     * removing it; when readers or waiters arrive, a {@link KeyState} takes its place and counts it.
+     */
+    private final class MemoryLease extends KeyEntry implements Lease {
 
-        private final KeyState state;
+        private final LockRequest request;
+        /** The state that counts this lease; null while it is, or was, the key's entry. */
+        private final @Nullable KeyState state;
+        /** Set once, right after the lease entered the table or its state, so that tokens follow grants. */
+        private long token;
 
-        MemoryLease(LockRequest request, long fencingToken, KeyState state) {
-            super(request, fencingToken);
+        private volatile int released;
+
+        MemoryLease(LockRequest request, int hash, @Nullable KeyState state) {
+            super(hash);
+            this.request = request;
             this.state = state;
         }
 
         @Override
-        protected void doRelease() {
-            releaseHolder(this);
+        String name() {
+            return request.name();
+        }
+
+        @Override
+        String key() {
+            return request.key();
+        }
+
+        @Override
+        public LockRequest request() {
+            return request;
+        }
+
+        @Override
+        public long fencingToken() {
+            return token;
+        }
+
+        @Override
+        public boolean isValid() {
+            return released == 0;
+        }
+
+        /**
+         * Exactly once, from any thread: a sole holder leaves the table with one compare-and-set, which
+         * only one caller can win; otherwise the flag decides, and the holder leaves the state that counts
+         * it, which for a promoted sole holder is the state that took its place.
+         */
+        @Override
+        public void release() {
+            if (released != 0) {
+                return;
+            }
+            if (state == null && states.remove(this)) {
+                RELEASED.setRelease(this, 1);
+                return;
+            }
+            if (!RELEASED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            KeyState counting = state != null ? state : promotedState();
+            if (counting != null) {
+                releaseHolder(counting, request.mode());
+            }
+        }
+
+        /** The state that took this sole holder's place; null if this lease already left the table. */
+        private @Nullable KeyState promotedState() {
+            KeyEntry entry = states.get(request.name(), request.key(), hash);
+            return entry instanceof KeyState promoted && promoted.promotedFrom == this ? promoted : null;
+        }
+
+        @Override
+        public String toString() {
+            return "MemoryLease[" + request + ", token=" + token + ", valid=" + isValid() + "]";
         }
     }
 }

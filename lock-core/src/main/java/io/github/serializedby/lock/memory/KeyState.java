@@ -1,5 +1,6 @@
 package io.github.serializedby.lock.memory;
 
+import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,15 +10,15 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holders and waiters of one key.
+ * Holders and waiters of a key that has readers or waiters; a lone exclusive holder needs no state.
  *
  * <p>The holders live in one atomic {@code int}: a retired bit, an exclusive bit, a queued bit and a
  * count of shared holders. Without waiters, holders come and go by compare-and-set alone. The queued
  * bit is set exactly while {@link #waiters} is not empty; both change only under this object's monitor,
  * and while the bit is set every change of the holders happens under the monitor too, because the
- * lock-free paths refuse to act on a state with the bit set. A retired state has left the map for good.
+ * lock-free paths refuse to act on a state with the bit set. A retired state has left the table for good.
  */
-final class KeyState {
+final class KeyState extends KeyEntry {
 
     static final int RETIRED = 1 << 31;
     static final int EXCLUSIVE = 1 << 30;
@@ -34,26 +35,41 @@ final class KeyState {
         }
     }
 
-    final String name;
-    final String key;
-    final int hash;
+    private final String name;
+    private final String key;
+    /** The lease that held the key alone until this state replaced it in the table; null if none did. */
+    final @Nullable Lease promotedFrom;
+
     private volatile int state;
     private @Nullable ArrayDeque<Waiter> waiters;
 
     /** A state created already held by one holder of {@code mode}. */
     KeyState(String name, String key, int hash, LockMode mode) {
+        this(name, key, hash, mode, null);
+    }
+
+    private KeyState(String name, String key, int hash, LockMode mode, @Nullable Lease promotedFrom) {
+        super(hash);
         this.name = name;
         this.key = key;
-        this.hash = hash;
+        this.promotedFrom = promotedFrom;
         this.state = unit(mode);
     }
 
-    boolean matches(String name, String key, int hash) {
-        return this.hash == hash && this.key.equals(key) && this.name.equals(name);
+    /** The state of a key that {@code soleHolder} holds exclusively, to take its place when others arrive. */
+    static KeyState promoting(Lease soleHolder, int hash) {
+        return new KeyState(
+                soleHolder.request().name(), soleHolder.request().key(), hash, LockMode.EXCLUSIVE, soleHolder);
     }
 
-    boolean matches(KeyState other) {
-        return matches(other.name, other.key, other.hash);
+    @Override
+    String name() {
+        return name;
+    }
+
+    @Override
+    String key() {
+        return key;
     }
 
     /** What one holder of {@code mode} adds to the state. */

@@ -13,6 +13,10 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
@@ -319,6 +323,50 @@ class InMemoryLockProviderTest {
                     provider.tryAcquire(LockRequest.exclusive(name, "key-" + i)).orElseThrow());
         }
         return holders;
+    }
+
+    @Test
+    void racingReleasesOfOneLeaseFreeTheKeyOnce() throws Exception {
+        LockRequest request = LockRequest.exclusive("race", "k");
+        ExecutorService releasers = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                Lease holder = provider.tryAcquire(request).orElseThrow();
+                // every other round a waiter makes a state take the sole holder's place in the table
+                CompletableFuture<Optional<Lease>> waiter =
+                        i % 2 == 0 ? provider.acquire(request, LONG_WAIT) : CompletableFuture.completedFuture(null);
+                // both releasers spin until both are running, so that their releases overlap
+                AtomicInteger ready = new AtomicInteger();
+                List<Future<?>> releases = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    releases.add(releasers.submit(() -> {
+                        ready.incrementAndGet();
+                        while (ready.get() < 2) {
+                            Thread.yield();
+                        }
+                        holder.release();
+                        return null;
+                    }));
+                }
+                for (Future<?> release : releases) {
+                    release.get(10, SECONDS);
+                }
+                Optional<Lease> handedOver = waiter.get(10, SECONDS);
+                Lease next = handedOver != null
+                        ? handedOver.orElseThrow()
+                        : provider.tryAcquire(request).orElseThrow();
+
+                holder.release();
+
+                assertThat(provider.tryAcquire(request))
+                        .as("a second holder in round %d", i)
+                        .isEmpty();
+                next.release();
+                assertThat(provider.activeKeyCount()).isZero();
+            }
+        } finally {
+            releasers.shutdownNow();
+        }
     }
 
     private void assertKeyFree(LockRequest request) {

@@ -72,7 +72,8 @@ public final class LockExecutor {
             throws E {
         HeldLeases chain = heldByThread.get();
         if (spec.keys().size() == 1) {
-            return executeSingle(spec, chain, action);
+            LockRequest request = new LockRequest(spec.name(), spec.keys().get(0), spec.mode());
+            return executeSingle(request, spec.policy(), spec.waitTimeout(), chain, action);
         }
         @Nullable Lease[] acquired = acquireAll(spec, canonicalRequests(spec), chain);
         long acquiredAt = timed ? System.nanoTime() : 0;
@@ -81,6 +82,18 @@ public final class LockExecutor {
         } finally {
             releaseAll(acquired, chain, acquiredAt);
         }
+    }
+
+    /**
+     * Runs {@code action} while holding the one key of {@code request}, as {@link #execute(LockSpec,
+     * LockedCallable)} does for a spec of one key, without building the spec.
+     *
+     * @param policy whether to wait for the key
+     * @param waitTimeout how long to wait under {@link LockPolicy#WAIT}; zero or negative does not wait
+     */
+    public <T extends @Nullable Object, E extends Throwable> T execute(
+            LockRequest request, LockPolicy policy, Duration waitTimeout, LockedCallable<T, E> action) throws E {
+        return executeSingle(request, policy, waitTimeout, heldByThread.get(), action);
     }
 
     /**
@@ -155,16 +168,16 @@ public final class LockExecutor {
 
     /** The common case of one key, without the arrays and sorting that several keys need. */
     private <T extends @Nullable Object, E extends Throwable> T executeSingle(
-            LockSpec spec, HeldLeases chain, LockedCallable<T, E> action) throws E {
-        String key = spec.keys().get(0);
-        Lease outer = chain.find(spec.name(), key);
+            LockRequest request, LockPolicy policy, Duration waitTimeout, HeldLeases chain, LockedCallable<T, E> action)
+            throws E {
+        Lease outer = chain.find(request.name(), request.key());
         if (outer != null) {
-            if (!outer.request().mode().covers(spec.mode())) {
-                throw new LockUpgradeException(spec.name());
+            if (!outer.request().mode().covers(request.mode())) {
+                throw new LockUpgradeException(request.name());
             }
             return action.call();
         }
-        Lease lease = acquireOne(spec.policy(), new LockRequest(spec.name(), key, spec.mode()), spec.waitTimeout(), 0);
+        Lease lease = acquireOne(policy, request, waitTimeout, 0);
         chain.add(lease);
         long acquiredAt = timed ? System.nanoTime() : 0;
         try {
@@ -229,30 +242,47 @@ public final class LockExecutor {
                     ? provider.tryAcquire(request)
                     : provider.acquireBlocking(request, maxWait);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            listener.timedOut(request, waited(start, spentBefore));
-            throw new LockInterruptedException(request.name(), e);
+            throw interrupted(request, e, start, spentBefore);
         } catch (RuntimeException e) {
-            RuntimeException failure = LockProviderUnavailableException.from(request, e);
-            listener.failed(request, failure);
-            throw failure;
+            throw unavailable(request, e);
         }
         if (lease.isEmpty()) {
-            // Without a listener the clock was not read: a wait that ran out lasted maxWait.
-            Duration waited = timed
-                    ? waited(start, spentBefore)
-                    : Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
-            if (policy == LockPolicy.FAIL_FAST) {
-                listener.rejected(request);
-            } else {
-                listener.timedOut(request, waited);
-            }
-            throw new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
+            throw notAcquired(policy, request, maxWait, start, spentBefore);
         }
         if (timed) {
             listener.acquired(request, waited(start, spentBefore));
         }
         return lease.get();
+    }
+
+    private RuntimeException interrupted(LockRequest request, InterruptedException e, long start, long spentBefore) {
+        Thread.currentThread().interrupt();
+        listener.timedOut(request, waited(start, spentBefore));
+        return new LockInterruptedException(request.name(), e);
+    }
+
+    private RuntimeException unavailable(LockRequest request, Throwable e) {
+        RuntimeException failure = LockProviderUnavailableException.from(request, e);
+        listener.failed(request, failure);
+        return failure;
+    }
+
+    private LockNotAcquiredException notAcquired(
+            LockPolicy policy, LockRequest request, Duration maxWait, long start, long spentBefore) {
+        // Without a listener the clock was not read: a wait that ran out lasted maxWait.
+        Duration waited = timed
+                ? waited(start, spentBefore)
+                : Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
+        return refused(policy, request, waited);
+    }
+
+    private LockNotAcquiredException refused(LockPolicy policy, LockRequest request, Duration waited) {
+        if (policy == LockPolicy.FAIL_FAST) {
+            listener.rejected(request);
+        } else {
+            listener.timedOut(request, waited);
+        }
+        return new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
     }
 
     private static Duration waited(long start, long spentBefore) {
@@ -332,17 +362,7 @@ public final class LockExecutor {
 
     private RuntimeException notAcquired(
             LockPolicy policy, LockRequest request, Duration waited, @Nullable Throwable failure) {
-        if (failure != null) {
-            RuntimeException error = LockProviderUnavailableException.from(request, unwrap(failure));
-            listener.failed(request, error);
-            return error;
-        }
-        if (policy == LockPolicy.FAIL_FAST) {
-            listener.rejected(request);
-        } else {
-            listener.timedOut(request, waited);
-        }
-        return new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
+        return failure != null ? unavailable(request, unwrap(failure)) : refused(policy, request, waited);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -1,8 +1,12 @@
 package io.github.serializedby.spring.aop;
 
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.lock.LockedCallable;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +52,34 @@ public final class LockedMethod {
     }
 
     /**
+     * Runs {@code action} under the locks of one call; one key is locked without building a {@link
+     * LockSpec}.
+     *
+     * @throws NullLockKeyException when a key is null or blank; {@code action} did not run
+     */
+    <T extends @Nullable Object, E extends Throwable> T execute(
+            LockExecutor executor, @Nullable Object[] arguments, @Nullable Object target, LockedCallable<T, E> action)
+            throws E {
+        if (keys.length != 1) {
+            return executor.execute(specFor(arguments, target), action);
+        }
+        Object value = keys[0].evaluate(arguments, target);
+        String key = value instanceof String text && !text.isBlank() ? text : null;
+        if (key == null) {
+            if (value instanceof Collection<?>
+                    || (value != null && value.getClass().isArray())) {
+                return executor.execute(spec(collect(keys[0], value, new ArrayList<>(2))), action);
+            }
+            key = KeyText.text(value);
+            if (key == null) {
+                throw new NullLockKeyException(name, keys[0].source(), description);
+            }
+        }
+        return executor.execute(
+                new LockRequest(name, key, settings.mode()), settings.policy(), settings.waitTimeout(), action);
+    }
+
+    /**
      * What to lock for one call.
      *
      * @throws NullLockKeyException when a key is null or blank
@@ -64,7 +96,11 @@ public final class LockedMethod {
                 collect(key, key.evaluate(arguments, target), resolved);
             }
         }
-        return new LockSpec(name, resolved, settings.mode(), settings.policy(), settings.waitTimeout());
+        return spec(resolved);
+    }
+
+    private LockSpec spec(List<String> keys) {
+        return new LockSpec(name, keys, settings.mode(), settings.policy(), settings.waitTimeout());
     }
 
     private List<String> collect(KeyExpression key, @Nullable Object value, List<String> into) {

@@ -37,17 +37,17 @@ public final class SerializedByInterceptor implements MethodInterceptor {
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Object target = invocation.getThis();
         LockedMethod method = methods.get(invocation.getMethod(), target);
+        if (method.kind() == ReturnKind.VALUE) {
+            return method.execute(executor.get(), invocation.getArguments(), target, invocation::proceed);
+        }
         LockSpec spec = method.specFor(invocation.getArguments(), target);
-        return switch (method.kind()) {
-            case VALUE -> executor.get().execute(spec, invocation::proceed);
-            case COMPLETION_STAGE -> executor.get().executeAsync(spec, () -> stage(invocation.proceed()));
-            case MONO, FLUX -> {
-                if (reactive == null) {
-                    throw new IllegalStateException("Reactor is needed to lock " + invocation.getMethod());
-                }
-                yield reactive.lock(spec, invocation, method.kind());
-            }
-        };
+        if (method.kind() == ReturnKind.COMPLETION_STAGE) {
+            return executor.get().executeAsync(spec, () -> stage(invocation.proceed()));
+        }
+        if (reactive == null) {
+            throw new IllegalStateException("Reactor is needed to lock " + invocation.getMethod());
+        }
+        return reactive.lock(spec, invocation, method.kind());
     }
 
     @SuppressWarnings("unchecked")

@@ -33,9 +33,9 @@ import javax.sql.DataSource;
  * when its wait runs out. Within one JVM a waiting writer is served before later readers; across
  * processes PostgreSQL's try-locks keep no queue, so readers of another process may overtake it.
  *
- * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session increments the key's
- * row of {@code serialized_by_fence(lock_id bigint primary key, token bigint)}; its new value is the
- * lease's token. Tokens thus grow across processes and restarts.
+ * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session draws the next value
+ * of the sequence {@code serialized_by_fence_token}; it ends the lease's block of tokens. Tokens thus
+ * grow across keys, processes and restarts, also after a crash of PostgreSQL; see {@link TokenSequence}.
  *
  * <p><b>Failures.</b> If the database cannot be reached, acquisitions fail with {@link
  * io.github.serializedby.lock.LockProviderUnavailableException}, never with a lease, and work again once
@@ -136,7 +136,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
             return this;
         }
 
-        /** Whether to create the fence table at start-up if it is missing (false: it must exist). */
+        /** Whether to create the token sequence and its table at start-up if missing (false: they must exist). */
         public Builder createTable(boolean createTable) {
             this.createTable = createTable;
             return this;
@@ -177,7 +177,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
         /**
          * Builds and starts the provider: checks that sessions are real (refusing a transaction-pooling
-         * proxy) and that the fence table exists, unless the database cannot be reached yet.
+         * proxy) and that the token sequence exists, unless the database cannot be reached yet.
          *
          * @throws IllegalStateException when the check fails
          */

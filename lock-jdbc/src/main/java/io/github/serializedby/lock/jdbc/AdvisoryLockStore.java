@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Session-level advisory locks, each on a session of its own from the {@link SessionPool}. Taking a lock
- * and drawing its fencing tokens from the {@link TokenSequence} is one statement; releasing it and
- * notifying other processes is another.
+ * and drawing its fencing tokens from the {@link TokenSequence} is one statement; releasing it and, if
+ * some process waits for it (see {@link WaitMarkers}), notifying is another.
  */
 final class AdvisoryLockStore implements LockStore {
 
@@ -27,17 +27,19 @@ final class AdvisoryLockStore implements LockStore {
     private static final String LOCK_EXCLUSIVE = TokenSequence.lockStatement("pg_try_advisory_lock");
     private static final String LOCK_SHARED = TokenSequence.lockStatement("pg_try_advisory_lock_shared");
     private static final String UNLOCK_EXCLUSIVE =
-            "select pg_advisory_unlock(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+            "select pg_advisory_unlock(?), " + WaitMarkers.notifyIfMarked(CHANNEL);
     private static final String UNLOCK_SHARED =
-            "select pg_advisory_unlock_shared(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+            "select pg_advisory_unlock_shared(?), " + WaitMarkers.notifyIfMarked(CHANNEL);
 
     private final SessionPool pool;
     private final SessionCheck check;
+    private final WaitMarkers markers;
     private final Set<AdvisoryHold> held = ConcurrentHashMap.newKeySet();
 
-    AdvisoryLockStore(SessionPool pool, SessionCheck check) {
+    AdvisoryLockStore(SessionPool pool, SessionCheck check, WaitMarkers markers) {
         this.pool = pool;
         this.check = check;
+        this.markers = markers;
     }
 
     @Override
@@ -85,6 +87,16 @@ final class AdvisoryLockStore implements LockStore {
         return null;
     }
 
+    @Override
+    public boolean startWaiting(long lockId) {
+        return markers.add(lockId);
+    }
+
+    @Override
+    public void stopWaiting(long lockId) {
+        markers.remove(lockId);
+    }
+
     /**
      * Marks lost the holds whose sessions have ended (terminated, or the server restarted); the lock went
      * with the session. Runs on the listening connection.
@@ -125,6 +137,7 @@ final class AdvisoryLockStore implements LockStore {
         for (AdvisoryHold hold : List.copyOf(held)) {
             hold.lose();
         }
+        markers.close();
         pool.close();
     }
 
@@ -189,7 +202,8 @@ final class AdvisoryLockStore implements LockStore {
                 PreparedStatement statement =
                         session.statement(mode == LockMode.EXCLUSIVE ? UNLOCK_EXCLUSIVE : UNLOCK_SHARED);
                 statement.setLong(1, lockId);
-                statement.setString(2, Long.toString(lockId));
+                WaitMarkers.bind(statement, 2, lockId);
+                statement.setString(4, Long.toString(lockId));
                 try (ResultSet result = statement.executeQuery()) {
                     unlocked = result.next() && result.getBoolean(1);
                 }

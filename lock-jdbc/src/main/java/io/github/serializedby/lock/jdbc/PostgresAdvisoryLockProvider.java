@@ -58,7 +58,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         SessionPool pool = new SessionPool(
                 dataSource, builder.maxConnections, builder.networkTimeout, () -> roomRef[0].signalAll());
         SessionCheck check = new SessionCheck(pool, builder.createTable);
-        store = new AdvisoryLockStore(pool, check);
+        store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
         room = new WaitingRoom(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
         roomRef[0] = room;
         releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));

@@ -16,8 +16,9 @@ import javax.sql.DataSource;
  *
  * <p><b>Connections.</b> Each held lease keeps one session of the provider's own pool (at most {@code
  * maxConnections}, opened from the given {@link DataSource} on demand) until it is released; add one
- * connection for listening to releases. A provider holding no lock keeps only its idle sessions and the
- * listening one. Waiters hold no connection. Give it a data source that opens plain connections (a URL),
+ * connection for listening to releases, and one, opened when a waiter first waits, that marks the locks
+ * waited for. A provider holding no lock keeps only its idle sessions and those two. Waiters hold no
+ * connection of their own. Give it a data source that opens plain connections (a URL),
  * not the application's pool: a held lock would keep a pooled connection for its whole life, and a
  * session that must be discarded because its release failed should be closed, not handed back. It never
  * uses the connection of the caller's transaction.
@@ -29,7 +30,8 @@ import javax.sql.DataSource;
  * <p><b>Waiting.</b> Nobody waits inside PostgreSQL: waiters wait in this JVM, in a first-come queue per
  * key, and the first one tries {@code pg_try_advisory_lock} again when a local holder releases, when
  * another process announces a release ({@code pg_notify} on release, heard by one {@code LISTEN}ing
- * connection), every {@code recheckInterval} (for holders that died without announcing), and once more
+ * connection; a release is announced only while some process marks the lock as waited for, see {@link
+ * WaitMarkers}), every {@code recheckInterval} (for holders that died without announcing), and once more
  * when its wait runs out. Within one JVM a waiting writer is served before later readers; across
  * processes PostgreSQL's try-locks keep no queue, so readers of another process may overtake it.
  *

@@ -16,34 +16,30 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Session-level advisory locks, each on a session of its own from the {@link SessionPool}. Taking a lock
- * and counting its fencing token is one statement; releasing it and notifying other processes is
- * another.
+ * and drawing its fencing tokens from the {@link TokenSequence} is one statement; releasing it and, if
+ * some process waits for it (see {@link WaitMarkers}), notifying is another.
  */
 final class AdvisoryLockStore implements LockStore {
 
     /** The channel on which releases are announced, with the lock id as payload. */
     static final String CHANNEL = "serialized_by_lock";
 
-    private static final String FENCED_LOCK = """
-            with attempt as (select %s(?) as locked)
-            insert into serialized_by_fence as f (lock_id, token)
-            select ?, ? from attempt where locked
-            on conflict (lock_id) do update set token = f.token + excluded.token
-            returning token""";
-    private static final String LOCK_EXCLUSIVE = FENCED_LOCK.formatted("pg_try_advisory_lock");
-    private static final String LOCK_SHARED = FENCED_LOCK.formatted("pg_try_advisory_lock_shared");
+    private static final String LOCK_EXCLUSIVE = TokenSequence.lockStatement("pg_try_advisory_lock");
+    private static final String LOCK_SHARED = TokenSequence.lockStatement("pg_try_advisory_lock_shared");
     private static final String UNLOCK_EXCLUSIVE =
-            "select pg_advisory_unlock(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+            "select pg_advisory_unlock(?), " + WaitMarkers.notifyIfMarked(CHANNEL);
     private static final String UNLOCK_SHARED =
-            "select pg_advisory_unlock_shared(?), pg_notify('" + CHANNEL + "', cast(? as text))";
+            "select pg_advisory_unlock_shared(?), " + WaitMarkers.notifyIfMarked(CHANNEL);
 
     private final SessionPool pool;
     private final SessionCheck check;
+    private final WaitMarkers markers;
     private final Set<AdvisoryHold> held = ConcurrentHashMap.newKeySet();
 
-    AdvisoryLockStore(SessionPool pool, SessionCheck check) {
+    AdvisoryLockStore(SessionPool pool, SessionCheck check, WaitMarkers markers) {
         this.pool = pool;
         this.check = check;
+        this.markers = markers;
     }
 
     @Override
@@ -64,15 +60,18 @@ final class AdvisoryLockStore implements LockStore {
                     request.name(),
                     new SQLException("All " + pool.max() + " lock connections hold locks (raise max-connections)"));
         }
-        try (PreparedStatement statement = session.connection()
-                .prepareStatement(request.mode() == LockMode.EXCLUSIVE ? LOCK_EXCLUSIVE : LOCK_SHARED)) {
-            long block = request.mode() == LockMode.SHARED ? TokenBlocks.SHARED : 1;
+        try {
+            if (!session.tokensChecked()) {
+                TokenSequence.advanceAfterCrash(session.connection());
+                session.markTokensChecked();
+            }
+            PreparedStatement statement =
+                    session.statement(request.mode() == LockMode.EXCLUSIVE ? LOCK_EXCLUSIVE : LOCK_SHARED);
             statement.setLong(1, lockId);
-            statement.setLong(2, lockId);
-            statement.setLong(3, block);
             try (ResultSet result = statement.executeQuery()) {
-                if (result.next()) {
-                    long last = result.getLong(1);
+                long last = result.next() ? result.getLong(1) : 0;
+                if (!result.wasNull()) {
+                    long block = request.mode() == LockMode.SHARED ? TokenBlocks.SHARED : 1;
                     AdvisoryHold hold = new AdvisoryHold(session, lockId, request.mode(), last - block + 1, last);
                     held.add(hold);
                     return hold;
@@ -86,6 +85,16 @@ final class AdvisoryLockStore implements LockStore {
         }
         pool.giveBack(session);
         return null;
+    }
+
+    @Override
+    public boolean startWaiting(long lockId) {
+        return markers.add(lockId);
+    }
+
+    @Override
+    public void stopWaiting(long lockId) {
+        markers.remove(lockId);
     }
 
     /**
@@ -128,6 +137,7 @@ final class AdvisoryLockStore implements LockStore {
         for (AdvisoryHold hold : List.copyOf(held)) {
             hold.lose();
         }
+        markers.close();
         pool.close();
     }
 
@@ -188,10 +198,12 @@ final class AdvisoryLockStore implements LockStore {
                 return;
             }
             boolean unlocked = false;
-            try (PreparedStatement statement = session.connection()
-                    .prepareStatement(mode == LockMode.EXCLUSIVE ? UNLOCK_EXCLUSIVE : UNLOCK_SHARED)) {
+            try {
+                PreparedStatement statement =
+                        session.statement(mode == LockMode.EXCLUSIVE ? UNLOCK_EXCLUSIVE : UNLOCK_SHARED);
                 statement.setLong(1, lockId);
-                statement.setString(2, Long.toString(lockId));
+                WaitMarkers.bind(statement, 2, lockId);
+                statement.setString(4, Long.toString(lockId));
                 try (ResultSet result = statement.executeQuery()) {
                     unlocked = result.next() && result.getBoolean(1);
                 }

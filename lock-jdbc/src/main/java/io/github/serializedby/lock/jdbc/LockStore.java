@@ -18,6 +18,20 @@ interface LockStore extends AutoCloseable {
     @Nullable
     Hold tryLock(LockRequest request, long lockId, boolean waiting);
 
+    /**
+     * One more waiter for {@code lockId}, whose attempt failed: releases elsewhere should be announced from
+     * now on. Balanced by one {@link #stopWaiting}.
+     *
+     * @return whether the waiter should try again at once, since a release between its attempt and this
+     *     call went unannounced
+     */
+    default boolean startWaiting(long lockId) {
+        return false;
+    }
+
+    /** One waiter for {@code lockId} no longer waits. */
+    default void stopWaiting(long lockId) {}
+
     /** Stops the store's background work and gives back its connections. */
     @Override
     void close();

@@ -16,8 +16,9 @@ import javax.sql.DataSource;
  *
  * <p><b>Connections.</b> Each held lease keeps one session of the provider's own pool (at most {@code
  * maxConnections}, opened from the given {@link DataSource} on demand) until it is released; add one
- * connection for listening to releases. A provider holding no lock keeps only its idle sessions and the
- * listening one. Waiters hold no connection. Give it a data source that opens plain connections (a URL),
+ * connection for listening to releases, and one, opened when a waiter first waits, that marks the locks
+ * waited for. A provider holding no lock keeps only its idle sessions and those two. Waiters hold no
+ * connection of their own. Give it a data source that opens plain connections (a URL),
  * not the application's pool: a held lock would keep a pooled connection for its whole life, and a
  * session that must be discarded because its release failed should be closed, not handed back. It never
  * uses the connection of the caller's transaction.
@@ -29,13 +30,14 @@ import javax.sql.DataSource;
  * <p><b>Waiting.</b> Nobody waits inside PostgreSQL: waiters wait in this JVM, in a first-come queue per
  * key, and the first one tries {@code pg_try_advisory_lock} again when a local holder releases, when
  * another process announces a release ({@code pg_notify} on release, heard by one {@code LISTEN}ing
- * connection), every {@code recheckInterval} (for holders that died without announcing), and once more
+ * connection; a release is announced only while some process marks the lock as waited for, see {@link
+ * WaitMarkers}), every {@code recheckInterval} (for holders that died without announcing), and once more
  * when its wait runs out. Within one JVM a waiting writer is served before later readers; across
  * processes PostgreSQL's try-locks keep no queue, so readers of another process may overtake it.
  *
- * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session increments the key's
- * row of {@code serialized_by_fence(lock_id bigint primary key, token bigint)}; its new value is the
- * lease's token. Tokens thus grow across processes and restarts.
+ * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session draws the next value
+ * of the sequence {@code serialized_by_fence_token}; it ends the lease's block of tokens. Tokens thus
+ * grow across keys, processes and restarts, also after a crash of PostgreSQL; see {@link TokenSequence}.
  *
  * <p><b>Failures.</b> If the database cannot be reached, acquisitions fail with {@link
  * io.github.serializedby.lock.LockProviderUnavailableException}, never with a lease, and work again once
@@ -58,7 +60,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         SessionPool pool = new SessionPool(
                 dataSource, builder.maxConnections, builder.networkTimeout, () -> roomRef[0].signalAll());
         SessionCheck check = new SessionCheck(pool, builder.createTable);
-        store = new AdvisoryLockStore(pool, check);
+        store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
         room = new WaitingRoom(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
         roomRef[0] = room;
         releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
@@ -136,7 +138,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
             return this;
         }
 
-        /** Whether to create the fence table at start-up if it is missing (false: it must exist). */
+        /** Whether to create the token sequence and its table at start-up if missing (false: they must exist). */
         public Builder createTable(boolean createTable) {
             this.createTable = createTable;
             return this;
@@ -177,7 +179,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
         /**
          * Builds and starts the provider: checks that sessions are real (refusing a transaction-pooling
-         * proxy) and that the fence table exists, unless the database cannot be reached yet.
+         * proxy) and that the token sequence exists, unless the database cannot be reached yet.
          *
          * @throws IllegalStateException when the check fails
          */

@@ -5,13 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks, once before the first lock, that the sessions really are sessions and that the fence table is
- * there.
+ * Checks, once before the first lock, that the sessions really are sessions and that the token sequence
+ * is there.
  *
  * <p>A transaction-pooling proxy (PgBouncer with {@code pool_mode = transaction}, and others) gives each
  * transaction whichever server process is free, so a session-level lock taken in one statement belongs to
@@ -65,7 +64,7 @@ final class SessionCheck {
         boolean clean = false;
         try {
             b = borrow();
-            prepareFenceTable(a.connection());
+            prepareTokenSequence(a.connection());
             long probe = ThreadLocalRandom.current().nextLong();
             int pidA;
             boolean locked;
@@ -137,7 +136,7 @@ final class SessionCheck {
         return session;
     }
 
-    private void prepareFenceTable(Connection connection) throws SQLException {
+    private void prepareTokenSequence(Connection connection) throws SQLException {
         if (createTable) {
             try {
                 DataSources.runSchema(connection, "schema-postgresql-advisory.sql");
@@ -145,15 +144,14 @@ final class SessionCheck {
                 // two instances creating it at once: fine if it exists now
             }
         }
-        try (Statement statement = connection.createStatement()) {
-            statement
-                    .executeQuery("select lock_id, token from serialized_by_fence where false")
-                    .close();
+        try {
+            TokenSequence.verify(connection);
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
                 throw new IllegalStateException(
-                        "Table serialized_by_fence is missing: run classpath:" + DataSources.SCHEMA_LOCATION
-                                + "schema-postgresql-advisory.sql, or create it with createTable(true)",
+                        "Sequence " + TokenSequence.NAME + " or table serialized_by_fence_advanced is missing: run"
+                                + " classpath:" + DataSources.SCHEMA_LOCATION
+                                + "schema-postgresql-advisory.sql, or create them with createTable(true)",
                         e);
             }
             throw e;

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +23,49 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionPool implements AutoCloseable {
 
-    /** A pooled session and its server process id, which identifies it in {@code pg_stat_activity}. */
-    record Session(Connection connection, int backendPid) {}
+    /**
+     * A pooled session and its server process id, which identifies it in {@code pg_stat_activity}. It keeps
+     * its prepared statements; one thread at a time uses it.
+     */
+    static final class Session {
+
+        private final Connection connection;
+        private final int backendPid;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+        private boolean tokensChecked;
+
+        Session(Connection connection, int backendPid) {
+            this.connection = connection;
+            this.backendPid = backendPid;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        int backendPid() {
+            return backendPid;
+        }
+
+        /** The statement prepared for {@code sql} on this session, kept open with it. */
+        PreparedStatement statement(String sql) throws SQLException {
+            PreparedStatement statement = statements.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                statements.put(sql, statement);
+            }
+            return statement;
+        }
+
+        /** Whether this session has checked that the token sequence is safe to count from. */
+        boolean tokensChecked() {
+            return tokensChecked;
+        }
+
+        void markTokensChecked() {
+            tokensChecked = true;
+        }
+    }
 
     private final DataSource dataSource;
     private final int max;

@@ -146,6 +146,7 @@ final class WaitingRoom {
                 pumpNow = state.signals != signalsBefore;
             }
         }
+        pumpNow |= store.startWaiting(id);
         arm(waiter, maxWait.minusNanos(System.nanoTime() - start));
         if (pumpNow) {
             schedulePump(state);
@@ -267,10 +268,19 @@ final class WaitingRoom {
             if (timeout != null) {
                 timeout.cancel(false);
             }
+            stopWaiting(waiter.state.id);
             if (granted == null || granted.isEmpty()) {
                 abandon(waiter);
             }
         });
+    }
+
+    private void stopWaiting(long id) {
+        try {
+            workers.execute(() -> store.stopWaiting(id));
+        } catch (RejectedExecutionException e) {
+            // closed: the store drops its markers with its sessions
+        }
     }
 
     private static LockProviderUnavailableException closed(LockRequest request) {

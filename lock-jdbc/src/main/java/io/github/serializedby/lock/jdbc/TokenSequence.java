@@ -1,0 +1,78 @@
+package io.github.serializedby.lock.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The PostgreSQL sequence the advisory provider takes fencing tokens from: one {@code nextval} per lock,
+ * in the statement that takes it, gives the block of {@link TokenBlocks#SHARED} tokens ending at the
+ * value returned (the sequence's increment is the block size).
+ *
+ * <p>{@code nextval} writes the sequence to the WAL only every 32 values, and a session may be given a
+ * value whose log record another session is still flushing; a crash then can hand out such values
+ * again. The unlogged table {@code serialized_by_fence_advanced}, emptied by crash recovery and on a
+ * promoted standby, guards against that: before its first lock each session checks its row, and when
+ * it is missing moves the sequence past every value a crash can have lost, then writes the row. A crash
+ * ends every session, so a session that saw the row saw it after the last crash.
+ */
+final class TokenSequence {
+
+    static final String NAME = "serialized_by_fence_token";
+
+    /**
+     * How far a recovered sequence is moved ahead: 2^24 blocks, far more than 32 values for each of
+     * PostgreSQL's at most 2^18 sessions that may have been flushing a log record of the sequence.
+     */
+    static final long CRASH_MARGIN = TokenBlocks.SHARED << 24;
+
+    private static final String ADVANCED = "select exists (select 1 from serialized_by_fence_advanced)";
+    private static final String ADVANCE = """
+            with moved as (select setval('%1$s', nextval('%1$s') + ?))
+            insert into serialized_by_fence_advanced (id) select 1 from moved on conflict (id) do nothing""".formatted(NAME);
+    private static final String INCREMENT =
+            "select seqincrement from pg_sequence where seqrelid = cast('" + NAME + "' as regclass)";
+
+    private TokenSequence() {}
+
+    /** The statement that takes a lock with {@code lockFunction(bigint)} and, if taken, a block of tokens. */
+    static String lockStatement(String lockFunction) {
+        return "select case when " + lockFunction + "(?) then nextval('" + NAME + "') end";
+    }
+
+    /** Moves the sequence past what a crash can have lost, unless that was done since the last crash. */
+    static void advanceAfterCrash(Connection connection) throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement(ADVANCED);
+                ResultSet result = check.executeQuery()) {
+            if (result.next() && result.getBoolean(1)) {
+                return;
+            }
+        }
+        try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+            advance.setLong(1, CRASH_MARGIN);
+            advance.executeUpdate();
+        }
+    }
+
+    /**
+     * Checks that the sequence exists and counts in blocks of {@link TokenBlocks#SHARED}.
+     *
+     * @throws SQLException with SQL state {@code 42P01} when the sequence or the guard table is missing
+     */
+    static void verify(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(INCREMENT);
+                ResultSet result = statement.executeQuery()) {
+            long increment = result.next() ? result.getLong(1) : 0;
+            if (increment != TokenBlocks.SHARED) {
+                throw new IllegalStateException(
+                        "Sequence " + NAME + " must have INCREMENT BY " + TokenBlocks.SHARED + ", not " + increment);
+            }
+        }
+        try (PreparedStatement statement =
+                        connection.prepareStatement("select id from serialized_by_fence_advanced where false");
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+        }
+    }
+}

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -46,6 +47,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     private final long markerRefreshNanos;
     private final ProviderThreads threads = new ProviderThreads();
     private final ReleaseSubscription subscription;
+    private final String tokenPrefix = UUID.randomUUID() + ":";
+    private final AtomicLong tokenCount = new AtomicLong();
     private volatile boolean closed;
 
     /** A provider with the {@linkplain RedisLockOptions#defaults() default options}. */
@@ -86,7 +89,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         long sentAt = System.nanoTime();
         long result;
         try {
-            result = LockCommands.await(commands.acquire(keys, request.mode(), token, ""));
+            result = commands.acquireNow(keys, request.mode(), token, false);
         } catch (ExecutionException e) {
             throw unavailable(request, keys, token, e.getCause());
         }
@@ -118,7 +121,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         waiter.startDeadline();
         long sentAt = System.nanoTime();
         try {
-            settle(waiter, LockCommands.await(writerAware(waiter)), sentAt);
+            settle(waiter, commands.acquireNow(waiter.keys, waiter.request.mode(), waiter.token, true), sentAt);
         } catch (ExecutionException e) {
             fail(waiter, e.getCause() != null ? e.getCause() : e);
         }
@@ -151,7 +154,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 return;
             }
             long sentAt = System.nanoTime();
-            var unused = writerAware(waiter)
+            var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, true)
                     .whenCompleteAsync((result, failure) -> settleOrFail(waiter, result, failure, sentAt), threads);
         });
     }
@@ -171,7 +174,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     void releaseInRedis(RedisLease lease) {
         try {
-            LockCommands.await(commands.release(lease.keys(), lease.token()));
+            commands.releaseNow(lease.keys(), lease.token());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new LockProviderUnavailableException(lease.request().name(), cause);
@@ -211,11 +214,6 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private static IllegalStateException closedFailure() {
         return new IllegalStateException("The Redis lock provider was closed");
-    }
-
-    private CompletableFuture<Long> writerAware(Waiter waiter) {
-        return commands.acquire(
-                waiter.keys, waiter.request.mode(), waiter.token, waiter.isWriter() ? waiter.token : "");
     }
 
     private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
@@ -270,8 +268,9 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 : new LockProviderUnavailableException(request.name(), cause);
     }
 
-    private static String newToken() {
-        return UUID.randomUUID().toString();
+    /** Unique across instances (a random prefix per provider) without a random draw per acquisition. */
+    private String newToken() {
+        return tokenPrefix + Long.toString(tokenCount.incrementAndGet(), 36);
     }
 
     private static long saturatedNanos(Duration duration) {

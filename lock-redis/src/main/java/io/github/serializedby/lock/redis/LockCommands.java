@@ -86,6 +86,11 @@ final class LockCommands implements AutoCloseable {
         return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), token));
     }
 
+    /** Whether a command can be sent now without connecting first or borrowing a connection. */
+    boolean sendsWithoutBlocking() {
+        return client != null && connection != null && !closed;
+    }
+
     @Override
     public void close() {
         closed = true;

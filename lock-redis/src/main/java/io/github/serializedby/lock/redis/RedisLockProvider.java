@@ -106,26 +106,32 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
             }
         }
         try {
-            requireOpen(request);
+            return startWaiting(request, maxWait, false).future;
         } catch (LockProviderUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long deadline = System.nanoTime() + saturatedNanos(maxWait);
-        LockKeys keys = LockKeys.of(options.prefix(), request);
-        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline);
-        subscription.register(waiter);
-        var unused = waiter.future.whenComplete((granted, failure) -> {
-            subscription.unregister(waiter);
-            waiter.finished(granted != null && granted.isPresent());
-        });
-        waiter.startDeadline();
-        long sentAt = System.nanoTime();
-        try {
-            settle(waiter, commands.acquireNow(waiter.keys, waiter.request.mode(), waiter.token, true), sentAt);
-        } catch (ExecutionException e) {
-            fail(waiter, e.getCause() != null ? e.getCause() : e);
+    }
+
+    /**
+     * Waits by parking the calling thread. Its future has no stages of a caller's, so the lease is handed
+     * to the thread straight from the thread that read Redis's reply, with no pool thread in between.
+     */
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        if (maxWait.isZero() || maxWait.isNegative()) {
+            return tryAcquire(request);
         }
-        return waiter.future;
+        CompletableFuture<Optional<Lease>> pending = startWaiting(request, maxWait, true).future;
+        try {
+            return pending.get();
+        } catch (InterruptedException e) {
+            if (!pending.cancel(false)) {
+                var unused = pending.thenAccept(granted -> granted.ifPresent(Lease::release));
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw LockProviderUnavailableException.from(request, e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     /** Stops renewing leases, fails the waiters and ends the subscription; held locks expire in Redis. */
@@ -146,17 +152,26 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     // ---- called by waiters and leases
 
-    /** Runs one more try for a waiting caller, off the calling thread. */
+    /**
+     * Sends one more try for a waiting caller. It is sent from the calling thread (which may be Lettuce's,
+     * having just read a release message) when that cannot block; the reply is handled where it arrives.
+     */
     void attempt(Waiter waiter) {
-        threads.execute(() -> {
-            if (closed) {
-                fail(waiter, closedFailure());
-                return;
-            }
-            long sentAt = System.nanoTime();
-            var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, true)
-                    .whenCompleteAsync((result, failure) -> settleOrFail(waiter, result, failure, sentAt), threads);
-        });
+        if (commands.sendsWithoutBlocking()) {
+            sendAttempt(waiter);
+        } else {
+            threads.execute(() -> sendAttempt(waiter));
+        }
+    }
+
+    private void sendAttempt(Waiter waiter) {
+        if (closed) {
+            fail(waiter, closedFailure(), false);
+            return;
+        }
+        long sentAt = System.nanoTime();
+        var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, true)
+                .whenComplete((result, failure) -> settleOrFail(waiter, result, failure, sentAt));
     }
 
     void complete(Waiter waiter, Optional<Lease> result) {
@@ -206,6 +221,27 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     // ---- internals
 
+    /** Registers a waiter and makes its first try on the calling thread. */
+    private Waiter startWaiting(LockRequest request, Duration maxWait, boolean threadBlocked) {
+        requireOpen(request);
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        LockKeys keys = LockKeys.of(options.prefix(), request);
+        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline, threadBlocked);
+        subscription.register(waiter);
+        var unused = waiter.future.whenComplete((granted, failure) -> {
+            subscription.unregister(waiter);
+            waiter.finished(granted != null && granted.isPresent());
+        });
+        waiter.startDeadline();
+        long sentAt = System.nanoTime();
+        try {
+            settle(waiter, commands.acquireNow(keys, request.mode(), waiter.token, true), sentAt, true);
+        } catch (ExecutionException e) {
+            fail(waiter, e.getCause() != null ? e.getCause() : e, true);
+        }
+        return waiter;
+    }
+
     private void requireOpen(LockRequest request) {
         if (closed) {
             throw new LockProviderUnavailableException(request.name(), closedFailure());
@@ -218,34 +254,54 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
         if (failure != null || result == null) {
-            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"));
+            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"), false);
         } else {
-            settle(waiter, result, sentAt);
+            settle(waiter, result, sentAt, false);
         }
     }
 
-    /** Hands the outcome of a try to the waiter: the lease, or another wait. */
-    private void settle(Waiter waiter, long result, long sentAt) {
+    /**
+     * Hands the outcome of a try to the waiter: the lease, or another wait. {@code onCallersThread}: the
+     * caller is running this, so its future may be completed here; otherwise only a blocked thread's is,
+     * and a caller's future with stages of its own is completed on the pool.
+     */
+    private void settle(Waiter waiter, long result, long sentAt, boolean onCallersThread) {
         if (result <= 0) {
             waiter.refused(-1 - result);
             return;
         }
         RedisLease lease = grant(waiter.request, waiter.keys, waiter.token, result, sentAt);
         waiter.settled();
-        if (!waiter.future.complete(Optional.of(lease))) {
-            // The caller stopped waiting meanwhile (deadline, cancel): give the lock straight back.
-            try {
-                lease.release();
-            } catch (LockProviderUnavailableException e) {
-                // The lease expires in Redis by itself.
-            }
+        if (onCallersThread || waiter.threadBlocked) {
+            deliver(waiter, lease);
+        } else {
+            threads.execute(() -> deliver(waiter, lease));
         }
     }
 
-    private void fail(Waiter waiter, Throwable failure) {
+    private void deliver(Waiter waiter, RedisLease lease) {
+        if (!waiter.future.complete(Optional.of(lease))) {
+            // The caller stopped waiting meanwhile (deadline, cancel): give the lock straight back.
+            threads.execute(() -> {
+                try {
+                    lease.release();
+                } catch (LockProviderUnavailableException e) {
+                    // The lease expires in Redis by itself.
+                }
+            });
+        }
+    }
+
+    private void fail(Waiter waiter, Throwable failure, boolean onCallersThread) {
         waiter.settled();
-        if (!waiter.future.isDone()) {
-            waiter.future.completeExceptionally(unavailable(waiter.request, waiter.keys, waiter.token, failure));
+        if (waiter.future.isDone()) {
+            return;
+        }
+        LockProviderUnavailableException unavailable = unavailable(waiter.request, waiter.keys, waiter.token, failure);
+        if (onCallersThread || waiter.threadBlocked) {
+            waiter.future.completeExceptionally(unavailable);
+        } else {
+            threads.execute(() -> waiter.future.completeExceptionally(unavailable));
         }
     }
 

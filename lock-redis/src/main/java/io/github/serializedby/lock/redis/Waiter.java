@@ -23,6 +23,8 @@ final class Waiter {
     final LockKeys keys;
     final String token;
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
+    /** A thread is parked on {@link #future} and no caller's stage depends on it. */
+    final boolean threadBlocked;
 
     private final RedisLockProvider provider;
     private final long deadline;
@@ -32,8 +34,15 @@ final class Waiter {
     private @Nullable ScheduledFuture<?> retryTimer;
     private @Nullable ScheduledFuture<?> deadlineTimer;
 
-    Waiter(RedisLockProvider provider, LockRequest request, LockKeys keys, String token, long deadline) {
+    Waiter(
+            RedisLockProvider provider,
+            LockRequest request,
+            LockKeys keys,
+            String token,
+            long deadline,
+            boolean threadBlocked) {
         this.provider = provider;
+        this.threadBlocked = threadBlocked;
         this.request = request;
         this.keys = keys;
         this.token = token;

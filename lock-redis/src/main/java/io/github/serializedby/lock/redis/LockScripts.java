@@ -8,7 +8,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  *
  * <ul>
  *   <li>{@code h:<token>}: a holder, valued with the Redis time (ms) at which its lease ends;
- *   <li>{@code mode}: {@code x} (one exclusive holder) or {@code s} (shared holders), present while held;
+ *   <li>{@code mode}: {@code s} while shared holders hold the lock; holders without it are one exclusive
+ *       holder (older versions also wrote {@code x});
  *   <li>{@code w:<token>}: a waiting writer, valued with the time its marker ends. While any writer waits,
  *       new shared requests are refused, so readers cannot starve a writer;
  *   <li>{@code waiting}: the time until which some caller, reader or writer, waits for the lock. A release
@@ -28,11 +29,14 @@ final class LockScripts {
 
     private static final String PRELUDE = """
             if redis.replicate_commands then redis.replicate_commands() end
-            local clock = redis.call('TIME')
-            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+            local function clock()
+              local time = redis.call('TIME')
+              return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            end
 
             -- Drops expired entries; counts live holders and the waiting writers other than `self`.
-            local function scan(key, self)
+            local function scan(key, self, now)
               local entries = redis.call('HGETALL', key)
               local holders, writers, latest, mode, waiting = 0, 0, 0, false, false
               for i = 1, #entries, 2 do
@@ -68,11 +72,14 @@ final class LockScripts {
             end
             """;
 
+    /** One call in the usual case: the clock has moved on since the key's last token. */
     private static final String FENCE = """
-            local function fence(key)
-              local token = math.max(tonumber(redis.call('GET', key) or '0') + 1, now * 1024)
-              redis.call('SET', key, string.format('%d', token))
-              return token
+            local function fence(key, now)
+              local floor = now * 1024
+              local last = tonumber(redis.call('SET', key, string.format('%d', floor), 'GET') or '0')
+              if last < floor then return floor end
+              redis.call('SET', key, string.format('%d', last + 1))
+              return last + 1
             end
             """;
 
@@ -83,15 +90,20 @@ final class LockScripts {
      * markers ({@code waiting}, and {@code w:<token>} for a writer) are set or refreshed.
      */
     static final RedisScript<Long> ACQUIRE = RedisScript.of(PRELUDE + FENCE + """
+            local now = clock()
             local lease, marker = tonumber(ARGV[3]), tonumber(ARGV[4])
             local holder = 'h:' .. ARGV[1]
             if redis.call('EXISTS', KEYS[1]) == 0 then
-              redis.call('HSET', KEYS[1], holder, now + lease, 'mode', ARGV[2])
+              if ARGV[2] == 's' then
+                redis.call('HSET', KEYS[1], holder, now + lease, 'mode', 's')
+              else
+                redis.call('HSET', KEYS[1], holder, now + lease)
+              end
               redis.call('PEXPIRE', KEYS[1], lease)
-              return fence(KEYS[2])
+              return fence(KEYS[2], now)
             end
             local self = 'w:' .. ARGV[1]
-            local holders, writers, latest, mode = scan(KEYS[1], self)
+            local holders, writers, latest, mode = scan(KEYS[1], self, now)
             local free
             if ARGV[2] == 'x' then
               free = holders == 0
@@ -100,10 +112,14 @@ final class LockScripts {
             end
             if free then
               local expiry = now + lease
-              redis.call('HSET', KEYS[1], holder, expiry, 'mode', ARGV[2])
+              if ARGV[2] == 's' then
+                redis.call('HSET', KEYS[1], holder, expiry, 'mode', 's')
+              else
+                redis.call('HSET', KEYS[1], holder, expiry)
+              end
               if marker > 0 then redis.call('HDEL', KEYS[1], self) end
               settle(KEYS[1], math.max(latest, expiry))
-              return fence(KEYS[2])
+              return fence(KEYS[2], now)
             end
             if marker > 0 then
               local expiry = now + marker
@@ -122,11 +138,9 @@ final class LockScripts {
      */
     static final RedisScript<Long> RELEASE = RedisScript.of(PRELUDE + """
             if redis.call('HDEL', KEYS[1], 'h:' .. ARGV[1]) == 0 then return 0 end
-            if redis.call('HLEN', KEYS[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'mode') == 1 then
-              redis.call('DEL', KEYS[1])
-              return 1
-            end
-            local holders, writers, latest, mode, waiting = scan(KEYS[1], '')
+            -- An exclusive holder alone: Redis dropped the emptied hash, and nobody waits.
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+            local holders, writers, latest, mode, waiting = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
             if holders == 0 and waiting then redis.call('PUBLISH', KEYS[1], 'released') end
             return 1
@@ -137,6 +151,7 @@ final class LockScripts {
      * or 0 when the token no longer holds the lock (released, expired, or the data was lost).
      */
     static final RedisScript<Long> RENEW = RedisScript.of(PRELUDE + """
+            local now = clock()
             local field = 'h:' .. ARGV[1]
             local expiry = tonumber(redis.call('HGET', KEYS[1], field) or '0')
             if expiry <= now then return 0 end
@@ -152,9 +167,11 @@ final class LockScripts {
      */
     static final RedisScript<Long> STOP_WAITING = RedisScript.of(PRELUDE + """
             if redis.call('HDEL', KEYS[1], 'w:' .. ARGV[1]) == 0 then return 0 end
-            local holders, writers, latest, mode = scan(KEYS[1], '')
+            local holders, writers, latest, mode = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
-            if writers == 0 and mode ~= 'x' then redis.call('PUBLISH', KEYS[1], 'writer-left') end
+            if writers == 0 and (holders == 0 or mode == 's') then
+              redis.call('PUBLISH', KEYS[1], 'writer-left')
+            end
             return 1
             """, Long.class);
 

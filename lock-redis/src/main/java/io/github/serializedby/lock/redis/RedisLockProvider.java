@@ -25,9 +25,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  *
  * <p>Each acquisition and each release is one Lua script, one round trip. Waiting parks no thread: a
  * waiter tries again when the release of its lock is published, when what stands in its way expires, and
- * ends at its deadline. While held, a lease is renewed every {@link RedisLockOptions#renewEvery()}; when a
- * renewal finds the lock gone, or the lease runs out unrenewed, the lease turns invalid and the listener
- * hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
+ * ends at its deadline. While held, a lease is renewed by the {@link LeaseWatchdog} about every {@link
+ * RedisLockOptions#renewEvery()}; when a renewal finds the lock gone, or the lease runs out unrenewed, the
+ * lease turns invalid and the listener hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
  * the fencing token is.
  *
  * <p>When Redis fails or does not answer within the operation timeout, acquisition fails closed with
@@ -46,6 +46,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     private final long renewNanos;
     private final long markerRefreshNanos;
     private final ProviderThreads threads = new ProviderThreads();
+    private final LeaseWatchdog watchdog;
     private final ReleaseSubscription subscription;
     private final String tokenPrefix = UUID.randomUUID() + ":";
     private final AtomicLong tokenCount = new AtomicLong();
@@ -70,6 +71,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(lease);
         this.renewNanos = options.renewEvery().map(Duration::toNanos).orElse(0L);
+        this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
+        threads.scheduleEvery(watchdog::sweep, watchdog.periodNanos(), TimeUnit.NANOSECONDS);
         this.markerRefreshNanos = TimeUnit.MILLISECONDS.toNanos(marker) / 3;
         this.subscription = new ReleaseSubscription(
                 connectionFactory, LockKeys.channelPattern(options.prefix()), threads.forSubscription());
@@ -206,6 +209,14 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         return threads.schedule(task, delay, unit);
     }
 
+    void stopWatching(RedisLease lease) {
+        watchdog.forget(lease);
+    }
+
+    long watchPeriodNanos() {
+        return watchdog.periodNanos();
+    }
+
     long leaseNanos() {
         return leaseNanos;
     }
@@ -307,7 +318,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private RedisLease grant(LockRequest request, LockKeys keys, String token, long fence, long sentAt) {
         RedisLease lease = new RedisLease(this, request, keys, token, fence, sentAt);
-        lease.scheduleTick();
+        watchdog.watch(lease);
         return lease;
     }
 

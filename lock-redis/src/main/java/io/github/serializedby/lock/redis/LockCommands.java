@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -35,6 +36,7 @@ final class LockCommands implements AutoCloseable {
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
     private final Duration timeout;
+    private final long timeoutNanos;
     private final String leaseMillis;
     private final String markerMillis;
 
@@ -46,50 +48,47 @@ final class LockCommands implements AutoCloseable {
                 ? standalone
                 : null;
         this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
         this.leaseMillis = Long.toString(leaseMillis);
         this.markerMillis = Long.toString(markerMillis);
     }
 
     /**
      * The fencing token when granted, else minus one minus the milliseconds until what is in the way
-     * expires. {@code writer} is the token of a waiting writer, whose marker the script sets, or empty.
+     * expires. A caller that {@code waits} has its waiting markers set when refused.
      */
-    CompletableFuture<Long> acquire(LockKeys keys, LockMode mode, String token, String writer) {
-        String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
-        return call(LockScripts.ACQUIRE, keys.both(), token, modeCode, leaseMillis, writer, markerMillis);
+    CompletableFuture<Long> acquire(LockKeys keys, LockMode mode, String token, boolean waits) {
+        return bounded(sendAcquire(keys, mode, token, waits ? markerMillis : "0"));
+    }
+
+    /** {@link #acquire} on the calling thread. */
+    long acquireNow(LockKeys keys, LockMode mode, String token, boolean waits) throws ExecutionException {
+        return await(sendAcquire(keys, mode, token, waits ? markerMillis : "0"));
     }
 
     /** 1 when the token held the lock and let it go, 0 when it no longer held it. */
     CompletableFuture<Long> release(LockKeys keys, String token) {
-        return call(LockScripts.RELEASE, keys.hashOnly(), token, keys.channel());
+        return bounded(send(LockScripts.RELEASE, keys.hashOnly(), token));
+    }
+
+    /** {@link #release} on the calling thread. */
+    long releaseNow(LockKeys keys, String token) throws ExecutionException {
+        return await(send(LockScripts.RELEASE, keys.hashOnly(), token));
     }
 
     /** 1 when the token still held the lock and has a full lease again, 0 when it has lost it. */
     CompletableFuture<Long> renew(LockKeys keys, String token) {
-        return call(LockScripts.RENEW, keys.hashOnly(), token, leaseMillis);
+        return bounded(send(LockScripts.RENEW, keys.hashOnly(), token, leaseMillis));
     }
 
     /** Removes a waiting writer's marker. */
     CompletableFuture<Long> stopWaiting(LockKeys keys, String token) {
-        return call(LockScripts.STOP_WAITING, keys.hashOnly(), token, keys.channel());
+        return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), token));
     }
 
-    /** Waits for a reply, which the timeout bounds; an interrupt is kept for the caller, not acted on. */
-    static long await(CompletableFuture<Long> reply) throws ExecutionException {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return reply.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** Whether a command can be sent now without connecting first or borrowing a connection. */
+    boolean sendsWithoutBlocking() {
+        return client != null && connection != null && !closed;
     }
 
     @Override
@@ -101,7 +100,13 @@ final class LockCommands implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Long> call(RedisScript<Long> script, List<String> keys, String... args) {
+    private CompletableFuture<Long> sendAcquire(LockKeys keys, LockMode mode, String token, String marker) {
+        String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
+        return send(LockScripts.ACQUIRE, keys.both(), token, modeCode, leaseMillis, marker);
+    }
+
+    /** The reply, unbounded in time unless it goes through the template. */
+    private CompletableFuture<Long> send(RedisScript<Long> script, String[] keys, String... args) {
         RedisClient standalone = client;
         if (standalone == null || closed) {
             return callThroughTemplate(script, keys, args);
@@ -112,16 +117,41 @@ final class LockCommands implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        String[] keyArray = keys.toArray(String[]::new);
         RedisAsyncCommands<String, String> commands = open.async();
-        CompletableFuture<Long> reply = commands.<Long>evalsha(
-                        script.getSha1(), ScriptOutputType.INTEGER, keyArray, args)
+        return commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args)
                 .toCompletableFuture()
                 .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
-                        ? commands.<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keyArray, args)
+                        ? commands.<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keys, args)
                                 .toCompletableFuture()
                         : CompletableFuture.failedFuture(failure));
-        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Long> bounded(CompletableFuture<Long> reply) {
+        return reply.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits on the calling thread for a reply, at most the operation timeout; an interrupt is kept for
+     * the caller, not acted on.
+     */
+    private long await(CompletableFuture<Long> reply) throws ExecutionException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return reply.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    throw new ExecutionException(new TimeoutException("Redis did not answer within " + timeout));
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private StatefulRedisConnection<String, String> connection(RedisClient standalone) {
@@ -143,9 +173,9 @@ final class LockCommands implements AutoCloseable {
     }
 
     @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure, so the value is never null
-    private CompletableFuture<Long> callThroughTemplate(RedisScript<Long> script, List<String> keys, String... args) {
-        return Mono.defer(() ->
-                        redis.execute(script, keys, List.of((Object[]) args)).next())
+    private CompletableFuture<Long> callThroughTemplate(RedisScript<Long> script, String[] keys, String... args) {
+        return Mono.defer(() -> redis.execute(script, List.of(keys), List.of((Object[]) args))
+                        .next())
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("Redis gave no answer to a lock script")))
                 .timeout(timeout)
                 .toFuture();

@@ -1,7 +1,6 @@
 package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockRequest;
-import java.util.List;
 
 /**
  * The Redis names of one lock: {@code hash} holds its holders and waiting writers and doubles as the
@@ -20,12 +19,12 @@ record LockKeys(String hash, String fence) {
         return hash;
     }
 
-    List<String> hashOnly() {
-        return List.of(hash);
+    String[] hashOnly() {
+        return new String[] {hash};
     }
 
-    List<String> both() {
-        return List.of(hash, fence);
+    String[] both() {
+        return new String[] {hash, fence};
     }
 
     /** The pattern matching the channels of every lock under {@code prefix}, glob characters escaped. */

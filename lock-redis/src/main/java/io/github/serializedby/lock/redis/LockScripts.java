@@ -3,29 +3,42 @@ package io.github.serializedby.lock.redis;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The Lua scripts, each one atomic round trip. A lock is one hash:
+ * The Lua scripts, each one atomic round trip. A lock is one hash, whose name is also the channel its
+ * releases are published on:
  *
  * <ul>
  *   <li>{@code h:<token>}: a holder, valued with the Redis time (ms) at which its lease ends;
- *   <li>{@code mode}: {@code x} (one exclusive holder) or {@code s} (shared holders), present while held;
+ *   <li>{@code mode}: {@code s} while shared holders hold the lock; holders without it are one exclusive
+ *       holder (older versions also wrote {@code x});
  *   <li>{@code w:<token>}: a waiting writer, valued with the time its marker ends. While any writer waits,
- *       new shared requests are refused, so readers cannot starve a writer.
+ *       new shared requests are refused, so readers cannot starve a writer;
+ *   <li>{@code waiting}: the time until which some caller, reader or writer, waits for the lock. A release
+ *       publishes only while it lasts; waiters refresh it each time they are refused.
  * </ul>
  *
  * Expired entries are dropped whenever a script looks at the hash, and the hash itself expires with its
  * last entry. Times come from Redis's own clock ({@code TIME}), never from a client's.
+ *
+ * <p>Fencing tokens: each grant stores and returns {@code max(last token + 1, Redis time in ms × 1024)}
+ * in the lock's fence key. Per key they strictly increase; when Redis loses the fence key (a restart
+ * without persistence), the next token still exceeds every earlier one, provided Redis's clock has not
+ * gone back and no key was granted more than 1024 times per millisecond on average. Tokens stay below
+ * 2<sup>53</sup>, exact in Lua's numbers, until the year 2248.
  */
 final class LockScripts {
 
     private static final String PRELUDE = """
             if redis.replicate_commands then redis.replicate_commands() end
-            local clock = redis.call('TIME')
-            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+            local function clock()
+              local time = redis.call('TIME')
+              return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            end
 
             -- Drops expired entries; counts live holders and the waiting writers other than `self`.
-            local function scan(key, self)
+            local function scan(key, self, now)
               local entries = redis.call('HGETALL', key)
-              local holders, writers, latest, mode = 0, 0, 0, false
+              local holders, writers, latest, mode, waiting = 0, 0, 0, false, false
               for i = 1, #entries, 2 do
                 local field, value = entries[i], entries[i + 1]
                 if field == 'mode' then
@@ -35,10 +48,12 @@ final class LockScripts {
                   if expiry <= now then
                     redis.call('HDEL', key, field)
                   else
-                    if string.sub(field, 1, 2) == 'h:' then
+                    local kind = string.sub(field, 1, 2)
+                    if kind == 'h:' then
                       holders = holders + 1
-                    elseif field ~= self then
-                      writers = writers + 1
+                    else
+                      waiting = true
+                      if kind == 'w:' and field ~= self then writers = writers + 1 end
                     end
                     if expiry > latest then latest = expiry end
                   end
@@ -48,7 +63,7 @@ final class LockScripts {
                 redis.call('HDEL', key, 'mode')
                 mode = false
               end
-              return holders, writers, latest, mode
+              return holders, writers, latest, mode, waiting
             end
 
             -- The hash lives exactly as long as its longest entry.
@@ -57,15 +72,38 @@ final class LockScripts {
             end
             """;
 
+    /** One call in the usual case: the clock has moved on since the key's last token. */
+    private static final String FENCE = """
+            local function fence(key, now)
+              local floor = now * 1024
+              local last = tonumber(redis.call('SET', key, string.format('%d', floor), 'GET') or '0')
+              if last < floor then return floor end
+              redis.call('SET', key, string.format('%d', last + 1))
+              return last + 1
+            end
+            """;
+
     /**
-     * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, waiting writer's token (or
-     * empty), writer marker ms. Returns the new fencing token (positive) when granted; otherwise minus one
-     * minus the milliseconds until the entry that lives longest expires, and a waiting writer's marker is
-     * set or refreshed.
+     * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, marker ms ({@code 0} for a
+     * caller that does not wait). Returns the new fencing token (positive) when granted; otherwise minus
+     * one minus the milliseconds until the entry that lives longest expires, and a waiting caller's
+     * markers ({@code waiting}, and {@code w:<token>} for a writer) are set or refreshed.
      */
-    static final RedisScript<Long> ACQUIRE = RedisScript.of(PRELUDE + """
-            local self = 'w:' .. ARGV[4]
-            local holders, writers, latest, mode = scan(KEYS[1], self)
+    static final RedisScript<Long> ACQUIRE = RedisScript.of(PRELUDE + FENCE + """
+            local now = clock()
+            local lease, marker = tonumber(ARGV[3]), tonumber(ARGV[4])
+            local holder = 'h:' .. ARGV[1]
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              if ARGV[2] == 's' then
+                redis.call('HSET', KEYS[1], holder, now + lease, 'mode', 's')
+              else
+                redis.call('HSET', KEYS[1], holder, now + lease)
+              end
+              redis.call('PEXPIRE', KEYS[1], lease)
+              return fence(KEYS[2], now)
+            end
+            local self = 'w:' .. ARGV[1]
+            local holders, writers, latest, mode = scan(KEYS[1], self, now)
             local free
             if ARGV[2] == 'x' then
               free = holders == 0
@@ -73,30 +111,38 @@ final class LockScripts {
               free = writers == 0 and (holders == 0 or mode == 's')
             end
             if free then
-              local expiry = now + tonumber(ARGV[3])
-              redis.call('HSET', KEYS[1], 'h:' .. ARGV[1], expiry, 'mode', ARGV[2])
-              if ARGV[4] ~= '' then redis.call('HDEL', KEYS[1], self) end
+              local expiry = now + lease
+              if ARGV[2] == 's' then
+                redis.call('HSET', KEYS[1], holder, expiry, 'mode', 's')
+              else
+                redis.call('HSET', KEYS[1], holder, expiry)
+              end
+              if marker > 0 then redis.call('HDEL', KEYS[1], self) end
               settle(KEYS[1], math.max(latest, expiry))
-              return redis.call('INCR', KEYS[2])
+              return fence(KEYS[2], now)
             end
-            if ARGV[4] ~= '' then
-              local marker = now + tonumber(ARGV[5])
-              redis.call('HSET', KEYS[1], self, marker)
-              latest = math.max(latest, marker)
+            if marker > 0 then
+              local expiry = now + marker
+              if ARGV[2] == 'x' then redis.call('HSET', KEYS[1], self, expiry) end
+              local waiting = tonumber(redis.call('HGET', KEYS[1], 'waiting') or '0')
+              if expiry > waiting then redis.call('HSET', KEYS[1], 'waiting', expiry) end
+              latest = math.max(latest, expiry)
             end
             settle(KEYS[1], latest)
             return -1 - (latest - now)
             """, Long.class);
 
     /**
-     * KEYS: hash. ARGV: token, channel. Returns 1 when the token held the lock, else 0. Publishes on the
-     * channel when the last holder left, so that waiters try again at once.
+     * KEYS: hash. ARGV: token. Returns 1 when the token held the lock, else 0. When the last holder left
+     * and someone waits, publishes on the hash's channel, so that waiters try again at once.
      */
     static final RedisScript<Long> RELEASE = RedisScript.of(PRELUDE + """
             if redis.call('HDEL', KEYS[1], 'h:' .. ARGV[1]) == 0 then return 0 end
-            local holders, writers, latest = scan(KEYS[1], '')
+            -- An exclusive holder alone: Redis dropped the emptied hash, and nobody waits.
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+            local holders, writers, latest, mode, waiting = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
-            if holders == 0 then redis.call('PUBLISH', ARGV[2], 'released') end
+            if holders == 0 and waiting then redis.call('PUBLISH', KEYS[1], 'released') end
             return 1
             """, Long.class);
 
@@ -105,6 +151,7 @@ final class LockScripts {
      * or 0 when the token no longer holds the lock (released, expired, or the data was lost).
      */
     static final RedisScript<Long> RENEW = RedisScript.of(PRELUDE + """
+            local now = clock()
             local field = 'h:' .. ARGV[1]
             local expiry = tonumber(redis.call('HGET', KEYS[1], field) or '0')
             if expiry <= now then return 0 end
@@ -115,14 +162,16 @@ final class LockScripts {
             """, Long.class);
 
     /**
-     * KEYS: hash. ARGV: waiting writer's token, channel. Removes the writer's marker; publishes when that
-     * lets shared requests in. Returns 1 when there was a marker, else 0.
+     * KEYS: hash. ARGV: waiting writer's token. Removes the writer's marker; publishes when that lets
+     * shared requests in. Returns 1 when there was a marker, else 0.
      */
     static final RedisScript<Long> STOP_WAITING = RedisScript.of(PRELUDE + """
             if redis.call('HDEL', KEYS[1], 'w:' .. ARGV[1]) == 0 then return 0 end
-            local holders, writers, latest, mode = scan(KEYS[1], '')
+            local holders, writers, latest, mode = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
-            if writers == 0 and mode ~= 'x' then redis.call('PUBLISH', ARGV[2], 'writer-left') end
+            if writers == 0 and (holders == 0 or mode == 's') then
+              redis.call('PUBLISH', KEYS[1], 'writer-left')
+            end
             return 1
             """, Long.class);
 

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The provider's threads: one timer for deadlines, renewals and retries, and a pool that grows on demand
+ * The provider's threads: one timer for deadlines, the lease watchdog and retries, and a pool that grows on demand
  * and shrinks when idle, for talking to Redis and completing callers' futures. Neither ever runs on
  * Lettuce's I/O threads, so a caller's code that blocks cannot stall the client. After {@link #shutdown()}
  * a task still handed in runs on the calling thread.
@@ -54,6 +54,11 @@ final class ProviderThreads implements Executor {
         } catch (RejectedExecutionException e) {
             return null;
         }
+    }
+
+    /** Runs {@code task} on the pool every {@code period} until shut down. */
+    void scheduleEvery(Runnable task, long period, TimeUnit unit) {
+        var unused = timer.scheduleWithFixedDelay(() -> execute(task), period, period, unit);
     }
 
     ReleaseSubscription.Scheduling forSubscription() {

@@ -2,13 +2,11 @@ package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.AbstractLease;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A lock held in Redis under a random token, renewed by the provider's watchdog while it is held.
+ * A lock held in Redis under a unique token, renewed by the provider's {@link LeaseWatchdog} while it is
+ * held.
  *
  * <p>Invariant: {@code validUntil} never lies beyond the end of the lease in Redis, because it is counted
  * from the moment the granting or renewing command was sent, before Redis started its own count.
@@ -19,8 +17,9 @@ final class RedisLease extends AbstractLease {
     private final LockKeys keys;
     private final String token;
     private final AtomicBoolean lost = new AtomicBoolean();
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile long validUntil;
-    private @Nullable ScheduledFuture<?> nextTick;
+    private volatile long renewedAt;
 
     RedisLease(RedisLockProvider provider, LockRequest request, LockKeys keys, String token, long fence, long sentAt) {
         super(request, fence);
@@ -28,6 +27,7 @@ final class RedisLease extends AbstractLease {
         this.keys = keys;
         this.token = token;
         this.validUntil = sentAt + provider.leaseNanos();
+        this.renewedAt = sentAt;
     }
 
     LockKeys keys() {
@@ -44,40 +44,39 @@ final class RedisLease extends AbstractLease {
         return super.isValid() && !lost.get() && System.nanoTime() - validUntil < 0;
     }
 
-    /** Plans the next renewal, or the moment the lease runs out when no renewal comes first. */
-    synchronized void scheduleTick() {
+    /**
+     * Called by the watchdog with the current time: renews the lease when due, reports it lost once it
+     * ran out. False once the lease no longer needs watching (released or lost).
+     */
+    boolean check(long now) {
         if (!super.isValid() || lost.get()) {
-            return;
+            return false;
         }
-        long now = System.nanoTime();
-        long until = validUntil - now;
-        long delay = provider.renewNanos() > 0 ? Math.min(provider.renewNanos(), until) : until;
-        nextTick = provider.schedule(this::tick, Math.max(0, delay), TimeUnit.NANOSECONDS);
+        if (now - validUntil >= 0) {
+            markLost();
+            return false;
+        }
+        long renewNanos = provider.renewNanos();
+        if (renewNanos > 0 && now - renewedAt >= renewNanos - provider.watchPeriodNanos()) {
+            renew();
+        }
+        return true;
     }
 
-    private void tick() {
-        if (!super.isValid() || lost.get()) {
-            return;
-        }
-        if (System.nanoTime() - validUntil >= 0) {
-            markLost();
-            return;
-        }
-        if (provider.renewNanos() <= 0) {
-            scheduleTick();
+    private void renew() {
+        if (!renewing.compareAndSet(false, true)) {
             return;
         }
         long sentAt = System.nanoTime();
         var unused = provider.renew(this).whenComplete((renewed, failure) -> {
             if (failure == null && renewed != null && renewed == 1L) {
                 validUntil = sentAt + provider.leaseNanos();
-                scheduleTick();
+                renewedAt = sentAt;
             } else if (failure == null) {
                 markLost();
-            } else {
-                // Redis did not answer: the lease may still stand; try again until it runs out.
-                scheduleTick();
             }
+            // Redis did not answer: the lease may still stand; the next round tries again.
+            renewing.set(false);
         });
     }
 
@@ -89,11 +88,7 @@ final class RedisLease extends AbstractLease {
 
     @Override
     protected void doRelease() {
-        synchronized (this) {
-            if (nextTick != null) {
-                nextTick.cancel(false);
-            }
-        }
+        provider.stopWatching(this);
         provider.releaseInRedis(this);
     }
 }

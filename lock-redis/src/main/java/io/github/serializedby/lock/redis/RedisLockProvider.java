@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -24,9 +25,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  *
  * <p>Each acquisition and each release is one Lua script, one round trip. Waiting parks no thread: a
  * waiter tries again when the release of its lock is published, when what stands in its way expires, and
- * ends at its deadline. While held, a lease is renewed every {@link RedisLockOptions#renewEvery()}; when a
- * renewal finds the lock gone, or the lease runs out unrenewed, the lease turns invalid and the listener
- * hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
+ * ends at its deadline. While held, a lease is renewed by the {@link LeaseWatchdog} about every {@link
+ * RedisLockOptions#renewEvery()}; when a renewal finds the lock gone, or the lease runs out unrenewed, the
+ * lease turns invalid and the listener hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
  * the fencing token is.
  *
  * <p>When Redis fails or does not answer within the operation timeout, acquisition fails closed with
@@ -45,7 +46,10 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     private final long renewNanos;
     private final long markerRefreshNanos;
     private final ProviderThreads threads = new ProviderThreads();
+    private final LeaseWatchdog watchdog;
     private final ReleaseSubscription subscription;
+    private final String tokenPrefix = UUID.randomUUID() + ":";
+    private final AtomicLong tokenCount = new AtomicLong();
     private volatile boolean closed;
 
     /** A provider with the {@linkplain RedisLockOptions#defaults() default options}. */
@@ -67,6 +71,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(lease);
         this.renewNanos = options.renewEvery().map(Duration::toNanos).orElse(0L);
+        this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
+        threads.scheduleEvery(watchdog::sweep, watchdog.periodNanos(), TimeUnit.NANOSECONDS);
         this.markerRefreshNanos = TimeUnit.MILLISECONDS.toNanos(marker) / 3;
         this.subscription = new ReleaseSubscription(
                 connectionFactory, LockKeys.channelPattern(options.prefix()), threads.forSubscription());
@@ -86,7 +92,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         long sentAt = System.nanoTime();
         long result;
         try {
-            result = LockCommands.await(commands.acquire(keys, request.mode(), token, ""));
+            result = commands.acquireNow(keys, request.mode(), token, false);
         } catch (ExecutionException e) {
             throw unavailable(request, keys, token, e.getCause());
         }
@@ -103,26 +109,32 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
             }
         }
         try {
-            requireOpen(request);
+            return startWaiting(request, maxWait, false).future;
         } catch (LockProviderUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long deadline = System.nanoTime() + saturatedNanos(maxWait);
-        LockKeys keys = LockKeys.of(options.prefix(), request);
-        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline);
-        subscription.register(waiter);
-        var unused = waiter.future.whenComplete((granted, failure) -> {
-            subscription.unregister(waiter);
-            waiter.finished(granted != null && granted.isPresent());
-        });
-        waiter.startDeadline();
-        long sentAt = System.nanoTime();
-        try {
-            settle(waiter, LockCommands.await(writerAware(waiter)), sentAt);
-        } catch (ExecutionException e) {
-            fail(waiter, e.getCause() != null ? e.getCause() : e);
+    }
+
+    /**
+     * Waits by parking the calling thread. Its future has no stages of a caller's, so the lease is handed
+     * to the thread straight from the thread that read Redis's reply, with no pool thread in between.
+     */
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        if (maxWait.isZero() || maxWait.isNegative()) {
+            return tryAcquire(request);
         }
-        return waiter.future;
+        CompletableFuture<Optional<Lease>> pending = startWaiting(request, maxWait, true).future;
+        try {
+            return pending.get();
+        } catch (InterruptedException e) {
+            if (!pending.cancel(false)) {
+                var unused = pending.thenAccept(granted -> granted.ifPresent(Lease::release));
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw LockProviderUnavailableException.from(request, e.getCause() != null ? e.getCause() : e);
+        }
     }
 
     /** Stops renewing leases, fails the waiters and ends the subscription; held locks expire in Redis. */
@@ -143,17 +155,26 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     // ---- called by waiters and leases
 
-    /** Runs one more try for a waiting caller, off the calling thread. */
+    /**
+     * Sends one more try for a waiting caller. It is sent from the calling thread (which may be Lettuce's,
+     * having just read a release message) when that cannot block; the reply is handled where it arrives.
+     */
     void attempt(Waiter waiter) {
-        threads.execute(() -> {
-            if (closed) {
-                fail(waiter, closedFailure());
-                return;
-            }
-            long sentAt = System.nanoTime();
-            var unused = writerAware(waiter)
-                    .whenCompleteAsync((result, failure) -> settleOrFail(waiter, result, failure, sentAt), threads);
-        });
+        if (commands.sendsWithoutBlocking()) {
+            sendAttempt(waiter);
+        } else {
+            threads.execute(() -> sendAttempt(waiter));
+        }
+    }
+
+    private void sendAttempt(Waiter waiter) {
+        if (closed) {
+            fail(waiter, closedFailure(), false);
+            return;
+        }
+        long sentAt = System.nanoTime();
+        var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, true)
+                .whenComplete((result, failure) -> settleOrFail(waiter, result, failure, sentAt));
     }
 
     void complete(Waiter waiter, Optional<Lease> result) {
@@ -171,7 +192,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     void releaseInRedis(RedisLease lease) {
         try {
-            LockCommands.await(commands.release(lease.keys(), lease.token()));
+            commands.releaseNow(lease.keys(), lease.token());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new LockProviderUnavailableException(lease.request().name(), cause);
@@ -186,6 +207,14 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     @Nullable
     ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
         return threads.schedule(task, delay, unit);
+    }
+
+    void stopWatching(RedisLease lease) {
+        watchdog.forget(lease);
+    }
+
+    long watchPeriodNanos() {
+        return watchdog.periodNanos();
     }
 
     long leaseNanos() {
@@ -203,6 +232,27 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     // ---- internals
 
+    /** Registers a waiter and makes its first try on the calling thread. */
+    private Waiter startWaiting(LockRequest request, Duration maxWait, boolean threadBlocked) {
+        requireOpen(request);
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        LockKeys keys = LockKeys.of(options.prefix(), request);
+        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline, threadBlocked);
+        subscription.register(waiter);
+        var unused = waiter.future.whenComplete((granted, failure) -> {
+            subscription.unregister(waiter);
+            waiter.finished(granted != null && granted.isPresent());
+        });
+        waiter.startDeadline();
+        long sentAt = System.nanoTime();
+        try {
+            settle(waiter, commands.acquireNow(keys, request.mode(), waiter.token, true), sentAt, true);
+        } catch (ExecutionException e) {
+            fail(waiter, e.getCause() != null ? e.getCause() : e, true);
+        }
+        return waiter;
+    }
+
     private void requireOpen(LockRequest request) {
         if (closed) {
             throw new LockProviderUnavailableException(request.name(), closedFailure());
@@ -213,47 +263,62 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         return new IllegalStateException("The Redis lock provider was closed");
     }
 
-    private CompletableFuture<Long> writerAware(Waiter waiter) {
-        return commands.acquire(
-                waiter.keys, waiter.request.mode(), waiter.token, waiter.isWriter() ? waiter.token : "");
-    }
-
     private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
         if (failure != null || result == null) {
-            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"));
+            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"), false);
         } else {
-            settle(waiter, result, sentAt);
+            settle(waiter, result, sentAt, false);
         }
     }
 
-    /** Hands the outcome of a try to the waiter: the lease, or another wait. */
-    private void settle(Waiter waiter, long result, long sentAt) {
+    /**
+     * Hands the outcome of a try to the waiter: the lease, or another wait. {@code onCallersThread}: the
+     * caller is running this, so its future may be completed here; otherwise only a blocked thread's is,
+     * and a caller's future with stages of its own is completed on the pool.
+     */
+    private void settle(Waiter waiter, long result, long sentAt, boolean onCallersThread) {
         if (result <= 0) {
             waiter.refused(-1 - result);
             return;
         }
         RedisLease lease = grant(waiter.request, waiter.keys, waiter.token, result, sentAt);
         waiter.settled();
-        if (!waiter.future.complete(Optional.of(lease))) {
-            // The caller stopped waiting meanwhile (deadline, cancel): give the lock straight back.
-            try {
-                lease.release();
-            } catch (LockProviderUnavailableException e) {
-                // The lease expires in Redis by itself.
-            }
+        if (onCallersThread || waiter.threadBlocked) {
+            deliver(waiter, lease);
+        } else {
+            threads.execute(() -> deliver(waiter, lease));
         }
     }
 
-    private void fail(Waiter waiter, Throwable failure) {
+    private void deliver(Waiter waiter, RedisLease lease) {
+        if (!waiter.future.complete(Optional.of(lease))) {
+            // The caller stopped waiting meanwhile (deadline, cancel): give the lock straight back.
+            threads.execute(() -> {
+                try {
+                    lease.release();
+                } catch (LockProviderUnavailableException e) {
+                    // The lease expires in Redis by itself.
+                }
+            });
+        }
+    }
+
+    private void fail(Waiter waiter, Throwable failure, boolean onCallersThread) {
         waiter.settled();
-        if (!waiter.future.isDone()) {
-            waiter.future.completeExceptionally(unavailable(waiter.request, waiter.keys, waiter.token, failure));
+        if (waiter.future.isDone()) {
+            return;
+        }
+        LockProviderUnavailableException unavailable = unavailable(waiter.request, waiter.keys, waiter.token, failure);
+        if (onCallersThread || waiter.threadBlocked) {
+            waiter.future.completeExceptionally(unavailable);
+        } else {
+            threads.execute(() -> waiter.future.completeExceptionally(unavailable));
         }
     }
 
     private RedisLease grant(LockRequest request, LockKeys keys, String token, long fence, long sentAt) {
         RedisLease lease = new RedisLease(this, request, keys, token, fence, sentAt);
-        lease.scheduleTick();
+        watchdog.watch(lease);
         return lease;
     }
 
@@ -270,8 +335,9 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 : new LockProviderUnavailableException(request.name(), cause);
     }
 
-    private static String newToken() {
-        return UUID.randomUUID().toString();
+    /** Unique across instances (a random prefix per provider) without a random draw per acquisition. */
+    private String newToken() {
+        return tokenPrefix + Long.toString(tokenCount.incrementAndGet(), 36);
     }
 
     private static long saturatedNanos(Duration duration) {

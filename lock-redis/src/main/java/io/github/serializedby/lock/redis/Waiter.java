@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One caller waiting for a lock, without a thread of its own: it tries again when a release is heard on
- * the lock's channel, when the entry in its way expires, when its writer marker needs refreshing, and ends
+ * the lock's channel, when the entry in its way expires, when its waiting markers need refreshing, and ends
  * at its deadline.
  *
  * <p>Invariant: at most one attempt of a waiter is in Redis at a time ({@code running}); a wake-up that
@@ -23,6 +23,8 @@ final class Waiter {
     final LockKeys keys;
     final String token;
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
+    /** A thread is parked on {@link #future} and no caller's stage depends on it. */
+    final boolean threadBlocked;
 
     private final RedisLockProvider provider;
     private final long deadline;
@@ -32,8 +34,15 @@ final class Waiter {
     private @Nullable ScheduledFuture<?> retryTimer;
     private @Nullable ScheduledFuture<?> deadlineTimer;
 
-    Waiter(RedisLockProvider provider, LockRequest request, LockKeys keys, String token, long deadline) {
+    Waiter(
+            RedisLockProvider provider,
+            LockRequest request,
+            LockKeys keys,
+            String token,
+            long deadline,
+            boolean threadBlocked) {
         this.provider = provider;
+        this.threadBlocked = threadBlocked;
         this.request = request;
         this.keys = keys;
         this.token = token;
@@ -110,12 +119,9 @@ final class Waiter {
     }
 
     private void planTimer(long retryInMillis) {
-        // Just after the entry in the way expires, in case its release message was lost; a writer also
-        // refreshes its marker before the marker expires.
-        long delay = TimeUnit.MILLISECONDS.toNanos(retryInMillis + 2);
-        if (isWriter()) {
-            delay = Math.min(delay, provider.markerRefreshNanos());
-        }
+        // Just after the entry in the way expires, in case its release message was lost, and before the
+        // waiter's markers expire: releases publish only while someone is marked as waiting.
+        long delay = Math.min(TimeUnit.MILLISECONDS.toNanos(retryInMillis + 2), provider.markerRefreshNanos());
         if (delay < deadline - System.nanoTime()) {
             retryTimer = provider.schedule(this::wake, delay, TimeUnit.NANOSECONDS);
         }

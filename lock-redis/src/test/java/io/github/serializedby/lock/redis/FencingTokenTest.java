@@ -1,0 +1,56 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** Fencing tokens keep growing when Redis loses a lock's counter, as after a restart without persistence. */
+@Timeout(60)
+class FencingTokenTest {
+
+    private static LettuceConnectionFactory connectionFactory;
+
+    private final LockRequest request = LockRequest.exclusive("fence." + UUID.randomUUID(), "k");
+
+    @BeforeAll
+    static void connect() {
+        LocalRedis.requireReachable();
+        connectionFactory = LocalRedis.connectionFactory();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (connectionFactory != null) {
+            connectionFactory.destroy();
+        }
+    }
+
+    @Test
+    void aLostCounterDoesNotSendTokensBack() {
+        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory)) {
+            long before = acquireAndRelease(provider);
+            long after = acquireAndRelease(provider);
+            assertThat(after).isGreaterThan(before);
+
+            LockKeys keys = LockKeys.of(provider.options().prefix(), request);
+            assertThat(new StringRedisTemplate(connectionFactory).delete(keys.fence()))
+                    .isTrue();
+
+            assertThat(acquireAndRelease(provider)).isGreaterThan(after);
+        }
+    }
+
+    private long acquireAndRelease(RedisLockProvider provider) {
+        Lease lease = provider.tryAcquire(request).orElseThrow();
+        lease.release();
+        return lease.fencingToken();
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/** A release is published only while someone waits for the lock. */
+@Timeout(60)
+class ReleaseMessagesTest {
+
+    private static LettuceConnectionFactory connectionFactory;
+
+    private final LockRequest request = LockRequest.exclusive("messages." + UUID.randomUUID(), "k");
+
+    @BeforeAll
+    static void connect() {
+        LocalRedis.requireReachable();
+        connectionFactory = LocalRedis.connectionFactory();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (connectionFactory != null) {
+            connectionFactory.destroy();
+        }
+    }
+
+    @Test
+    void aReleaseNobodyWaitsForIsNotPublishedAndOneAWaiterWaitsForIs() throws Exception {
+        RedisClient client = RedisClient.create(LocalRedis.URI);
+        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory);
+                StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub()) {
+            String channel = LockKeys.of(provider.options().prefix(), request).channel();
+            BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String message) {
+                    messages.add(message);
+                }
+            });
+            pubSub.sync().subscribe(channel);
+
+            provider.tryAcquire(request).orElseThrow().release();
+            assertThat(messages.poll(200, TimeUnit.MILLISECONDS)).isNull();
+
+            Lease held = provider.tryAcquire(request).orElseThrow();
+            CompletableFuture<Optional<Lease>> waiting = provider.acquire(request, Duration.ofSeconds(10));
+            held.release();
+            assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("released");
+            waiting.get(10, TimeUnit.SECONDS).orElseThrow().release();
+        } finally {
+            client.shutdown();
+        }
+    }
+}

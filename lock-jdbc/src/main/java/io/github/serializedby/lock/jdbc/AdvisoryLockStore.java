@@ -63,6 +63,7 @@ final class AdvisoryLockStore implements LockStore {
         try {
             if (!session.tokensChecked()) {
                 TokenSequence.advanceAfterCrash(session.connection());
+                TokenSequence.commitWithoutWaiting(session.connection());
                 session.markTokensChecked();
             }
             PreparedStatement statement =

@@ -4,28 +4,33 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The PostgreSQL sequence the advisory provider takes fencing tokens from: one {@code nextval} per lock,
  * in the statement that takes it, gives the block of {@link TokenBlocks#SHARED} tokens ending at the
  * value returned (the sequence's increment is the block size).
  *
- * <p>{@code nextval} writes the sequence to the WAL only every 32 values, and a session may be given a
- * value whose log record another session is still flushing; a crash then can hand out such values
- * again. The unlogged table {@code serialized_by_fence_advanced}, emptied by crash recovery and on a
- * promoted standby, guards against that: before its first lock each session checks its row, and when
- * it is missing moves the sequence past every value a crash can have lost, then writes the row. A crash
- * ends every session, so a session that saw the row saw it after the last crash.
+ * <p>{@code nextval} writes the sequence to the WAL only every 32 values, a session may be given a
+ * value whose log record another session is still flushing, and lock sessions commit without waiting
+ * for the flush (PostgreSQL flushes such commits within three {@code wal_writer_delay}s, 600 ms by
+ * default): a crash can lose the sequence's last moves, and hand out their values again. The unlogged
+ * table {@code serialized_by_fence_advanced}, emptied by crash recovery and on a promoted standby,
+ * guards against that: before its first lock each session checks its row, and when it is missing moves
+ * the sequence, in a commit that waits for the flush, past every value a crash can have lost, then
+ * writes the row. A crash ends every session, so a session that saw the row saw it after the last
+ * crash.
  */
 final class TokenSequence {
 
     static final String NAME = "serialized_by_fence_token";
 
     /**
-     * How far a recovered sequence is moved ahead: 2^24 blocks, far more than 32 values for each of
-     * PostgreSQL's at most 2^18 sessions that may have been flushing a log record of the sequence.
+     * How far a recovered sequence is moved ahead: 2^32 blocks, four billion locks, far more than a
+     * server takes in the moments a crash can lose (32 values for each of at most 2^18 sessions, and
+     * the commits of the last flush interval). Tokens still last for two million crashes.
      */
-    static final long CRASH_MARGIN = TokenBlocks.SHARED << 24;
+    static final long CRASH_MARGIN = TokenBlocks.SHARED << 32;
 
     private static final String ADVANCED = "select exists (select 1 from serialized_by_fence_advanced)";
     private static final String ADVANCE = """
@@ -52,6 +57,16 @@ final class TokenSequence {
         try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
             advance.setLong(1, CRASH_MARGIN);
             advance.executeUpdate();
+        }
+    }
+
+    /**
+     * Lets the session's commits return before their WAL is flushed: what a lock statement writes is the
+     * sequence, which {@link #advanceAfterCrash} repairs after a crash.
+     */
+    static void commitWithoutWaiting(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("set synchronous_commit = off");
         }
     }
 

@@ -46,12 +46,14 @@ final class DistributedHandoffs {
                 return new Handoff(held::unlock, () -> {
                     RLock lock = waiter.getLock("handoff-redisson");
                     try {
-                        if (lock.tryLock(30, 30, TimeUnit.SECONDS)) {
-                            lock.unlock();
+                        if (!lock.tryLock(30, 30, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("Redisson did not hand the lock over in 30 s");
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
                     }
+                    return lock::unlock;
                 });
             });
         } finally {
@@ -82,7 +84,7 @@ final class DistributedHandoffs {
                 return new Handoff(held::unlock, () -> {
                     Lock lock = waiter.obtain("handoff");
                     lock.lock();
-                    lock.unlock();
+                    return lock::unlock;
                 });
             });
         }

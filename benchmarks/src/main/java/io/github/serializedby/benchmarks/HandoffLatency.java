@@ -46,11 +46,11 @@ final class HandoffLatency {
             Lease held = holder.tryAcquire(request).orElseThrow();
             return new Handoff(held::release, () -> {
                 try {
-                    provider.acquireBlocking(request, Duration.ofSeconds(30))
-                            .orElseThrow()
-                            .release();
+                    return provider.acquireBlocking(request, Duration.ofSeconds(30))
+                            .orElseThrow()::release;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
             });
         });
@@ -63,13 +63,16 @@ final class HandoffLatency {
             lock.lock();
             return new Handoff(lock::unlock, () -> {
                 lock.lock();
-                lock.unlock();
+                return lock::unlock;
             });
         });
     }
 
-    /** A held lock: how to release it, and what a waiter does to take it. */
-    record Handoff(Runnable release, Runnable take) {}
+    /**
+     * A held lock: how to release it, and what a waiter does to take it, which returns how the waiter
+     * gives it back once the time is taken.
+     */
+    record Handoff(Runnable release, Supplier<Runnable> take) {}
 
     static Percentiles measure(int handoffs, Supplier<Handoff> hold) throws Exception {
         long[] latencies = new long[handoffs];
@@ -77,8 +80,9 @@ final class HandoffLatency {
             Handoff handoff = hold.get();
             long[] runningAt = new long[1];
             Thread waiter = new Thread(() -> {
-                handoff.take().run();
+                Runnable giveBack = handoff.take().get();
                 runningAt[0] = System.nanoTime();
+                giveBack.run();
             });
             waiter.start();
             while (waiter.getState() != Thread.State.WAITING && waiter.getState() != Thread.State.TIMED_WAITING) {

@@ -10,11 +10,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The watchdog: a renewed lease outlives its lease time; one that is not renewed is reported lost. */
 @Timeout(60)
@@ -22,7 +20,8 @@ class LeaseRenewalTest {
 
     private static final Duration SHORT_LEASE = Duration.ofMillis(400);
 
-    private static LettuceConnectionFactory connectionFactory;
+    @RegisterExtension
+    static final LocalRedis.Connection redis = new LocalRedis.Connection();
 
     private final String name = "lease." + UUID.randomUUID();
     private final CompletableFuture<Lease> lost = new CompletableFuture<>();
@@ -33,19 +32,6 @@ class LeaseRenewalTest {
         }
     };
 
-    @BeforeAll
-    static void connect() {
-        LocalRedis.requireReachable();
-        connectionFactory = LocalRedis.connectionFactory();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (connectionFactory != null) {
-            connectionFactory.destroy();
-        }
-    }
-
     @Test
     void aLeaseThatIsNotRenewedIsReportedLostAndTheNextHolderGetsALargerToken() throws Exception {
         RedisLockOptions options = RedisLockOptions.builder()
@@ -53,7 +39,7 @@ class LeaseRenewalTest {
                 .withoutRenewal()
                 .listener(listener)
                 .build();
-        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory, options)) {
+        try (RedisLockProvider provider = new RedisLockProvider(redis.factory(), options)) {
             LockRequest request = LockRequest.exclusive(name, "k");
             Lease first = provider.tryAcquire(request).orElseThrow();
             assertThat(first.isValid()).isTrue();
@@ -80,7 +66,7 @@ class LeaseRenewalTest {
                 .renewEvery(SHORT_LEASE.dividedBy(4))
                 .listener(listener)
                 .build();
-        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory, options)) {
+        try (RedisLockProvider provider = new RedisLockProvider(redis.factory(), options)) {
             LockRequest request = LockRequest.exclusive(name, "k");
             Lease held = provider.tryAcquire(request).orElseThrow();
 

@@ -3,6 +3,11 @@ package io.github.serializedby.lock.redis;
 import io.github.serializedby.lock.test.TestServers;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -36,5 +41,31 @@ final class LocalRedis {
         factory.afterPropertiesSet();
         factory.start();
         return factory;
+    }
+
+    /**
+     * A connection factory for one test class, as a JUnit extension: skips the class (or fails it on CI)
+     * when Redis cannot be reached, and destroys the factory after the class.
+     */
+    static final class Connection implements BeforeAllCallback, AfterAllCallback {
+
+        private @Nullable LettuceConnectionFactory factory;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            requireReachable();
+            factory = connectionFactory();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (factory != null) {
+                factory.destroy();
+            }
+        }
+
+        LettuceConnectionFactory factory() {
+            return Objects.requireNonNull(factory, "Redis was not connected");
+        }
     }
 }

@@ -2,31 +2,17 @@ package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.test.LockProviderContractTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The provider contract against a real Redis; skipped when none is reachable (failed on CI). */
 class RedisLockProviderContractTest extends LockProviderContractTest {
 
-    private static LettuceConnectionFactory connectionFactory;
-
-    @BeforeAll
-    static void connect() {
-        LocalRedis.requireReachable();
-        connectionFactory = LocalRedis.connectionFactory();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (connectionFactory != null) {
-            connectionFactory.destroy();
-        }
-    }
+    @RegisterExtension
+    static final LocalRedis.Connection redis = new LocalRedis.Connection();
 
     @Override
     protected LockProvider createProvider() {
-        return new RedisLockProvider(connectionFactory);
+        return new RedisLockProvider(redis.factory());
     }
 
     @Override

@@ -11,36 +11,22 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class ReentryAndCloseTest {
 
-    private static LettuceConnectionFactory connectionFactory;
+    @RegisterExtension
+    static final LocalRedis.Connection redis = new LocalRedis.Connection();
 
     private final String name = "reentry." + UUID.randomUUID();
-
-    @BeforeAll
-    static void connect() {
-        LocalRedis.requireReachable();
-        connectionFactory = LocalRedis.connectionFactory();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (connectionFactory != null) {
-            connectionFactory.destroy();
-        }
-    }
 
     /** Re-entry is the executor's: the provider never sees the inner request, so it cannot wait for itself. */
     @Test
     void aNestedCallOnTheSameKeyReusesTheOuterLease() {
-        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory)) {
+        try (RedisLockProvider provider = new RedisLockProvider(redis.factory())) {
             LockExecutor executor = new LockExecutor(provider);
             LockSpec spec = LockSpec.waiting(name, Duration.ofSeconds(5), "k");
             int[] inner = {0};
@@ -57,7 +43,7 @@ class ReentryAndCloseTest {
 
     @Test
     void aClosedProviderRefusesAndFailsItsWaiters() throws Exception {
-        RedisLockProvider provider = new RedisLockProvider(connectionFactory);
+        RedisLockProvider provider = new RedisLockProvider(redis.factory());
         LockRequest request = LockRequest.exclusive(name, "closing");
         var held = provider.tryAcquire(request).orElseThrow();
         var waiting = provider.acquire(request, Duration.ofSeconds(20));

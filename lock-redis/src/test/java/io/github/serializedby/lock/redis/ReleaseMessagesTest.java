@@ -14,37 +14,23 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A release is published only while someone waits for the lock. */
 @Timeout(60)
 class ReleaseMessagesTest {
 
-    private static LettuceConnectionFactory connectionFactory;
+    @RegisterExtension
+    static final LocalRedis.Connection redis = new LocalRedis.Connection();
 
     private final LockRequest request = LockRequest.exclusive("messages." + UUID.randomUUID(), "k");
-
-    @BeforeAll
-    static void connect() {
-        LocalRedis.requireReachable();
-        connectionFactory = LocalRedis.connectionFactory();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (connectionFactory != null) {
-            connectionFactory.destroy();
-        }
-    }
 
     @Test
     void aReleaseNobodyWaitsForIsNotPublishedAndOneAWaiterWaitsForIs() throws Exception {
         RedisClient client = RedisClient.create(LocalRedis.URI);
-        try (RedisLockProvider provider = new RedisLockProvider(connectionFactory);
+        try (RedisLockProvider provider = new RedisLockProvider(redis.factory());
                 StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub()) {
             String channel = LockKeys.of(provider.options().prefix(), request).channel();
             BlockingQueue<String> messages = new LinkedBlockingQueue<>();

@@ -247,7 +247,7 @@ public final class LockExecutor {
             throw unavailable(request, e);
         }
         if (lease.isEmpty()) {
-            throw notAcquired(policy, request, maxWait, start, spentBefore);
+            throw refused(policy, request, timeSpent(policy, maxWait, start, spentBefore));
         }
         if (timed) {
             listener.acquired(request, waited(start, spentBefore));
@@ -267,13 +267,11 @@ public final class LockExecutor {
         return failure;
     }
 
-    private LockNotAcquiredException notAcquired(
-            LockPolicy policy, LockRequest request, Duration maxWait, long start, long spentBefore) {
-        // Without a listener the clock was not read: a wait that ran out lasted maxWait.
-        Duration waited = timed
+    /** How long a call that did not get its key spent; without a listener the clock was not read. */
+    private Duration timeSpent(LockPolicy policy, Duration maxWait, long start, long spentBefore) {
+        return timed
                 ? waited(start, spentBefore)
                 : Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
-        return refused(policy, request, waited);
     }
 
     private LockNotAcquiredException refused(LockPolicy policy, LockRequest request, Duration waited) {

@@ -101,11 +101,7 @@ public final class InMemoryLockProvider implements LockProvider {
     /** The common case: an exclusive lease that is itself the key's entry; null when another came first. */
     private @Nullable Lease insertSoleHolder(LockRequest request, int hash) {
         MemoryLease lease = new MemoryLease(request, hash, null);
-        if (states.putIfAbsent(lease) != null) {
-            return null;
-        }
-        lease.token = tokens.incrementAndGet();
-        return lease;
+        return states.putIfAbsent(lease) == null ? withToken(lease) : null;
     }
 
     private @Nullable Lease insertState(LockRequest request, int hash) {
@@ -214,7 +210,11 @@ public final class InMemoryLockProvider implements LockProvider {
 
     /** A lease counted in {@code state}, which the caller has just updated. */
     private MemoryLease lease(LockRequest request, KeyState state) {
-        MemoryLease lease = new MemoryLease(request, state.hash, state);
+        return withToken(new MemoryLease(request, state.hash, state));
+    }
+
+    /** Draws the token of a lease just granted: after the grant, so that tokens follow grants. */
+    private MemoryLease withToken(MemoryLease lease) {
         lease.token = tokens.incrementAndGet();
         return lease;
     }

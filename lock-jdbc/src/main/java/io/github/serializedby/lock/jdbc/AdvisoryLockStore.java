@@ -61,10 +61,9 @@ final class AdvisoryLockStore implements LockStore {
                     new SQLException("All " + pool.max() + " lock connections hold locks (raise max-connections)"));
         }
         try {
-            if (!session.tokensChecked()) {
-                TokenSequence.advanceAfterCrash(session.connection());
-                TokenSequence.commitWithoutWaiting(session.connection());
-                session.markTokensChecked();
+            if (!session.prepared()) {
+                TokenSequence.prepareSession(session.connection());
+                session.markPrepared();
             }
             PreparedStatement statement =
                     session.statement(request.mode() == LockMode.EXCLUSIVE ? LOCK_EXCLUSIVE : LOCK_SHARED);

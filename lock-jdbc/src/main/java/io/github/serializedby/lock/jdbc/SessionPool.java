@@ -32,7 +32,7 @@ final class SessionPool implements AutoCloseable {
         private final Connection connection;
         private final int backendPid;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
-        private boolean tokensChecked;
+        private boolean prepared;
 
         Session(Connection connection, int backendPid) {
             this.connection = connection;
@@ -57,13 +57,13 @@ final class SessionPool implements AutoCloseable {
             return statement;
         }
 
-        /** Whether this session has checked that the token sequence is safe to count from. */
-        boolean tokensChecked() {
-            return tokensChecked;
+        /** Whether this session has been readied for locks ({@link TokenSequence#prepareSession}). */
+        boolean prepared() {
+            return prepared;
         }
 
-        void markTokensChecked() {
-            tokensChecked = true;
+        void markPrepared() {
+            prepared = true;
         }
     }
 

@@ -46,8 +46,19 @@ final class TokenSequence {
         return "select case when " + lockFunction + "(?) then nextval('" + NAME + "') end";
     }
 
-    /** Moves the sequence past what a crash can have lost, unless that was done since the last crash. */
-    static void advanceAfterCrash(Connection connection) throws SQLException {
+    /**
+     * Readies a new lock session: moves the sequence past what a crash can have lost, unless a session did
+     * since the last crash, then lets the session's commits return before their WAL is flushed (what its
+     * lock statements write is the sequence, which that move repairs).
+     */
+    static void prepareSession(Connection connection) throws SQLException {
+        advanceAfterCrash(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("set synchronous_commit = off");
+        }
+    }
+
+    private static void advanceAfterCrash(Connection connection) throws SQLException {
         try (PreparedStatement check = connection.prepareStatement(ADVANCED);
                 ResultSet result = check.executeQuery()) {
             if (result.next() && result.getBoolean(1)) {
@@ -57,16 +68,6 @@ final class TokenSequence {
         try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
             advance.setLong(1, CRASH_MARGIN);
             advance.executeUpdate();
-        }
-    }
-
-    /**
-     * Lets the session's commits return before their WAL is flushed: what a lock statement writes is the
-     * sequence, which {@link #advanceAfterCrash} repairs after a crash.
-     */
-    static void commitWithoutWaiting(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("set synchronous_commit = off");
         }
     }
 

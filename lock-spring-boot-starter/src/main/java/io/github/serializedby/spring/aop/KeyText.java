@@ -46,6 +46,21 @@ final class KeyText {
         return true;
     }
 
+    /**
+     * The one key of a value that is not a collection or an array, checking a string first; null for a
+     * collection, an array, or a value without a key (null or blank), which {@link #addKeys} then
+     * expands or refuses.
+     */
+    static @Nullable String single(@Nullable Object value) {
+        if (value instanceof String text) {
+            return text.isBlank() ? null : text;
+        }
+        if (value == null || value instanceof Collection<?> || value.getClass().isArray()) {
+            return null;
+        }
+        return text(value);
+    }
+
     /** The text of a single value; null when it is null or blank. */
     static @Nullable String text(@Nullable Object value) {
         if (value instanceof Optional<?> optional) {

@@ -6,7 +6,6 @@ import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.LockedCallable;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -64,16 +63,9 @@ public final class LockedMethod {
             return executor.execute(specFor(arguments, target), action);
         }
         Object value = keys[0].evaluate(arguments, target);
-        String key = value instanceof String text && !text.isBlank() ? text : null;
+        String key = KeyText.single(value);
         if (key == null) {
-            if (value instanceof Collection<?>
-                    || (value != null && value.getClass().isArray())) {
-                return executor.execute(spec(collect(keys[0], value, new ArrayList<>(2))), action);
-            }
-            key = KeyText.text(value);
-            if (key == null) {
-                throw new NullLockKeyException(name, keys[0].source(), description);
-            }
+            return executor.execute(spec(collect(keys[0], value, new ArrayList<>(2))), action);
         }
         return executor.execute(
                 new LockRequest(name, key, settings.mode()), settings.policy(), settings.waitTimeout(), action);
@@ -88,7 +80,7 @@ public final class LockedMethod {
         List<String> resolved;
         if (keys.length == 1) {
             Object value = keys[0].evaluate(arguments, target);
-            String single = value instanceof String string && !string.isBlank() ? string : null;
+            String single = KeyText.single(value);
             resolved = single != null ? List.of(single) : collect(keys[0], value, new ArrayList<>(2));
         } else {
             resolved = new ArrayList<>(keys.length);

@@ -44,12 +44,13 @@ public final class LockExecutor {
 
     /**
      * @param provider where the locks come from
-     * @param listener told of every acquisition, refusal and release
+     * @param listener told of every acquisition, refusal and release; its failures are logged, never
+     *     passed on to the call
      * @param retryAfter the retry hint given to callers that did not get the lock
      */
     public LockExecutor(LockProvider provider, LockListener listener, Duration retryAfter) {
         this.provider = Objects.requireNonNull(provider, "provider");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listener = CompositeLockListener.guard(Objects.requireNonNull(listener, "listener"));
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         this.timed = listener != LockListener.NOOP;
     }
@@ -143,7 +144,12 @@ public final class LockExecutor {
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec) {
         CompletableFuture<LockHandle> result = new CompletableFuture<>();
-        List<LockRequest> requests = requests(spec);
+        List<LockRequest> requests;
+        try {
+            requests = requests(spec);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         acquireNext(spec, requests, 0, new ArrayList<>(requests.size()), System.nanoTime(), result);
         return result;
     }
@@ -178,9 +184,9 @@ public final class LockExecutor {
             return action.call();
         }
         Lease lease = acquireOne(policy, request, waitTimeout, 0);
-        chain.add(lease);
         long acquiredAt = timed ? System.nanoTime() : 0;
         try {
+            chain.add(lease);
             return action.call();
         } finally {
             chain.remove(lease);
@@ -249,10 +255,25 @@ public final class LockExecutor {
         if (lease.isEmpty()) {
             throw refused(policy, request, timeSpent(policy, maxWait, start, spentBefore));
         }
+        Lease granted = lease.get();
         if (timed) {
-            listener.acquired(request, waited(start, spentBefore));
+            try {
+                listener.acquired(request, waited(start, spentBefore));
+            } catch (Throwable e) {
+                releaseAfter(e, granted);
+                throw e;
+            }
         }
-        return lease.get();
+        return granted;
+    }
+
+    /** Gives back a lease that was granted but cannot be handed over because of {@code failure}. */
+    private static void releaseAfter(Throwable failure, Lease lease) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private RuntimeException interrupted(LockRequest request, InterruptedException e, long start, long spentBefore) {
@@ -328,9 +349,8 @@ public final class LockExecutor {
         Duration remaining = spec.waitTimeout().minusNanos(System.nanoTime() - start);
         CompletableFuture<Optional<Lease>> pending;
         try {
-            pending = spec.policy() == LockPolicy.FAIL_FAST || remaining.isNegative() || remaining.isZero()
-                    ? CompletableFuture.completedFuture(provider.tryAcquire(request))
-                    : provider.acquire(request, remaining);
+            // A single try goes through acquire too: tryAcquire may block, and this path must not.
+            pending = provider.acquire(request, spec.policy() == LockPolicy.FAIL_FAST ? Duration.ZERO : remaining);
         } catch (RuntimeException e) {
             pending = CompletableFuture.failedFuture(e);
         }
@@ -340,22 +360,36 @@ public final class LockExecutor {
                 step.cancel(false);
             }
         });
-        step.whenComplete((lease, failure) -> {
-            Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            if (failure != null || lease.isEmpty()) {
-                long now = System.nanoTime();
-                for (int i = acquired.size() - 1; i >= 0; i--) {
-                    release(acquired.get(i), now);
+        step.whenComplete((granted, failure) -> {
+            Lease lease = failure == null ? granted.orElse(null) : null;
+            try {
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                if (lease == null) {
+                    releaseAll(acquired);
+                    result.completeExceptionally(notAcquired(spec.policy(), request, waited, failure));
+                    return;
                 }
-                result.completeExceptionally(notAcquired(spec.policy(), request, waited, failure));
+                if (timed) {
+                    listener.acquired(request, waited);
+                }
+                acquired.add(lease);
+            } catch (Throwable e) {
+                if (lease != null && !acquired.contains(lease)) {
+                    releaseAfter(e, lease);
+                }
+                releaseAll(acquired);
+                result.completeExceptionally(e);
                 return;
             }
-            if (timed) {
-                listener.acquired(request, waited);
-            }
-            acquired.add(lease.get());
             acquireNext(spec, requests, index + 1, acquired, start, result);
         });
+    }
+
+    private void releaseAll(List<Lease> acquired) {
+        long now = System.nanoTime();
+        for (int i = acquired.size() - 1; i >= 0; i--) {
+            release(acquired.get(i), now);
+        }
     }
 
     private RuntimeException notAcquired(

@@ -5,20 +5,17 @@ import java.util.List;
 
 /**
  * Hears what happens to locks, for metrics and logs. Every method has a no-op default; implementations
- * must be fast and must not throw.
+ * must be fast and should not throw. A listener that throws anyway is logged and otherwise ignored by
+ * {@link LockExecutor} and by {@link #of}: it never fails a lock call nor keeps a lock held.
  */
 public interface LockListener {
 
     /** A listener that does nothing. */
     LockListener NOOP = new LockListener() {};
 
-    /** One listener telling all of {@code listeners}, in order. */
+    /** One listener telling all of {@code listeners}, in order; one that throws does not stop the others. */
     static LockListener of(List<? extends LockListener> listeners) {
-        return switch (listeners.size()) {
-            case 0 -> NOOP;
-            case 1 -> listeners.get(0);
-            default -> new CompositeLockListener(listeners);
-        };
+        return listeners.isEmpty() ? NOOP : new CompositeLockListener(listeners);
     }
 
     /** A caller starts asking for a lock (it may wait from now on). */

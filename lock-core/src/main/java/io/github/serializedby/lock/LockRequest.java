@@ -8,24 +8,66 @@ import java.util.Objects;
  * the resource within it, and together they identify the lock. Requests sort in the canonical order in
  * which several keys are acquired.
  *
+ * <p>Every way to a provider (the annotation, the executor, a provider called directly) builds a request,
+ * so the key is checked here, before anything is sent: at most {@link #MAX_KEY_LENGTH} characters, and
+ * well-formed UTF-16 (every surrogate paired), so that its UTF-8 form is lossless.
+ *
  * @param name the lock's namespace, never blank
  * @param key the resource within the namespace, never blank
  * @param mode exclusive or shared
  */
 public record LockRequest(String name, String key, LockMode mode) implements Comparable<LockRequest> {
 
+    /**
+     * The longest key, in UTF-16 characters (at most 4 KiB in UTF-8). A key identifies a resource (an id,
+     * a UUID, an account number, a few of them joined); 1024 characters leave room for any such key while
+     * refusing text that is really data sent by a client, which would otherwise travel in every Redis
+     * key and release message, be hashed on every call and be kept in memory while held.
+     */
+    public static final int MAX_KEY_LENGTH = 1024;
+
     private static final Comparator<LockRequest> CANONICAL_ORDER =
             Comparator.comparing(LockRequest::name).thenComparing(LockRequest::key);
 
-    /** Validates that name and key are present and not blank. */
+    /**
+     * Validates that name and key are present and not blank, and that the key can be locked faithfully.
+     *
+     * @throws IllegalArgumentException when the name or the key is null or blank
+     * @throws InvalidLockKeyException when the key is longer than {@link #MAX_KEY_LENGTH} or holds a lone
+     *     surrogate
+     */
     public LockRequest {
         Objects.requireNonNull(mode, "mode");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("Lock name must not be blank");
         }
-        if (key == null || key.isBlank()) {
+        if (key == null) {
             throw new IllegalArgumentException("Lock key must not be blank (lock '" + name + "')");
         }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new InvalidLockKeyException(name, "longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        if (key.isBlank()) {
+            throw new IllegalArgumentException("Lock key must not be blank (lock '" + name + "')");
+        }
+        if (!isWellFormed(key)) {
+            throw new InvalidLockKeyException(name, "not well-formed text (an unpaired UTF-16 surrogate)");
+        }
+    }
+
+    /** Whether every surrogate in {@code text} is part of a pair; one pass, no copy. */
+    private static boolean isWellFormed(String text) {
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     /** An exclusive request. */

@@ -142,6 +142,52 @@ class LockExecutorAsyncTest {
     }
 
     @Test
+    void aListenerThatThrowsNeitherStrandsTheAsyncCallerNorKeepsTheKeys() throws Exception {
+        LockExecutor withFailingListener = new LockExecutor(
+                provider,
+                new LockExecutorTest.ThrowingListener(new IllegalStateException("metrics down")),
+                Duration.ofSeconds(1));
+        Lease holder =
+                provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();
+
+        CompletableFuture<LockHandle> immediate =
+                withFailingListener.acquireAsync(LockSpec.failFast("account", "C", "D"));
+        CompletableFuture<LockHandle> waiting =
+                withFailingListener.acquireAsync(LockSpec.waiting("account", Duration.ofSeconds(30), "A", "B"));
+        holder.release();
+
+        immediate.get(10, TimeUnit.SECONDS).release();
+        waiting.get(10, TimeUnit.SECONDS).release();
+        assertThat(provider.activeKeyCount()).isZero();
+    }
+
+    @Test
+    void aListenerFailingFatallyAfterAnAsyncGrantFailsTheCallerAndReleasesEveryKey() {
+        InternalError fatal = new InternalError("listener broke the VM");
+        AtomicInteger grants = new AtomicInteger();
+        LockExecutor withFailingListener = new LockExecutor(
+                provider,
+                new LockListener() {
+                    @Override
+                    public void acquired(LockRequest request, Duration waited) {
+                        if (grants.incrementAndGet() == 2) {
+                            throw fatal;
+                        }
+                    }
+                },
+                Duration.ofSeconds(1));
+        Lease holder =
+                provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();
+
+        CompletableFuture<LockHandle> waiting =
+                withFailingListener.acquireAsync(LockSpec.waiting("account", Duration.ofSeconds(30), "A", "B"));
+        holder.release();
+
+        assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).cause().isSameAs(fatal);
+        assertThat(provider.activeKeyCount()).isZero();
+    }
+
+    @Test
     void cancellingAnAsyncAcquisitionGivesBackWhatItTook() {
         Lease holder =
                 provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();

@@ -490,6 +490,45 @@ class LockExecutorTest {
 
     @ParameterizedTest
     @EnumSource(LockPolicy.class)
+    void aListenerThatThrowsInEveryCallbackNeitherFailsTheCallNorKeepsTheKey(LockPolicy policy) {
+        LockExecutor withFailingListener = new LockExecutor(
+                provider, new ThrowingListener(new IllegalStateException("metrics down")), RETRY_AFTER);
+        LockSpec spec = new LockSpec(NAME, List.of("k1", "k2"), LockMode.EXCLUSIVE, policy, Duration.ofSeconds(5));
+
+        String single = withFailingListener.execute(
+                LockRequest.exclusive(NAME, "k1"), policy, Duration.ofSeconds(5), () -> "single");
+        String several = withFailingListener.execute(spec, () -> "several");
+
+        assertThat(single).isEqualTo("single");
+        assertThat(several).isEqualTo("several");
+        assertKeyFree("k1");
+        assertKeyFree("k2");
+    }
+
+    @Test
+    void aListenerFailingFatallyAfterTheGrantFailsTheCallButReleasesTheKey() {
+        InternalError fatal = new InternalError("listener broke the VM");
+        LockListener failingOnGrant = new LockListener() {
+            @Override
+            public void acquired(LockRequest request, Duration waited) {
+                throw fatal;
+            }
+        };
+        LockExecutor withFailingListener = new LockExecutor(provider, failingOnGrant, RETRY_AFTER);
+        AtomicBoolean ran = new AtomicBoolean();
+
+        assertThatThrownBy(() -> withFailingListener.run(LockSpec.failFast(NAME, "k1"), () -> ran.set(true)))
+                .isSameAs(fatal);
+        assertThatThrownBy(() -> withFailingListener.run(LockSpec.failFast(NAME, "k1", "k2"), () -> ran.set(true)))
+                .isSameAs(fatal);
+
+        assertThat(ran).isFalse();
+        assertKeyFree("k1");
+        assertKeyFree("k2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(LockPolicy.class)
     void providerThrowingIsReportedAsUnavailableAndActionDoesNotRun(LockPolicy policy) {
         assertProviderFailureReported(policy, false);
     }
@@ -550,6 +589,46 @@ class LockExecutorTest {
             int read = value;
             Thread.onSpinWait();
             value = read + 1;
+        }
+    }
+
+    /** Throws {@code failure} from every callback, as a broken metrics listener would. */
+    static final class ThrowingListener implements LockListener {
+
+        private final RuntimeException failure;
+
+        ThrowingListener(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public void acquiring(LockRequest request, LockPolicy policy) {
+            throw failure;
+        }
+
+        @Override
+        public void acquired(LockRequest request, Duration waited) {
+            throw failure;
+        }
+
+        @Override
+        public void rejected(LockRequest request) {
+            throw failure;
+        }
+
+        @Override
+        public void timedOut(LockRequest request, Duration waited) {
+            throw failure;
+        }
+
+        @Override
+        public void failed(LockRequest request, RuntimeException error) {
+            throw failure;
+        }
+
+        @Override
+        public void released(LockRequest request, Duration held) {
+            throw failure;
         }
     }
 

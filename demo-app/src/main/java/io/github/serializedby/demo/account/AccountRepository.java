@@ -47,6 +47,7 @@ public class AccountRepository {
         return Objects.requireNonNull(key.getKey(), "generated id").longValue();
     }
 
+    @SuppressWarnings("NullAway") // rows mapped to records are never null
     public List<Withdrawal> withdrawals(long accountId) {
         return jdbc.sql("SELECT id, account_id, amount, balance_after AS balance FROM withdrawal"
                         + " WHERE account_id = ? ORDER BY id")

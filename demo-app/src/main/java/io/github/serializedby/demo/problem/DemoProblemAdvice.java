@@ -1,6 +1,7 @@
 package io.github.serializedby.demo.problem;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -49,7 +50,7 @@ public class DemoProblemAdvice {
         return answer(problem);
     }
 
-    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, @Nullable String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
         problem.setTitle(title);

@@ -20,6 +20,7 @@ public class TicketRepository {
         this.jdbc = jdbc;
     }
 
+    @SuppressWarnings("NullAway") // rows mapped to records are never null
     public List<Event> events() {
         return jdbc.sql("SELECT id, title FROM event ORDER BY id")
                 .query(Event.class)
@@ -33,6 +34,7 @@ public class TicketRepository {
                 .optional();
     }
 
+    @SuppressWarnings("NullAway") // rows mapped to records are never null
     public List<Ticket> tickets(long eventId, String userId) {
         return jdbc.sql(TICKET_COLUMNS + " WHERE event_id = ? AND user_id = ? ORDER BY id")
                 .params(eventId, userId)
@@ -40,6 +42,7 @@ public class TicketRepository {
                 .list();
     }
 
+    @SuppressWarnings("NullAway") // rows mapped to records are never null
     public List<Ticket> tickets(long eventId) {
         return jdbc.sql(TICKET_COLUMNS + " WHERE event_id = ? ORDER BY id")
                 .param(eventId)

@@ -33,6 +33,11 @@ public record StoredResponse(
         return body.clone();
     }
 
+    /** The length of the body, without copying it. */
+    public int bodyLength() {
+        return body.length;
+    }
+
     @Override
     public boolean equals(@Nullable Object other) {
         return other instanceof StoredResponse that

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Within a key, waiters are served first come, first served; a newcomer never overtakes a waiter, so a
  * waiting exclusive request is not starved by a stream of shared ones. Waits end at their deadline
- * through a shared timer (or the blocking caller's timed park), without polling. Leases never expire;
+ * through a shared timer (or the blocking caller's timed park), without polling. The releasing thread
+ * hands the key over, through {@link HandOvers}: waiters whose continuations release in turn are served
+ * one after the other, never one inside the other. Leases never expire;
  * fencing tokens come from one counter for the whole provider, drawn after each grant, so they increase
  * for every key.
  */
@@ -111,7 +113,7 @@ public final class InMemoryLockProvider implements LockProvider {
 
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        Object outcome = grantOrEnqueue(request, maxWait);
+        Object outcome = grantOrEnqueue(request, maxWait, false);
         if (!(outcome instanceof Waiter waiter)) {
             return CompletableFuture.completedFuture(grantedOrEmpty(outcome));
         }
@@ -128,7 +130,7 @@ public final class InMemoryLockProvider implements LockProvider {
     /** Waits by parking the calling thread with a timeout, so that no timer task is scheduled. */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        Object outcome = grantOrEnqueue(request, maxWait);
+        Object outcome = grantOrEnqueue(request, maxWait, true);
         if (!(outcome instanceof Waiter waiter)) {
             return grantedOrEmpty(outcome);
         }
@@ -159,8 +161,12 @@ public final class InMemoryLockProvider implements LockProvider {
         return states.size();
     }
 
-    /** A lease, an empty optional (no wait allowed), or the queued {@link Waiter}. */
-    private Object grantOrEnqueue(LockRequest request, Duration maxWait) {
+    /**
+     * A lease, an empty optional (no wait allowed), or the queued {@link Waiter}.
+     *
+     * @param blocking whether the caller parks its thread on the waiter's future rather than chaining on it
+     */
+    private Object grantOrEnqueue(LockRequest request, Duration maxWait, boolean blocking) {
         int hash = KeyTable.hash(request.name(), request.key());
         int unit = KeyState.unit(request.mode());
         while (true) {
@@ -194,7 +200,7 @@ public final class InMemoryLockProvider implements LockProvider {
                         }
                         continue;
                     }
-                    Waiter waiter = new Waiter(request, state);
+                    Waiter waiter = new Waiter(request, state, blocking);
                     if (state.enqueue(waiter, value)) {
                         return waiter;
                     }
@@ -248,7 +254,7 @@ public final class InMemoryLockProvider implements LockProvider {
             granted = leases(next, state);
             retireIfIdle(state);
         }
-        handOver(next, granted);
+        HandOvers.handOver(next, granted);
     }
 
     /** Ends a wait at its deadline: the waiter leaves the queue first, then its caller hears of it. */
@@ -271,7 +277,7 @@ public final class InMemoryLockProvider implements LockProvider {
             granted = leases(next, state);
             retireIfIdle(state);
         }
-        handOver(next, granted);
+        HandOvers.handOver(next, granted);
         return true;
     }
 
@@ -280,16 +286,6 @@ public final class InMemoryLockProvider implements LockProvider {
             return List.of();
         }
         return waiters.stream().map(waiter -> lease(waiter.request, state)).toList();
-    }
-
-    /** Completes the waiters' futures outside the monitor; a waiter that left meanwhile gives it back. */
-    private static void handOver(List<Waiter> waiters, List<MemoryLease> leases) {
-        for (int i = 0; i < waiters.size(); i++) {
-            MemoryLease lease = leases.get(i);
-            if (!waiters.get(i).future.complete(Optional.of(lease))) {
-                lease.release();
-            }
-        }
     }
 
     private void retireIfIdle(KeyState state) {

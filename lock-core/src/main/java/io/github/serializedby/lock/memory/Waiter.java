@@ -14,12 +14,16 @@ final class Waiter {
 
     final LockRequest request;
     final KeyState state;
+    /** Whether the caller parks on {@link #future} (no continuation runs on completion). */
+    final boolean blocking;
+
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
     private volatile @Nullable Future<?> timeout;
 
-    Waiter(LockRequest request, KeyState state) {
+    Waiter(LockRequest request, KeyState state, boolean blocking) {
         this.request = request;
         this.state = state;
+        this.blocking = blocking;
     }
 
     /** Runs {@code expiry} after {@code nanos} unless the wait ends first. */

@@ -43,6 +43,46 @@ class InMemoryIdempotencyStoreTest {
     }
 
     @Test
+    void theOldestResponsesGoFirstBeyondTheByteBound() {
+        InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Clock.fixed(NOW, ZoneOffset.UTC), 100, 3_000);
+        for (int i = 0; i < 5; i++) {
+            store.save("k" + i, response(NOW.plus(Duration.ofHours(1)), 1_000));
+        }
+
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.byteSize()).isLessThanOrEqualTo(3_000);
+        assertThat(store.find("k2")).isEmpty();
+        assertThat(store.find("k3")).isPresent();
+        assertThat(store.find("k4")).isPresent();
+    }
+
+    @Test
+    void aResponseLargerThanTheByteBoundIsNotKeptAndEvictsNothing() {
+        InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Clock.fixed(NOW, ZoneOffset.UTC), 100, 3_000);
+        store.save("small", response(NOW.plus(Duration.ofHours(1)), 1_000));
+
+        store.save("huge", response(NOW.plus(Duration.ofHours(1)), 10_000));
+
+        assertThat(store.find("huge")).isEmpty();
+        assertThat(store.find("small")).isPresent();
+    }
+
+    @Test
+    void replacingAndExpiringResponsesGiveTheirBytesBack() {
+        InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Clock.fixed(NOW, ZoneOffset.UTC), 100, 3_000);
+        for (int i = 0; i < 50; i++) {
+            store.save("same", response(NOW.plus(Duration.ofHours(1)), 1_000));
+        }
+        store.save("expired", response(NOW, 1_000));
+        store.find("expired");
+        long oneResponse = store.byteSize();
+        store.save("next", response(NOW.plus(Duration.ofHours(1)), 1_000));
+
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.byteSize()).isEqualTo(2 * oneResponse);
+    }
+
+    @Test
     void aStoredResponseCannotBeChangedThroughItsParts() {
         byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
         StoredResponse stored = new StoredResponse("f", 201, Map.of(), body, NOW);
@@ -50,6 +90,10 @@ class InMemoryIdempotencyStoreTest {
         stored.body()[1] = 'y';
 
         assertThat(new String(stored.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":1}");
+    }
+
+    private static StoredResponse response(Instant expiresAt, int bodyBytes) {
+        return new StoredResponse("fingerprint", 201, Map.of(), new byte[bodyBytes], expiresAt);
     }
 
     private static StoredResponse response(Instant expiresAt) {

@@ -388,6 +388,67 @@ class InMemoryLockProviderTest {
         assertThat(provider.activeKeyCount()).isZero();
     }
 
+    // --- hand-overs from continuations -----------------------------------------------------------------
+
+    @Test
+    void aThrowingContinuationNeitherStopsLaterHandOversNorKeepsTheKey() throws Exception {
+        Lease holder = provider.tryAcquire(LockRequest.exclusive("n", "k")).orElseThrow();
+        List<CompletableFuture<Void>> continuations = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            continuations.add(
+                    provider.acquire(LockRequest.exclusive("n", "k"), LONG_WAIT).thenAccept(granted -> {
+                        granted.orElseThrow().release();
+                        throw new IllegalStateException("the continuation failed after releasing");
+                    }));
+        }
+
+        holder.release();
+
+        for (CompletableFuture<Void> continuation : continuations) {
+            assertThat(continuation).failsWithin(Duration.ofSeconds(AWAIT_SECONDS));
+        }
+        assertThat(provider.activeKeyCount()).isZero();
+    }
+
+    /**
+     * Hand-overs made inside a continuation wait until it returns, but a parked thread is woken at once:
+     * a continuation that releases and then waits for a blocked thread's turn does not wait for ever.
+     */
+    @Test
+    void aBlockedWaiterIsWokenWhileTheContinuationThatReleasedStillRuns() throws Exception {
+        Lease holder = provider.tryAcquire(LockRequest.exclusive("n", "k")).orElseThrow();
+        CountDownLatch blockedGranted = new CountDownLatch(1);
+        CompletableFuture<Boolean> sawTheBlockedWaiterRun = provider.acquire(LockRequest.exclusive("n", "k"), LONG_WAIT)
+                .thenApply(granted -> {
+                    granted.orElseThrow().release();
+                    try {
+                        return blockedGranted.await(AWAIT_SECONDS, SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                });
+        Thread blocked = new Thread(() -> {
+            try {
+                provider.acquireBlocking(LockRequest.exclusive("n", "k"), LONG_WAIT)
+                        .ifPresent(lease -> {
+                            blockedGranted.countDown();
+                            lease.release();
+                        });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        blocked.start();
+        awaitParked(blocked);
+
+        holder.release();
+
+        assertThat(sawTheBlockedWaiterRun.get(AWAIT_SECONDS * 2, SECONDS)).isTrue();
+        blocked.join(SECONDS.toMillis(AWAIT_SECONDS));
+        assertThat(provider.activeKeyCount()).isZero();
+    }
+
     /** Spins (no sleep) until {@code thread} parks, so an interrupt reaches it while it waits. */
     private static void awaitParked(Thread thread) {
         long deadline = System.nanoTime() + SECONDS.toNanos(AWAIT_SECONDS);

@@ -77,9 +77,16 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
         return room.tryAcquire(request);
     }
 
+    /** Makes no database call on the calling thread: every attempt runs on the provider's worker threads. */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return room.acquire(request, maxWait);
+    }
+
+    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
     }
 
     /** Fails the waiters and stops renewing; rows of leases still held expire after their lease time. */
@@ -133,7 +140,7 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
             return this;
         }
 
-        /** Threads that make the attempts of waiters and the renewals (2). */
+        /** Threads that make the attempts of asynchronous acquisitions and waiters, and the renewals (2). */
         public Builder workerThreads(int workerThreads) {
             if (workerThreads < 1) {
                 throw new IllegalArgumentException("workerThreads must be at least 1");

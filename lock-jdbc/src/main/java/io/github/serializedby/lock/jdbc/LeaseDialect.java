@@ -7,10 +7,12 @@ import java.util.Locale;
 /**
  * The statements of the lease table in each database's own words. Every time comes from the database's
  * clock: {@code {now}} is its current time and {@code {until}} its current time plus a bound number of
- * milliseconds.
+ * milliseconds. No time depends on a session's time zone, which may differ between instances or jump at a
+ * daylight-saving change: PostgreSQL and H2 keep instants ({@code timestamp with time zone}), MariaDB keeps
+ * UTC in {@code DATETIME(6)} ({@code utc_timestamp}, never {@code now}, which is local to the session).
  */
 enum LeaseDialect {
-    POSTGRESQL("postgresql", "now()", "(now() + ? * interval '1 millisecond')", """
+    POSTGRESQL("postgresql", "timestamptz", "now()", "(now() + ? * interval '1 millisecond')", """
             insert into serialized_by_lease as l (lock_id, owner, token, expires_at, shared_until)
             values (?, ?, 1, {until}, null)
             on conflict (lock_id) do update set owner = excluded.owner, token = l.token + 1,
@@ -22,8 +24,9 @@ enum LeaseDialect {
 
     MARIADB(
             "mariadb",
-            "now(6)",
-            "timestampadd(microsecond, ? * 1000, now(6))",
+            "DATETIME",
+            "utc_timestamp(6)",
+            "timestampadd(microsecond, ? * 1000, utc_timestamp(6))",
             // assignments run left to right and see the columns already assigned: once owner is ours, the
             // rest follows it
             """
@@ -38,7 +41,7 @@ enum LeaseDialect {
             insert ignore into serialized_by_lease (lock_id, owner, token, expires_at, shared_until)
             values (?, null, 0, null, null)"""),
 
-    H2("h2", "current_timestamp", "dateadd(millisecond, ?, current_timestamp)", """
+    H2("h2", "TIMESTAMP WITH TIME ZONE", "current_timestamp", "dateadd(millisecond, ?, current_timestamp)", """
             merge into serialized_by_lease l
             using (select cast(? as bigint) lock_id, cast(? as varchar(64)) owner, {until} expires_at) s
             on l.lock_id = s.lock_id
@@ -53,6 +56,12 @@ enum LeaseDialect {
 
     /** The name in the schema file's name: {@code schema-<name>.sql}. */
     final String schemaName;
+
+    /**
+     * The type of the time columns, as the driver names it: one whose values do not move with the
+     * session's time zone, given the functions the statements use.
+     */
+    final String timeType;
 
     /** Takes the key row for an owner in one statement: id, owner, lease millis. */
     final String takeExclusive;
@@ -75,8 +84,10 @@ enum LeaseDialect {
     final String releaseExclusive;
     final String readOwnToken;
 
-    LeaseDialect(String schemaName, String now, String until, String takeExclusive, String ensureKeyRow) {
+    LeaseDialect(
+            String schemaName, String timeType, String now, String until, String takeExclusive, String ensureKeyRow) {
         this.schemaName = schemaName;
+        this.timeType = timeType;
         this.takeExclusive = times(takeExclusive, now, until);
         this.returnsToken = takeExclusive.contains("returning");
         this.ensureKeyRow = ensureKeyRow;

@@ -5,10 +5,12 @@ import io.github.serializedby.lock.LockRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -270,12 +272,18 @@ final class LeaseTableStore implements LockStore {
                     }
                 }
                 try (Statement statement = connection.createStatement()) {
-                    statement
-                            .executeQuery("select lock_id from serialized_by_lease where 1 = 0")
-                            .close();
-                    statement
-                            .executeQuery("select lock_id from serialized_by_lease_shared where 1 = 0")
-                            .close();
+                    checkTimeColumns(
+                            found,
+                            schema,
+                            statement,
+                            "select expires_at, shared_until from serialized_by_lease where 1 = 0",
+                            "serialized_by_lease");
+                    checkTimeColumns(
+                            found,
+                            schema,
+                            statement,
+                            "select expires_at from serialized_by_lease_shared where 1 = 0",
+                            "serialized_by_lease_shared");
                 } catch (SQLException e) {
                     if (!connection.isValid(2)) {
                         throw e;
@@ -287,6 +295,28 @@ final class LeaseTableStore implements LockStore {
                 }
                 dialect = found;
                 return found;
+            }
+        }
+    }
+
+    /**
+     * Refuses time columns of another type than the schema file's: a {@code TIMESTAMP} without time zone
+     * (or MariaDB's {@code TIMESTAMP}, converted through the session's zone) would make leases written by
+     * a session in one zone look expired, or live for hours, to a session in another.
+     */
+    private static void checkTimeColumns(
+            LeaseDialect sql, String schema, Statement statement, String query, String table) throws SQLException {
+        try (ResultSet empty = statement.executeQuery(query)) {
+            ResultSetMetaData columns = empty.getMetaData();
+            for (int i = 1; i <= columns.getColumnCount(); i++) {
+                String type = columns.getColumnTypeName(i);
+                if (!sql.timeType.equalsIgnoreCase(type)) {
+                    throw new IllegalStateException(
+                            "Column " + table + "." + columns.getColumnName(i).toLowerCase(Locale.ROOT)
+                                    + " has type " + type + ", but the lease table needs " + sql.timeType
+                                    + ", whose times do not depend on the session's time zone: create it as in classpath:"
+                                    + DataSources.SCHEMA_LOCATION + schema);
+                }
             }
         }
     }

@@ -89,9 +89,16 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return room.tryAcquire(request);
     }
 
+    /** Makes no database call on the calling thread: every attempt runs on the provider's worker threads. */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return room.acquire(request, maxWait);
+    }
+
+    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
     }
 
     /** How many leases of this provider hold a session now. */
@@ -168,7 +175,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
             return this;
         }
 
-        /** Threads that make the attempts of waiters (2); they never wait for a lock. */
+        /** Threads that make the attempts of asynchronous acquisitions and waiters (2); they never wait for a lock. */
         public Builder workerThreads(int workerThreads) {
             if (workerThreads < 1) {
                 throw new IllegalArgumentException("workerThreads must be at least 1");

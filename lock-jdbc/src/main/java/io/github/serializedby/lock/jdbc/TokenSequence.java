@@ -36,8 +36,8 @@ final class TokenSequence {
     private static final String ADVANCE = """
             with moved as (select setval('%1$s', nextval('%1$s') + ?))
             insert into serialized_by_fence_advanced (id) select 1 from moved on conflict (id) do nothing""".formatted(NAME);
-    private static final String INCREMENT =
-            "select seqincrement from pg_sequence where seqrelid = cast('" + NAME + "' as regclass)";
+    private static final String SETTINGS =
+            "select seqincrement, seqcache from pg_sequence where seqrelid = cast('" + NAME + "' as regclass)";
 
     private TokenSequence() {}
 
@@ -72,17 +72,26 @@ final class TokenSequence {
     }
 
     /**
-     * Checks that the sequence exists and counts in blocks of {@link TokenBlocks#SHARED}.
+     * Checks that the sequence exists, counts in blocks of {@link TokenBlocks#SHARED}, and caches no values:
+     * with {@code CACHE n}, each session reserves n values at once and hands them out alone, so a later
+     * lock taken on another session can get a smaller token.
      *
      * @throws SQLException with SQL state {@code 42P01} when the sequence or the guard table is missing
      */
     static void verify(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(INCREMENT);
+        try (PreparedStatement statement = connection.prepareStatement(SETTINGS);
                 ResultSet result = statement.executeQuery()) {
-            long increment = result.next() ? result.getLong(1) : 0;
+            boolean found = result.next();
+            long increment = found ? result.getLong(1) : 0;
+            long cache = found ? result.getLong(2) : 0;
             if (increment != TokenBlocks.SHARED) {
                 throw new IllegalStateException(
                         "Sequence " + NAME + " must have INCREMENT BY " + TokenBlocks.SHARED + ", not " + increment);
+            }
+            if (cache != 1) {
+                throw new IllegalStateException("Sequence " + NAME + " has CACHE " + cache
+                        + ": each session hands out its own cached values, so fencing tokens would not grow across"
+                        + " sessions. Run ALTER SEQUENCE " + NAME + " CACHE 1");
             }
         }
         try (PreparedStatement statement =

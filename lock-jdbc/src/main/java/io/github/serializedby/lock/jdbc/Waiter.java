@@ -4,6 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A queued request, the future its caller holds, and whether its wait has run out. */
 final class Waiter {
@@ -15,8 +16,18 @@ final class Waiter {
     /** Set by the deadline timer; the waiter then gets one last attempt if it is next in line. */
     volatile boolean expired;
 
+    private final AtomicBoolean entrySettled = new AtomicBoolean();
+
     Waiter(LockRequest request, KeyState state) {
         this.request = request;
         this.state = state;
+    }
+
+    /**
+     * Claims the settling of this waiter's entry into the room: true for the first caller only, either
+     * the worker that makes its first attempt or its cancellation before that.
+     */
+    boolean claimEntry() {
+        return entrySettled.compareAndSet(false, true);
     }
 }

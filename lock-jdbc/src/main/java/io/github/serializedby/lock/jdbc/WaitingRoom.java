@@ -3,6 +3,7 @@ package io.github.serializedby.lock.jdbc;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.AbstractLease;
@@ -39,12 +40,27 @@ import org.jspecify.annotations.Nullable;
  */
 final class WaitingRoom {
 
+    private static final System.Logger LOG = System.getLogger(WaitingRoom.class.getName());
+
     private final ConcurrentHashMap<Long, KeyState> states = new ConcurrentHashMap<>();
     private final LockStore store;
     private final Executor workers;
     private final ScheduledExecutorService timer;
     private final Duration recheckInterval;
     private final LockListener listener;
+
+    /** This room for blocking callers: the first attempt of its {@code acquire} runs on the caller. */
+    private final LockProvider firstAttemptOnCaller = new LockProvider() {
+        @Override
+        public Optional<Lease> tryAcquire(LockRequest request) {
+            return WaitingRoom.this.tryAcquire(request);
+        }
+
+        @Override
+        public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+            return WaitingRoom.this.acquire(request, maxWait, true);
+        }
+    };
 
     WaitingRoom(
             LockStore store,
@@ -82,7 +98,7 @@ final class WaitingRoom {
         Lease lease;
         try {
             lease = attemptReserved(state, request, false);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             unreserve(state, request);
             throw e;
         }
@@ -93,13 +109,25 @@ final class WaitingRoom {
         return Optional.of(lease);
     }
 
+    /**
+     * Waits for the lock without a database call on the caller's thread, which may be an event loop: every
+     * attempt, and the marking of the waiter, runs on the workers.
+     */
     CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+        return acquire(request, maxWait, false);
+    }
+
+    /**
+     * This room as a provider for callers that block anyway: its {@code acquire} makes the first attempt on
+     * the caller's thread, sparing the uncontended case a hand-over to a worker.
+     */
+    LockProvider firstAttemptOnCaller() {
+        return firstAttemptOnCaller;
+    }
+
+    private CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait, boolean onCaller) {
         if (maxWait.isZero() || maxWait.isNegative()) {
-            try {
-                return CompletableFuture.completedFuture(tryAcquire(request));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return onCaller ? tryHere(request) : tryOnWorker(request);
         }
         long id = LockIds.of(request);
         long start = System.nanoTime();
@@ -127,18 +155,65 @@ final class WaitingRoom {
                 break;
             }
         }
+        Waiter entering = waiter;
+        boolean tryFirst = reserved;
+        long signalsSeen = signalsBefore;
+        Runnable enter = () -> enter(entering, tryFirst, signalsSeen, maxWait.minusNanos(System.nanoTime() - start));
+        if (onCaller) {
+            enter.run();
+            return waiter.future;
+        }
+        waiter.future.whenComplete((granted, failure) -> {
+            if ((granted == null || granted.isEmpty()) && entering.claimEntry()) {
+                leaveBeforeEntering(entering, tryFirst);
+            }
+        });
+        try {
+            workers.execute(enter);
+        } catch (RejectedExecutionException e) {
+            waiter.future.completeExceptionally(closed(request));
+        }
+        return waiter.future;
+    }
+
+    /**
+     * A waiter cancelled (or failed) before a worker let it in gives back at once, on the cancelling
+     * thread and without a database call, what it took under the monitor: its place as a holder or in
+     * the queue. The key is then free for the caller's next try, as if the waiter had never come.
+     */
+    private void leaveBeforeEntering(Waiter waiter, boolean reserved) {
+        if (reserved) {
+            unreserve(waiter.state, waiter.request);
+        } else {
+            abandon(waiter);
+        }
+    }
+
+    /**
+     * Lets a new waiter in: makes its first attempt if it could try at once ({@code reserved}), else, or
+     * if the attempt finds the lock held, marks the id as waited for and arms the waiter's deadline.
+     */
+    private void enter(Waiter waiter, boolean reserved, long signalsBefore, Duration remaining) {
+        if (!waiter.claimEntry()) {
+            return;
+        }
         KeyState state = waiter.state;
+        LockRequest request = waiter.request;
         boolean pumpNow = false;
         if (reserved) {
             Lease lease;
             try {
                 lease = attemptReserved(state, request, true);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 unreserve(state, request);
-                return CompletableFuture.failedFuture(e);
+                waiter.future.completeExceptionally(e);
+                return;
             }
             if (lease != null) {
-                return CompletableFuture.completedFuture(Optional.of(lease));
+                if (!waiter.future.complete(Optional.of(lease))) {
+                    lease.release();
+                }
+                return;
             }
             synchronized (state) {
                 state.unhold(request.mode());
@@ -146,14 +221,43 @@ final class WaitingRoom {
                 pumpNow = state.signals != signalsBefore;
             }
         }
-        pumpNow |= store.startWaiting(id);
-        arm(waiter, maxWait.minusNanos(System.nanoTime() - start));
+        pumpNow |= store.startWaiting(state.id);
+        arm(waiter, remaining);
         if (pumpNow) {
             schedulePump(state);
         } else {
             scheduleRecheck(state);
         }
-        return waiter.future;
+    }
+
+    private CompletableFuture<Optional<Lease>> tryHere(LockRequest request) {
+        try {
+            return CompletableFuture.completedFuture(tryAcquire(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Optional<Lease>> tryOnWorker(LockRequest request) {
+        CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
+        try {
+            workers.execute(() -> {
+                if (result.isDone()) {
+                    return;
+                }
+                try {
+                    Optional<Lease> lease = tryAcquire(request);
+                    if (!result.complete(lease)) {
+                        lease.ifPresent(Lease::release);
+                    }
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(closed(request));
+        }
+        return result;
     }
 
     /** A release happened elsewhere (another process) for this id: the first waiter may try again. */
@@ -221,7 +325,14 @@ final class WaitingRoom {
         synchronized (state) {
             lost = List.copyOf(group.leases);
         }
-        lost.forEach(listener::leaseLost);
+        for (Lease lease : lost) {
+            try {
+                listener.leaseLost(lease);
+            } catch (RuntimeException e) {
+                // the loss stands; a failing listener must not stop the others being told, nor a close
+                LOG.log(System.Logger.Level.WARNING, "LockListener.leaseLost failed for " + lease.request(), e);
+            }
+        }
     }
 
     private void unreserve(KeyState state, LockRequest request) {
@@ -236,6 +347,11 @@ final class WaitingRoom {
         }
     }
 
+    /**
+     * A local lease ended. The next waiter is served by a pump on the executor, never here: this release
+     * may run in the continuation of the previous waiter's grant, and serving inline would nest every
+     * hand-over of the queue in the one before.
+     */
     private void released(KeyState state, LockRequest request) {
         boolean pump;
         synchronized (state) {
@@ -373,7 +489,7 @@ final class WaitingRoom {
             Lease lease;
             try {
                 lease = attemptReserved(state, next.request, true);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 synchronized (state) {
                     state.unhold(next.request.mode());
                 }

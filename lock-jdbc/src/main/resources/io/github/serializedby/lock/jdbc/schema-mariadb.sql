@@ -1,7 +1,8 @@
 -- Lease table of JdbcLeaseTableLockProvider on MariaDB and MySQL (InnoDB). One row per lock id ever
 -- taken, kept so that its fencing counter keeps growing; owner and expires_at describe the exclusive
 -- holder, shared_until the latest expiry among shared holders, who have a row each in
--- serialized_by_lease_shared. Times are the server's NOW(6).
+-- serialized_by_lease_shared. Times are the server's UTC_TIMESTAMP(6), in UTC whatever the
+-- session's time_zone.
 CREATE TABLE IF NOT EXISTS serialized_by_lease (
     lock_id      BIGINT PRIMARY KEY,
     owner        VARCHAR(64),

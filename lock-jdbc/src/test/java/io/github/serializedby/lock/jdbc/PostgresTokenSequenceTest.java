@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
@@ -48,6 +49,37 @@ class PostgresTokenSequenceTest {
 
             assertThat(after).isGreaterThan(before + TokenSequence.CRASH_MARGIN);
             assertThat(next - after).as("moved once, not per lock").isLessThan(TokenSequence.CRASH_MARGIN);
+        }
+    }
+
+    @Test
+    void aSequenceThatCachesValuesPerSessionIsRefusedAtStartUp() throws SQLException {
+        String schema = "sb_cached_tokens_" + UUID.randomUUID().toString().replace("-", "");
+        execute("create schema " + schema);
+        try {
+            execute("create sequence " + schema + ".serialized_by_fence_token as bigint increment by 1024"
+                    + " minvalue 1024 start with 1024 cache 20");
+            execute("create unlogged table " + schema + ".serialized_by_fence_advanced (id int primary key)");
+            SessionSettingDataSource inSchema =
+                    new SessionSettingDataSource(TestDatabases.postgres(), "set search_path to " + schema);
+
+            assertThatThrownBy(() -> PostgresAdvisoryLockProvider.builder(inSchema)
+                            .createTable(true)
+                            .build()
+                            .close())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("serialized_by_fence_token")
+                    .hasMessageContaining("CACHE 20")
+                    .hasMessageContaining("ALTER SEQUENCE serialized_by_fence_token CACHE 1");
+        } finally {
+            execute("drop schema " + schema + " cascade");
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = TestDatabases.postgres().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

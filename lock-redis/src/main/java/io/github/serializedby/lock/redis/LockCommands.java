@@ -25,9 +25,10 @@ import reactor.core.publisher.Mono;
 /**
  * The provider's round trips to Redis, one {@link LockScripts script} each. With a standalone Lettuce
  * client they go straight through a connection of the provider's own ({@code EVALSHA}, falling back to
- * {@code EVAL} when Redis has forgotten the script); otherwise, and once closed (late releases), through
- * the factory's reactive template.
- * Every call ends within the operation timeout, and fails rather than throws.
+ * {@code EVAL} when Redis has forgotten the script); otherwise through the factory's reactive template.
+ * Once closed, every call fails at once: a late call must not open connections of the factory's from
+ * whatever thread makes it, which may be one of Lettuce's own. Every call ends within the operation
+ * timeout (once connected), and fails rather than throws.
  */
 final class LockCommands implements AutoCloseable {
 
@@ -39,6 +40,7 @@ final class LockCommands implements AutoCloseable {
     private final long timeoutNanos;
     private final String leaseMillis;
     private final String markerMillis;
+    private final String fenceMillis;
 
     LockCommands(
             ReactiveRedisConnectionFactory connectionFactory, Duration timeout, long leaseMillis, long markerMillis) {
@@ -51,6 +53,12 @@ final class LockCommands implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
         this.leaseMillis = Long.toString(leaseMillis);
         this.markerMillis = Long.toString(markerMillis);
+        this.fenceMillis = Long.toString(fenceMillis(leaseMillis));
+    }
+
+    /** How long a fence key outlives its key's last grant: a day, or two leases when they are longer. */
+    static long fenceMillis(long leaseMillis) {
+        return Math.max(TimeUnit.DAYS.toMillis(1), 2 * leaseMillis);
     }
 
     /**
@@ -86,6 +94,18 @@ final class LockCommands implements AutoCloseable {
         return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), token));
     }
 
+    /** Opens the provider's own connection, if it uses one, so that the first lock does not wait for it. */
+    void connect() {
+        RedisClient standalone = client;
+        if (standalone != null && !closed) {
+            try {
+                connection(standalone);
+            } catch (RuntimeException e) {
+                // Redis is not reachable yet: the first command connects, or fails closed.
+            }
+        }
+    }
+
     /** Whether a command can be sent now without connecting first or borrowing a connection. */
     boolean sendsWithoutBlocking() {
         return client != null && connection != null && !closed;
@@ -93,8 +113,11 @@ final class LockCommands implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        StatefulRedisConnection<String, String> open = connection;
+        StatefulRedisConnection<String, String> open;
+        synchronized (this) {
+            closed = true;
+            open = connection;
+        }
         if (open != null) {
             open.closeAsync();
         }
@@ -102,13 +125,16 @@ final class LockCommands implements AutoCloseable {
 
     private CompletableFuture<Long> sendAcquire(LockKeys keys, LockMode mode, String token, String marker) {
         String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
-        return send(LockScripts.ACQUIRE, keys.both(), token, modeCode, leaseMillis, marker);
+        return send(LockScripts.ACQUIRE, keys.both(), token, modeCode, leaseMillis, marker, fenceMillis);
     }
 
     /** The reply, unbounded in time unless it goes through the template. */
     private CompletableFuture<Long> send(RedisScript<Long> script, String[] keys, String... args) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("The Redis lock provider was closed"));
+        }
         RedisClient standalone = client;
-        if (standalone == null || closed) {
+        if (standalone == null) {
             return callThroughTemplate(script, keys, args);
         }
         StatefulRedisConnection<String, String> open;
@@ -160,6 +186,9 @@ final class LockCommands implements AutoCloseable {
             return open;
         }
         synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The Redis lock provider was closed");
+            }
             if (connection == null) {
                 connection = standalone.connect(StringCodec.UTF8);
             }

@@ -24,6 +24,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * without persistence), the next token still exceeds every earlier one, provided Redis's clock has not
  * gone back and no key was granted more than 1024 times per millisecond on average. Tokens stay below
  * 2<sup>53</sup>, exact in Lua's numbers, until the year 2248.
+ *
+ * <p>The fence key expires {@link LockCommands#fenceMillis(long) a day or more} after the key's last
+ * grant, far longer than any lease (a holder keeps its token while renewing). Its expiry is the same case as
+ * its loss: the floor keeps the next token above every earlier one. Keeping it that long keeps tokens
+ * increasing across a step back of Redis's clock while a key is in use.
  */
 final class LockScripts {
 
@@ -72,20 +77,23 @@ final class LockScripts {
             end
             """;
 
-    /** One call in the usual case: the clock has moved on since the key's last token. */
+    /**
+     * One call in the usual case: the clock has moved on since the key's last token. Each grant gives the
+     * fence key a fresh time to live ({@code ttl} ms), so keys no longer locked leave nothing behind.
+     */
     private static final String FENCE = """
-            local function fence(key, now)
+            local function fence(key, now, ttl)
               local floor = now * 1024
-              local last = tonumber(redis.call('SET', key, string.format('%d', floor), 'GET') or '0')
+              local last = tonumber(redis.call('SET', key, string.format('%d', floor), 'PX', ttl, 'GET') or '0')
               if last < floor then return floor end
-              redis.call('SET', key, string.format('%d', last + 1))
+              redis.call('SET', key, string.format('%d', last + 1), 'PX', ttl)
               return last + 1
             end
             """;
 
     /**
      * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, marker ms ({@code 0} for a
-     * caller that does not wait). Returns the new fencing token (positive) when granted; otherwise minus
+     * caller that does not wait), fence key time to live ms. Returns the new fencing token (positive) when granted; otherwise minus
      * one minus the milliseconds until the entry that lives longest expires, and a waiting caller's
      * markers ({@code waiting}, and {@code w:<token>} for a writer) are set or refreshed.
      */
@@ -100,7 +108,7 @@ final class LockScripts {
                 redis.call('HSET', KEYS[1], holder, now + lease)
               end
               redis.call('PEXPIRE', KEYS[1], lease)
-              return fence(KEYS[2], now)
+              return fence(KEYS[2], now, ARGV[5])
             end
             local self = 'w:' .. ARGV[1]
             local holders, writers, latest, mode = scan(KEYS[1], self, now)
@@ -119,7 +127,7 @@ final class LockScripts {
               end
               if marker > 0 then redis.call('HDEL', KEYS[1], self) end
               settle(KEYS[1], math.max(latest, expiry))
-              return fence(KEYS[2], now)
+              return fence(KEYS[2], now, ARGV[5])
             end
             if marker > 0 then
               local expiry = now + marker

@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.NonBlockingThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * RedisLockOptions#renewEvery()}; when a renewal finds the lock gone, or the lease runs out unrenewed, the
  * lease turns invalid and the listener hears {@link LockListener#leaseLost}. A lease is no guarantee under long pauses or a Redis fail-over;
  * the fencing token is.
+ *
+ * <p>Only {@link #tryAcquire}, {@link #acquireBlocking} and a lease's release called on an ordinary thread
+ * wait for Redis's reply; {@link #acquire} never blocks its caller. Called on a thread that must not block
+ * (a Netty event loop such as Lettuce's, a Reactor non-blocking thread), the blocking methods fail at once
+ * rather than wait for a reply that may be due on that very thread, and a release is sent without waiting.
  *
  * <p>When Redis fails or does not answer within the operation timeout, acquisition fails closed with
  * {@link LockProviderUnavailableException}; the provider recovers by itself when Redis is back.
@@ -77,6 +83,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         this.subscription = new ReleaseSubscription(
                 connectionFactory, LockKeys.channelPattern(options.prefix()), threads.forSubscription());
         subscription.start();
+        threads.execute(commands::connect);
     }
 
     /** The options this provider was built with. */
@@ -86,9 +93,12 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     @Override
     public Optional<Lease> tryAcquire(LockRequest request) {
+        NonBlockingThreads.requireBlockingAllowed("RedisLockProvider.tryAcquire");
         requireOpen(request);
         LockKeys keys = LockKeys.of(options.prefix(), request);
         String token = newToken();
+        // The lease is counted from the send: opening a first connection must not eat into it.
+        commands.connect();
         long sentAt = System.nanoTime();
         long result;
         try {
@@ -101,13 +111,6 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        if (maxWait.isZero() || maxWait.isNegative()) {
-            try {
-                return CompletableFuture.completedFuture(tryAcquire(request));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
         try {
             return startWaiting(request, maxWait, false).future;
         } catch (LockProviderUnavailableException e) {
@@ -121,6 +124,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
      */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        NonBlockingThreads.requireBlockingAllowed("RedisLockProvider.acquireBlocking");
         if (maxWait.isZero() || maxWait.isNegative()) {
             return tryAcquire(request);
         }
@@ -137,7 +141,10 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         }
     }
 
-    /** Stops renewing leases, fails the waiters and ends the subscription; held locks expire in Redis. */
+    /**
+     * Stops renewing leases, fails the waiters and ends the subscription. Held locks expire in Redis at the
+     * end of their lease: releasing one afterwards fails at once, as does any other call.
+     */
     @Override
     public void close() {
         closed = true;
@@ -169,11 +176,11 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private void sendAttempt(Waiter waiter) {
         if (closed) {
-            fail(waiter, closedFailure(), false);
+            fail(waiter, closedFailure());
             return;
         }
         long sentAt = System.nanoTime();
-        var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, true)
+        var unused = commands.acquire(waiter.keys, waiter.request.mode(), waiter.token, waiter.waits)
                 .whenComplete((result, failure) -> settleOrFail(waiter, result, failure, sentAt));
     }
 
@@ -190,7 +197,24 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         return commands.renew(lease.keys(), lease.token());
     }
 
+    /**
+     * Gives the lock back: waits for Redis's answer on an ordinary thread; on a thread that must not
+     * block, sends the release and returns (should it fail, the lock expires at the end of its lease).
+     */
     void releaseInRedis(RedisLease lease) {
+        if (closed) {
+            throw new LockProviderUnavailableException(lease.request().name(), closedFailure());
+        }
+        if (NonBlockingThreads.isCurrentThreadNonBlocking()) {
+            if (commands.sendsWithoutBlocking()) {
+                var unused = commands.release(lease.keys(), lease.token());
+            } else {
+                threads.execute(() -> {
+                    var unused = commands.release(lease.keys(), lease.token());
+                });
+            }
+            return;
+        }
         try {
             commands.releaseNow(lease.keys(), lease.token());
         } catch (ExecutionException e) {
@@ -232,24 +256,23 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     // ---- internals
 
-    /** Registers a waiter and makes its first try on the calling thread. */
+    /**
+     * Registers a waiter and sends its first try, without waiting for the reply. A wait of zero or less is
+     * one try: its deadline has passed, and a try under way when the deadline passes still decides.
+     */
     private Waiter startWaiting(LockRequest request, Duration maxWait, boolean threadBlocked) {
         requireOpen(request);
         long deadline = System.nanoTime() + saturatedNanos(maxWait);
         LockKeys keys = LockKeys.of(options.prefix(), request);
-        Waiter waiter = new Waiter(this, request, keys, newToken(), deadline, threadBlocked);
+        Waiter waiter = new Waiter(
+                this, request, keys, newToken(), deadline, threadBlocked, maxWait.compareTo(Duration.ZERO) > 0);
         subscription.register(waiter);
         var unused = waiter.future.whenComplete((granted, failure) -> {
             subscription.unregister(waiter);
             waiter.finished(granted != null && granted.isPresent());
         });
         waiter.startDeadline();
-        long sentAt = System.nanoTime();
-        try {
-            settle(waiter, commands.acquireNow(keys, request.mode(), waiter.token, true), sentAt, true);
-        } catch (ExecutionException e) {
-            fail(waiter, e.getCause() != null ? e.getCause() : e, true);
-        }
+        attempt(waiter);
         return waiter;
     }
 
@@ -265,25 +288,25 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     private void settleOrFail(Waiter waiter, @Nullable Long result, @Nullable Throwable failure, long sentAt) {
         if (failure != null || result == null) {
-            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"), false);
+            fail(waiter, failure != null ? failure : new IllegalStateException("Redis gave no answer"));
         } else {
-            settle(waiter, result, sentAt, false);
+            settle(waiter, result, sentAt);
         }
     }
 
     /**
-     * Hands the outcome of a try to the waiter: the lease, or another wait. {@code onCallersThread}: the
-     * caller is running this, so its future may be completed here; otherwise only a blocked thread's is,
-     * and a caller's future with stages of its own is completed on the pool.
+     * Hands the outcome of a try to the waiter: the lease, or another wait. This runs where Redis's reply
+     * arrived, a Lettuce I/O thread: only a blocked thread's future is completed here; a caller's future,
+     * which has stages of its own, is completed on the pool.
      */
-    private void settle(Waiter waiter, long result, long sentAt, boolean onCallersThread) {
+    private void settle(Waiter waiter, long result, long sentAt) {
         if (result <= 0) {
             waiter.refused(-1 - result);
             return;
         }
         RedisLease lease = grant(waiter.request, waiter.keys, waiter.token, result, sentAt);
         waiter.settled();
-        if (onCallersThread || waiter.threadBlocked) {
+        if (waiter.threadBlocked) {
             deliver(waiter, lease);
         } else {
             threads.execute(() -> deliver(waiter, lease));
@@ -303,13 +326,13 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         }
     }
 
-    private void fail(Waiter waiter, Throwable failure, boolean onCallersThread) {
+    private void fail(Waiter waiter, Throwable failure) {
         waiter.settled();
         if (waiter.future.isDone()) {
             return;
         }
         LockProviderUnavailableException unavailable = unavailable(waiter.request, waiter.keys, waiter.token, failure);
-        if (onCallersThread || waiter.threadBlocked) {
+        if (waiter.threadBlocked) {
             waiter.future.completeExceptionally(unavailable);
         } else {
             threads.execute(() -> waiter.future.completeExceptionally(unavailable));

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * at its deadline.
  *
  * <p>Invariant: at most one attempt of a waiter is in Redis at a time ({@code running}); a wake-up that
- * arrives meanwhile is remembered ({@code again}) and causes one more attempt, so none is lost.
+ * arrives meanwhile is remembered ({@code again}) and causes one more attempt, so none is lost. The
+ * deadline ends the wait between attempts; an attempt under way when it passes decides ({@code expired}),
+ * so a free lock is granted even to a caller whose wait ran out while its first try was being sent.
  */
 final class Waiter {
 
@@ -25,11 +27,17 @@ final class Waiter {
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
     /** A thread is parked on {@link #future} and no caller's stage depends on it. */
     final boolean threadBlocked;
+    /** The caller waits: false for a single try, which sets no waiting markers. */
+    final boolean waits;
 
     private final RedisLockProvider provider;
     private final long deadline;
     private boolean running = true;
     private boolean again;
+    private boolean expired;
+    /** A try was granted or failed: its outcome is on its way to the future, nothing may overtake it. */
+    private boolean decided;
+
     private boolean markerToRemove;
     private @Nullable ScheduledFuture<?> retryTimer;
     private @Nullable ScheduledFuture<?> deadlineTimer;
@@ -40,8 +48,11 @@ final class Waiter {
             LockKeys keys,
             String token,
             long deadline,
-            boolean threadBlocked) {
+            boolean threadBlocked,
+            boolean waits) {
         this.provider = provider;
+        this.waits = waits;
+        this.expired = !waits;
         this.threadBlocked = threadBlocked;
         this.request = request;
         this.keys = keys;
@@ -49,10 +60,25 @@ final class Waiter {
         this.deadline = deadline;
     }
 
-    /** Ends the wait empty at the deadline, whatever tries are under way. */
+    /** Ends the wait at the deadline: empty at once between tries, else when the try under way is refused. */
     synchronized void startDeadline() {
-        long delay = Math.max(0, deadline - System.nanoTime());
-        deadlineTimer = provider.schedule(() -> provider.complete(this, Optional.empty()), delay, TimeUnit.NANOSECONDS);
+        if (waits) {
+            long delay = Math.max(0, deadline - System.nanoTime());
+            deadlineTimer = provider.schedule(this::deadlinePassed, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void deadlinePassed() {
+        synchronized (this) {
+            if (future.isDone() || decided) {
+                return;
+            }
+            expired = true;
+            if (running) {
+                return;
+            }
+        }
+        provider.complete(this, Optional.empty());
     }
 
     boolean isWriter() {
@@ -62,7 +88,7 @@ final class Waiter {
     /** Something changed (a release was heard, or a timer fired): try again now, or right after the current try. */
     void wake() {
         synchronized (this) {
-            if (future.isDone()) {
+            if (future.isDone() || expired || decided) {
                 return;
             }
             if (running) {
@@ -77,25 +103,35 @@ final class Waiter {
 
     /** The last try was refused; {@code retryInMillis} is when the entry in the way expires in Redis. */
     void refused(long retryInMillis) {
+        boolean retry;
         synchronized (this) {
             if (future.isDone()) {
                 running = false;
                 stopWaitingIfDue();
                 return;
             }
-            if (!again) {
+            retry = !expired;
+            if (expired) {
+                running = false;
+            } else if (again) {
+                again = false;
+            } else {
                 running = false;
                 planTimer(retryInMillis);
                 return;
             }
-            again = false;
         }
-        provider.attempt(this);
+        if (retry) {
+            provider.attempt(this);
+        } else {
+            provider.complete(this, Optional.empty());
+        }
     }
 
     /** The try ended otherwise (granted or failed): no try is in Redis any more. */
     synchronized void settled() {
         running = false;
+        decided = true;
         stopWaitingIfDue();
     }
 
@@ -103,7 +139,7 @@ final class Waiter {
     synchronized void finished(boolean granted) {
         retryTimer = cancel(retryTimer);
         deadlineTimer = cancel(deadlineTimer);
-        if (!granted && isWriter()) {
+        if (!granted && isWriter() && waits) {
             markerToRemove = true;
             if (!running) {
                 stopWaitingIfDue();

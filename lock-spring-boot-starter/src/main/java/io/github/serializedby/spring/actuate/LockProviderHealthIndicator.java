@@ -4,18 +4,24 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Whether the lock provider answers: takes and releases a lock on a key of its own. Down when the
- * provider fails, which for a remote provider means it cannot be reached.
+ * Whether the lock provider answers: tries to lock one fixed probe key and releases it at once. Down when
+ * the provider fails, which for a remote provider means it cannot be reached. The key is the same for every
+ * probe and every instance, so probes leave at most one key's state behind (a Redis fence key, a lease-table
+ * row); a probe that finds it held by another probe still got an answer, and is up.
  */
 public class LockProviderHealthIndicator extends AbstractHealthIndicator {
 
     /** The lock name the probe uses. */
-    public static final String PROBE_LOCK_NAME = "serialized-by.health";
+    public static final String PROBE_LOCK_NAME = "serialized-by-health";
+
+    /** The key the probe locks. */
+    public static final String PROBE_KEY = "probe";
+
+    private static final LockRequest PROBE = LockRequest.exclusive(PROBE_LOCK_NAME, PROBE_KEY);
 
     private final LockProvider provider;
     private final String providerName;
@@ -29,15 +35,12 @@ public class LockProviderHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         long start = System.nanoTime();
-        Optional<Lease> probe = provider.tryAcquire(
-                LockRequest.exclusive(PROBE_LOCK_NAME, UUID.randomUUID().toString()));
+        Optional<Lease> probe = provider.tryAcquire(PROBE);
         probe.ifPresent(Lease::release);
         long micros = (System.nanoTime() - start) / 1_000;
-        builder.withDetail("provider", providerName).withDetail("probeMicros", micros);
-        if (probe.isPresent()) {
-            builder.up();
-        } else {
-            builder.down().withDetail("reason", "a fresh key could not be locked");
+        builder.up().withDetail("provider", providerName).withDetail("probeMicros", micros);
+        if (probe.isEmpty()) {
+            builder.withDetail("probe", "the probe key is held by another probe");
         }
     }
 }

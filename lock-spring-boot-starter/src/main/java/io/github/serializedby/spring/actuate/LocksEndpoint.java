@@ -35,14 +35,21 @@ public class LocksEndpoint {
     private static final String MASK = "******";
 
     private final String provider;
+    private final String providerReason;
     private final LockedMethods methods;
     private final LockActivity activity;
     private final Show showValues;
     private final Set<String> roles;
 
     public LocksEndpoint(
-            String provider, LockedMethods methods, LockActivity activity, Show showValues, Set<String> roles) {
+            String provider,
+            String providerReason,
+            LockedMethods methods,
+            LockActivity activity,
+            Show showValues,
+            Set<String> roles) {
         this.provider = provider;
+        this.providerReason = providerReason;
         this.methods = methods;
         this.activity = activity;
         this.showValues = showValues;
@@ -65,7 +72,7 @@ public class LocksEndpoint {
                         lock.fencingToken(),
                         activity.waiting(lock.name(), lock.key())))
                 .toList();
-        return new LocksDescriptor(provider, configuration, held);
+        return new LocksDescriptor(provider, providerReason, configuration, held);
     }
 
     @DeleteOperation
@@ -79,10 +86,12 @@ public class LocksEndpoint {
      * What the endpoint shows.
      *
      * @param provider the lock provider in use
+     * @param providerReason why that provider is used, and how far its locks reach
      * @param locks the effective configuration per lock name
      * @param held the locks held now by this instance
      */
-    public record LocksDescriptor(String provider, Map<String, LockConfiguration> locks, List<HeldLockDescriptor> held)
+    public record LocksDescriptor(
+            String provider, String providerReason, Map<String, LockConfiguration> locks, List<HeldLockDescriptor> held)
             implements OperationResponseBody {}
 
     /**
@@ -90,14 +99,12 @@ public class LocksEndpoint {
      *
      * @param policy fail-fast or wait
      * @param waitTimeout the longest wait
-     * @param leaseTime the lease of remote providers
      * @param mode exclusive or shared
      */
-    public record LockConfiguration(LockPolicy policy, Duration waitTimeout, Duration leaseTime, LockMode mode) {
+    public record LockConfiguration(LockPolicy policy, Duration waitTimeout, LockMode mode) {
 
         static LockConfiguration of(LockSettings settings) {
-            return new LockConfiguration(
-                    settings.policy(), settings.waitTimeout(), settings.leaseTime(), settings.mode());
+            return new LockConfiguration(settings.policy(), settings.waitTimeout(), settings.mode());
         }
     }
 

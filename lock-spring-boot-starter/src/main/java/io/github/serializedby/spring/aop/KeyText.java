@@ -8,12 +8,21 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns key values into lock keys, predictably: text as it is; {@link BigDecimal} in plain notation
- * ({@code 1E+3} becomes {@code 1000}); other numbers, booleans, characters, UUIDs and records by {@code
- * toString()}; enums by {@code name()}; an {@link Optional} by its content; each element of a collection
- * or array as a key of its own. Null, blank text and empty containers give no key.
+ * Turns key values into lock keys, predictably: text as it is; {@link BigDecimal} in a canonical form
+ * (below); other numbers, booleans, characters, UUIDs and records by {@code toString()}; enums by {@code
+ * name()}; an {@link Optional} by its content; each element of a collection or array as a key of its own.
+ * Null, blank text and empty containers give no key. Text is never copied, so a huge string reaches the
+ * length check of {@link io.github.serializedby.lock.LockRequest} as it is.
+ *
+ * <p>A {@code BigDecimal} key depends on its numeric value only: trailing zeros are stripped ({@code 1.50}
+ * and {@code 1.5} give {@code 1.5}), then the value is written in plain notation ({@code 1E+3} gives
+ * {@code 1000}) when that takes at most {@value #PLAIN_DECIMAL_MAX_LENGTH} characters, and otherwise in
+ * scientific notation ({@code 1E+999999999} stays that, instead of a billion digits).
  */
 final class KeyText {
+
+    /** The longest plain notation of a decimal; a longer one is written in scientific notation. */
+    static final int PLAIN_DECIMAL_MAX_LENGTH = 64;
 
     private KeyText() {}
 
@@ -74,10 +83,31 @@ final class KeyText {
         } else if (value instanceof Enum<?> constant) {
             text = constant.name();
         } else if (value instanceof BigDecimal decimal) {
-            text = decimal.toPlainString();
+            text = decimalText(decimal);
         } else {
             text = value.toString();
         }
         return text == null || text.isBlank() ? null : text;
+    }
+
+    /** The canonical text of a decimal, computed without ever expanding a large exponent. */
+    static String decimalText(BigDecimal decimal) {
+        BigDecimal canonical = decimal.stripTrailingZeros();
+        return plainLength(canonical) <= PLAIN_DECIMAL_MAX_LENGTH ? canonical.toPlainString() : canonical.toString();
+    }
+
+    /** The length of the plain notation of {@code decimal}, from its precision and scale. */
+    private static long plainLength(BigDecimal decimal) {
+        long precision = decimal.precision();
+        long scale = decimal.scale();
+        long digits;
+        if (scale <= 0) {
+            digits = precision - scale;
+        } else if (scale < precision) {
+            digits = precision + 1;
+        } else {
+            digits = scale + 2;
+        }
+        return decimal.signum() < 0 ? digits + 1 : digits;
     }
 }

@@ -5,11 +5,11 @@ import io.github.serializedby.lock.LockPolicy;
 import java.time.Duration;
 
 /**
- * The effective configuration of one lock.
+ * The effective configuration of one lock. The lease time of remote providers is not among it: it is one
+ * for the whole provider ({@code serialized-by.lease-time}).
  *
  * @param policy fail at once or wait
  * @param waitTimeout the longest wait under {@link LockPolicy#WAIT}
- * @param leaseTime how long a remote provider keeps the lock without renewal
  * @param mode exclusive or shared
  */
-public record LockSettings(LockPolicy policy, Duration waitTimeout, Duration leaseTime, LockMode mode) {}
+public record LockSettings(LockPolicy policy, Duration waitTimeout, LockMode mode) {}

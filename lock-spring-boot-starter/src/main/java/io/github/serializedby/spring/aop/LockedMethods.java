@@ -171,7 +171,7 @@ public final class LockedMethods {
                     "its wait timeout (" + waitTimeout + ", from "
                             + (waitText.isBlank() ? "serialized-by.*" : "the annotation") + ") must not be negative");
         }
-        return new LockSettings(policy, waitTimeout, base.leaseTime(), mode);
+        return new LockSettings(policy, waitTimeout, mode);
     }
 
     private static <T> T single(Method method, String attribute, T[] values, T fallback) {

@@ -8,4 +8,7 @@ interface ReactiveLocking {
 
     /** The method's publisher, wrapped so that it runs under the locks of {@code spec}. */
     Object lock(LockSpec spec, MethodInvocation invocation, ReturnKind kind);
+
+    /** A publisher of the method's kind that signals {@code failure} to its subscriber. */
+    Object refuse(RuntimeException failure, ReturnKind kind);
 }

@@ -4,6 +4,7 @@ import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.LockUpgradeException;
+import io.github.serializedby.lock.support.NonBlockingThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -13,6 +14,8 @@ import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Locks Reactor {@code Mono} and {@code Flux} methods: the locks are taken on subscription without
@@ -34,7 +37,7 @@ final class ReactorLocking implements ReactiveLocking {
     public Object lock(LockSpec spec, MethodInvocation invocation, ReturnKind kind) {
         if (kind == ReturnKind.MONO) {
             return Mono.deferContextual(context -> {
-                HeldLocks held = context.getOrDefault(HELD, HeldLocks.NONE);
+                HeldLocks held = heldIn(context);
                 LockSpec missing = held.missing(spec);
                 if (missing == null) {
                     return Mono.from(proceed(invocation));
@@ -48,7 +51,7 @@ final class ReactorLocking implements ReactiveLocking {
             });
         }
         return Flux.deferContextual(context -> {
-            HeldLocks held = context.getOrDefault(HELD, HeldLocks.NONE);
+            HeldLocks held = heldIn(context);
             LockSpec missing = held.missing(spec);
             if (missing == null) {
                 return Flux.from(proceed(invocation));
@@ -62,8 +65,28 @@ final class ReactorLocking implements ReactiveLocking {
         });
     }
 
+    /** What the chain holds already; read with {@code get}, which never gives null, as NullAway can see. */
+    private static HeldLocks heldIn(ContextView context) {
+        return context.hasKey(HELD) ? context.get(HELD) : HeldLocks.NONE;
+    }
+
+    @Override
+    public Object refuse(RuntimeException failure, ReturnKind kind) {
+        return kind == ReturnKind.MONO ? Mono.error(failure) : Flux.error(failure);
+    }
+
+    /**
+     * Releases on the thread that ended the chain, unless that thread must not block (a Netty event loop,
+     * a Reactor non-blocking thread): a provider's release may wait for its store (JDBC, Redis), so it then
+     * runs on the bounded elastic scheduler. Either way the chain goes on once the locks are released.
+     */
     private static Mono<Void> release(LockHandle handle) {
-        return Mono.fromRunnable(handle::release);
+        return Mono.defer(() -> {
+            Mono<Void> release = Mono.fromRunnable(handle::release);
+            return NonBlockingThreads.isCurrentThreadNonBlocking()
+                    ? release.subscribeOn(Schedulers.boundedElastic())
+                    : release;
+        });
     }
 
     /** Calls the method; each subscription gets its own invocation, as a retry needs. */

@@ -1,5 +1,6 @@
 package io.github.serializedby.spring.aop;
 
+import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockSpec;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +12,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Runs a {@code @SerializedBy} method under its locks, through the {@link LockExecutor}: until it returns, until
- * its {@code CompletableFuture} completes, or for the life of its {@code Mono} or {@code Flux}.
+ * its {@code CompletableFuture} completes, or for the life of its {@code Mono} or {@code Flux}. A key that
+ * is refused (null, blank, too long, not valid text) is thrown, or for a {@code Mono} or {@code Flux}
+ * signalled as its error; the method does not run.
  */
 public final class SerializedByInterceptor implements MethodInterceptor {
 
@@ -40,12 +43,18 @@ public final class SerializedByInterceptor implements MethodInterceptor {
         if (method.kind() == ReturnKind.VALUE) {
             return method.execute(executor.get(), invocation.getArguments(), target, invocation::proceed);
         }
-        LockSpec spec = method.specFor(invocation.getArguments(), target);
         if (method.kind() == ReturnKind.COMPLETION_STAGE) {
+            LockSpec spec = method.specFor(invocation.getArguments(), target);
             return executor.get().executeAsync(spec, () -> stage(invocation.proceed()));
         }
         if (reactive == null) {
             throw new IllegalStateException("Reactor is needed to lock " + invocation.getMethod());
+        }
+        LockSpec spec;
+        try {
+            spec = method.specFor(invocation.getArguments(), target);
+        } catch (InvalidLockKeyException e) {
+            return reactive.refuse(e, method.kind());
         }
         return reactive.lock(spec, invocation, method.kind());
     }

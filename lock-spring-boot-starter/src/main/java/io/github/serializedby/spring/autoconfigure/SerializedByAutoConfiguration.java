@@ -26,8 +26,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Locks {@code @SerializedBy} methods: the lock provider (in memory unless the application defines
- * one), the executor, and the advisor that applies them. Each bean backs off when the application
+ * Locks {@code @SerializedBy} methods: the lock provider (in memory unless {@code serialized-by.provider}
+ * names another or the application defines its own), the executor, and the advisor that applies them. Each bean backs off when the application
  * defines its own.
  */
 @AutoConfiguration
@@ -96,8 +96,7 @@ public final class SerializedByAutoConfiguration {
     }
 
     static LockSettings defaults(SerializedByProperties properties) {
-        return new LockSettings(
-                properties.getPolicy(), properties.getWaitTimeout(), properties.getLeaseTime(), properties.getMode());
+        return new LockSettings(properties.getPolicy(), properties.getWaitTimeout(), properties.getMode());
     }
 
     static Map<String, LockSettings> instances(SerializedByProperties properties) {
@@ -111,7 +110,6 @@ public final class SerializedByAutoConfiguration {
         return new LockSettings(
                 instance.getPolicy() != null ? instance.getPolicy() : defaults.policy(),
                 instance.getWaitTimeout() != null ? instance.getWaitTimeout() : defaults.waitTimeout(),
-                instance.getLeaseTime() != null ? instance.getLeaseTime() : defaults.leaseTime(),
                 instance.getMode() != null ? instance.getMode() : defaults.mode());
     }
 }

@@ -29,7 +29,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Idempotency keys for {@code @Idempotent} Spring MVC handler methods: the store (in memory unless the
- * application defines one), the buffering filter, the interceptor and the problem answers. Expiry follows
+ * application defines one), the filter that lets the interceptor buffer bodies, the interceptor and the
+ * problem answers. WebFlux handlers are refused by {@link SerializedByWebFluxIdempotencyAutoConfiguration}. Expiry follows
  * the application's {@link Clock} bean when it has one. Off with
  * {@code serialized-by.idempotency.enabled=false}.
  */
@@ -76,7 +77,8 @@ public final class SerializedByIdempotencyAutoConfiguration {
     IdempotencyStore inMemoryIdempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
         return new InMemoryIdempotencyStore(
                 clock.getIfAvailable(Clock::systemUTC),
-                properties.getIdempotency().getMaxEntries());
+                properties.getIdempotency().getMaxEntries(),
+                properties.getIdempotency().getMaxStoredSize().toBytes());
     }
 
     @Bean
@@ -103,7 +105,8 @@ public final class SerializedByIdempotencyAutoConfiguration {
                         idempotency.getRetryAfter(),
                         idempotency.getReplayHeader(),
                         List.copyOf(idempotency.getStoredHeaders()),
-                        idempotency.isScopeByPrincipal()),
+                        idempotency.isScopeByPrincipal(),
+                        idempotency.getMaxBodySize().toBytes()),
                 environment::resolveRequiredPlaceholders);
         return new WebMvcConfigurer() {
             @Override

@@ -2,6 +2,7 @@ package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.spring.observation.DefaultLockAcquireObservationConvention;
 import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
 import io.github.serializedby.spring.observation.LockAcquireObservationConvention;
@@ -56,14 +57,16 @@ public final class SerializedByObservationAutoConfiguration {
     @ConditionalOnBean(ObservationRegistry.class)
     @Order(Ordered.LOWEST_PRECEDENCE)
     LockProviderDecorator observedLockProviderDecorator(
+            LockProvider lockProvider,
             ObservationRegistry registry,
             SerializedByProperties properties,
             ObjectProvider<LockAcquireObservationConvention> acquireConvention,
             ObjectProvider<LockHoldObservationConvention> holdConvention) {
+        String providerName = ProviderNames.of(lockProvider);
         return provider -> new ObservedLockProvider(
                 provider,
                 registry,
-                ProviderNames.of(provider),
+                providerName,
                 properties.getObservation().isIncludeKey(),
                 acquireConvention.getIfAvailable(),
                 holdConvention.getIfAvailable());

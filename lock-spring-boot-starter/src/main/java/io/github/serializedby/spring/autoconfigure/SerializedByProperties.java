@@ -10,6 +10,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 
 /** Configuration of {@code @SerializedBy} locks, under {@code serialized-by}. */
 @ConfigurationProperties("serialized-by")
@@ -33,7 +34,11 @@ public class SerializedByProperties {
     /** Lock mode of methods that name none. */
     private LockMode mode = LockMode.EXCLUSIVE;
 
-    /** Where locks are kept; ignored when the application defines its own LockProvider bean. */
+    /**
+     * Where locks are kept: in memory unless named here, whatever is on the class path (a Redis or a
+     * DataSource used for other things chooses nothing). Start-up fails when the named provider cannot be
+     * used. Ignored when the application defines its own LockProvider bean.
+     */
     private Provider provider = Provider.IN_MEMORY;
 
     /**
@@ -135,7 +140,7 @@ public class SerializedByProperties {
 
         /**
          * In Redis, shared by every instance connected to it; needs lock-redis and a RedisConnectionFactory
-         * (Lettuce). Chosen by itself when both are present and no provider is named.
+         * (Lettuce).
          */
         REDIS,
 
@@ -234,11 +239,24 @@ public class SerializedByProperties {
         private List<String> storedHeaders =
                 new ArrayList<>(List.of("Content-Type", "Content-Language", "Location", "ETag", "Cache-Control"));
 
-        /** Whether keys are per authenticated caller (the request's principal), so callers cannot collide. */
-        private boolean scopeByPrincipal = false;
+        /**
+         * Whether keys are per caller: an authenticated caller (the request's principal) never gets another
+         * caller's stored response, and unauthenticated callers share one scope of their own. Turn off only
+         * when the application scopes keys itself.
+         */
+        private boolean scopeByPrincipal = true;
 
         /** How many responses the in-memory store keeps at most; the oldest go first. */
         private int maxEntries = 10_000;
+
+        /** How many bytes of responses the in-memory store keeps at most; the oldest go first. */
+        private DataSize maxStoredSize = DataSize.ofMegabytes(64);
+
+        /**
+         * Largest request body buffered to fingerprint a request to an @Idempotent method (larger: 413),
+         * and largest response body stored (larger: sent, not stored, marked "Idempotent-Stored: false").
+         */
+        private DataSize maxBodySize = DataSize.ofKilobytes(256);
 
         /**
          * Where responses are kept: in memory (one instance), or in Redis or the database, shared by several
@@ -352,9 +370,28 @@ public class SerializedByProperties {
         public void setMaxEntries(int maxEntries) {
             this.maxEntries = maxEntries;
         }
+
+        public DataSize getMaxStoredSize() {
+            return maxStoredSize;
+        }
+
+        public void setMaxStoredSize(DataSize maxStoredSize) {
+            this.maxStoredSize = maxStoredSize;
+        }
+
+        public DataSize getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
     }
 
-    /** Overrides for one named configuration; what is left unset inherits the defaults above. */
+    /**
+     * Overrides for one named configuration; what is left unset inherits the defaults above. The lease time
+     * is not among them: serialized-by.lease-time applies to every lock of the provider.
+     */
     public static class Instance {
 
         /** Policy of this instance's methods. */
@@ -362,9 +399,6 @@ public class SerializedByProperties {
 
         /** Longest wait of this instance's methods under the WAIT policy. */
         private @Nullable Duration waitTimeout;
-
-        /** Lease time of this instance's locks in remote providers. */
-        private @Nullable Duration leaseTime;
 
         /** Lock mode of this instance's methods. */
         private @Nullable LockMode mode;
@@ -383,14 +417,6 @@ public class SerializedByProperties {
 
         public void setWaitTimeout(@Nullable Duration waitTimeout) {
             this.waitTimeout = waitTimeout;
-        }
-
-        public @Nullable Duration getLeaseTime() {
-            return leaseTime;
-        }
-
-        public void setLeaseTime(@Nullable Duration leaseTime) {
-            this.leaseTime = leaseTime;
         }
 
         public @Nullable LockMode getMode() {

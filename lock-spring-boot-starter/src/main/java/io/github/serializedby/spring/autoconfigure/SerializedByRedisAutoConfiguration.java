@@ -16,17 +16,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Keeps {@code @SerializedBy} locks in Redis when lock-redis is on the class path and the application has a
- * {@link RedisConnectionFactory}, unless {@code serialized-by.provider} names another provider or the
- * application defines its own {@link LockProvider}. Runs before {@link SerializedByAutoConfiguration}, whose
- * in-memory provider then backs off.
+ * Keeps {@code @SerializedBy} locks in Redis when {@code serialized-by.provider=redis}, lock-redis is on the
+ * class path and the application has a {@link RedisConnectionFactory}; never by itself, since a Redis used
+ * for caching says nothing about where locks belong. Backs off when the application defines its own {@link
+ * LockProvider}. Runs before {@link SerializedByAutoConfiguration}, whose in-memory provider then backs off.
  */
 @AutoConfiguration(
         before = SerializedByAutoConfiguration.class,
         afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({RedisLockProvider.class, RedisConnectionFactory.class})
 @ConditionalOnBean(RedisConnectionFactory.class)
-@ConditionalOnProperty(name = "serialized-by.provider", havingValue = "redis", matchIfMissing = true)
+@ConditionalOnProperty(name = "serialized-by.provider", havingValue = "redis")
 @EnableConfigurationProperties({SerializedByProperties.class, SerializedByRedisProperties.class})
 public final class SerializedByRedisAutoConfiguration {
 

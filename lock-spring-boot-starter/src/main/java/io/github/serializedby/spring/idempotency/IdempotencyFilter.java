@@ -6,18 +6,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.Ordered;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.WebUtils;
 
 /**
- * Buffers the body of requests that carry an idempotency key, so the interceptor can fingerprint it,
- * and their response, so it can be stored; requests without the header pass untouched.
+ * Wraps requests that carry an idempotency key so that, once the handler turns out to be {@code
+ * Idempotent}, the interceptor can buffer the body (up to a limit) to fingerprint it and hold the
+ * response back to store it. The wrappers read and hold nothing by themselves: a request to any other
+ * handler streams as if unwrapped. Requests without the header pass untouched.
  */
 public final class IdempotencyFilter extends OncePerRequestFilter implements Ordered {
 
-    /** Early, to wrap the request before others read it; after Spring Boot's form and encoding filters. */
-    public static final int ORDER = -9000;
+    /**
+     * Just after Spring Security's filter chain (-100), and before the request wrappers' limit (0):
+     * nothing is buffered before the caller is authenticated, and the interceptor runs later still.
+     */
+    public static final int ORDER = -90;
+
+    private static final String WRAPPERS = IdempotencyFilter.class.getName() + ".wrappers";
 
     private final String headerName;
 
@@ -32,22 +38,41 @@ public final class IdempotencyFilter extends OncePerRequestFilter implements Ord
             chain.doFilter(request, response);
             return;
         }
-        HttpServletRequest buffered = isForm(request) ? request : new BufferedBodyRequest(request);
-        ContentCachingResponseWrapper caching = new ContentCachingResponseWrapper(response);
+        CapturingResponse capturing = WebUtils.getNativeResponse(response, CapturingResponse.class);
+        if (capturing != null) {
+            // An async dispatch given the wrappers of the first dispatch.
+            doFilter(request, capturing, response, chain);
+            return;
+        }
+        Wrappers wrappers = request.getAttribute(WRAPPERS) instanceof Wrappers earlier
+                ? earlier
+                : new Wrappers(new BufferedBodyRequest(request), new CapturingResponse(response));
+        request.setAttribute(WRAPPERS, wrappers);
+        doFilter(wrappers.request(), wrappers.response(), wrappers.response(), chain);
+    }
+
+    private static void doFilter(
+            HttpServletRequest request, CapturingResponse capturing, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
         try {
-            chain.doFilter(buffered, caching);
+            chain.doFilter(request, response);
         } finally {
-            caching.copyBodyToResponse();
+            if (!request.isAsyncStarted()) {
+                capturing.finish();
+            }
         }
     }
 
-    private static boolean isForm(HttpServletRequest request) {
-        String contentType = request.getContentType();
-        return contentType != null && contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
+    /** Async dispatches go through the filter too: the response of an async handler is written then. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override
     public int getOrder() {
         return ORDER;
     }
+
+    private record Wrappers(BufferedBodyRequest request, CapturingResponse response) {}
 }

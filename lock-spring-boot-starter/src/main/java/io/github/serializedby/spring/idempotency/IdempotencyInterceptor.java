@@ -1,6 +1,7 @@
 package io.github.serializedby.spring.idempotency;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.idempotency.IdempotencyStore;
@@ -8,6 +9,9 @@ import io.github.serializedby.lock.idempotency.StoredResponse;
 import io.github.serializedby.spring.IdempotencyException;
 import io.github.serializedby.spring.IdempotencyException.Reason;
 import io.github.serializedby.spring.Idempotent;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,28 +27,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.HandlerInterceptor;
-import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.util.WebUtils;
 
 /**
  * Honours idempotency keys on {@link Idempotent} handler methods. Before the handler: validate the key,
- * take the lock on it (fail-fast: a concurrent request with the key gets 409), and replay a stored
- * response if there is one for the same request (422 for another request). After it: store the
- * response unless it is a server error, then release the lock.
+ * buffer the body (up to {@link IdempotencySettings#maxBodySize()}, else 413) to fingerprint the request,
+ * take the lock on the key (fail-fast: a concurrent request with the key gets 409), and replay a stored
+ * response if there is one for the same request (422 for another request). After it, once the response
+ * is written (for an asynchronous handler, when its result is): store the response unless a retry
+ * could get another answer, then release the lock. Never stored: 408, 409, 425, 429, server errors,
+ * the library's own lock and idempotency problems, responses larger than the limit.
  */
-public final class IdempotencyInterceptor implements HandlerInterceptor {
+public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
 
     /** The lock name under which keys are locked. */
     public static final String LOCK_NAME = "idempotency";
 
-    private static final int MAX_KEY_LENGTH = 255;
+    /** Response header, set to false, on a response to a key that was not stored, so a retry runs again. */
+    public static final String NOT_STORED_HEADER = "Idempotent-Stored";
+
+    /** Longest key accepted; the IETF draft sets none, Stripe's is 255. */
+    public static final int MAX_KEY_LENGTH = 255;
+
+    /** Principal names longer than this are scoped by their digest, so stored keys stay short. */
+    private static final int MAX_PLAIN_PRINCIPAL_LENGTH = 128;
+
+    /** Statuses a retry may well not get again: timeout, conflict, too early, too many requests. */
+    private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 409, 425, 429);
+
     private static final String PENDING = IdempotencyInterceptor.class.getName() + ".pending";
 
     private final IdempotencyStore store;
@@ -70,6 +90,10 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            // The first dispatch decided, and holds the key until this one has written the result.
+            return true;
+        }
         Idempotent idempotent =
                 handler instanceof HandlerMethod method ? method.getMethodAnnotation(Idempotent.class) : null;
         if (idempotent == null) {
@@ -83,8 +107,9 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
             }
             return true;
         }
-        String key = scope(request) + parseKey(header);
-        String fingerprint = fingerprint(request);
+        String scope = scope(request);
+        String key = scope + parseKey(header);
+        String fingerprint = fingerprint(request, scope);
         Lease lease = locks.tryAcquire(LockRequest.exclusive(LOCK_NAME, key))
                 .orElseThrow(() -> new IdempotencyException(
                         Reason.KEY_IN_USE,
@@ -107,8 +132,24 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
             lease.release();
             throw e;
         }
-        request.setAttribute(PENDING, new Pending(key, fingerprint, lease, ttl(idempotent)));
+        CapturingResponse capturing = WebUtils.getNativeResponse(response, CapturingResponse.class);
+        if (capturing != null) {
+            capturing.capture(settings.maxBodySize());
+        }
+        request.setAttribute(PENDING, new Pending(key, fingerprint, lease, ttl(idempotent), capturing));
         return true;
+    }
+
+    /**
+     * The handler went asynchronous: {@link #afterCompletion} runs after the async dispatch that writes
+     * its result. Should the request end without one (the client went away), the key is released then.
+     */
+    @Override
+    public void afterConcurrentHandlingStarted(
+            HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (request.getAttribute(PENDING) instanceof Pending pending && request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(new ReleaseWhenComplete(pending.lease()));
+        }
     }
 
     @Override
@@ -119,18 +160,28 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
         }
         request.removeAttribute(PENDING);
         try {
-            ContentCachingResponseWrapper caching =
-                    WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class);
-            if (ex == null && caching != null && response.getStatus() < 500) {
-                store.save(pending.key(), capture(response, caching, pending));
+            CapturingResponse capturing = pending.capturing();
+            byte[] body = capturing != null ? capturing.capturedBody() : null;
+            if (ex == null && body != null && storable(request, response.getStatus())) {
+                store.save(pending.key(), capture(response, body, pending));
+            } else if (capturing != null) {
+                capturing.markNotStored();
             }
         } finally {
             pending.lease().release();
         }
     }
 
-    private StoredResponse capture(
-            HttpServletResponse response, ContentCachingResponseWrapper caching, Pending pending) {
+    /** Whether a retry must get this answer again, rather than run again. */
+    private static boolean storable(HttpServletRequest request, int status) {
+        Object handled = request.getAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE);
+        return status < 500
+                && !RETRYABLE_STATUSES.contains(status)
+                && !(handled instanceof LockException)
+                && !(handled instanceof IdempotencyException);
+    }
+
+    private StoredResponse capture(HttpServletResponse response, byte[] body, Pending pending) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : settings.storedHeaders()) {
             List<String> values = new ArrayList<>(response.getHeaders(name));
@@ -142,7 +193,7 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
                 pending.fingerprint(),
                 response.getStatus(),
                 headers,
-                caching.getContentAsByteArray(),
+                body,
                 clock.instant().plus(pending.ttl()));
     }
 
@@ -155,43 +206,91 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
         response.getOutputStream().write(body);
     }
 
+    /**
+     * The key: the header's value, surrounding quotes removed (the draft sends it as a structured-field
+     * string), of 1 to {@value #MAX_KEY_LENGTH} printable ASCII characters.
+     */
     private String parseKey(String header) {
         String key = header.strip();
         if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
             key = key.substring(1, key.length() - 1);
         }
-        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw new IdempotencyException(
-                    Reason.INVALID_KEY,
-                    settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " characters",
-                    null);
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            throw invalidKey();
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw invalidKey();
+            }
         }
         return key;
     }
 
+    private IdempotencyException invalidKey() {
+        return new IdempotencyException(
+                Reason.INVALID_KEY,
+                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters",
+                null);
+    }
+
+    /**
+     * Whose key it is: {@code p<length>:<name>:} for an authenticated caller, {@code -:} for the
+     * unauthenticated, so no principal's name can give the scope of another or of the unauthenticated;
+     * empty when scoping is off.
+     */
     private String scope(HttpServletRequest request) {
         if (!settings.scopeByPrincipal()) {
             return "";
         }
         Principal principal = request.getUserPrincipal();
-        return (principal != null ? principal.getName() : "anonymous") + "\u0000";
+        if (principal == null) {
+            return "-:";
+        }
+        String name = String.valueOf(principal.getName());
+        if (name.length() > MAX_PLAIN_PRINCIPAL_LENGTH) {
+            return "h:" + HexFormat.of().formatHex(sha256().digest(name.getBytes(StandardCharsets.UTF_8))) + ":";
+        }
+        return "p" + name.length() + ":" + name + ":";
     }
 
     /** A digest of what makes two requests the same operation: method, path and query, body, caller. */
-    private String fingerprint(HttpServletRequest request) {
+    private String fingerprint(HttpServletRequest request, String scope) throws IOException {
         MessageDigest digest = sha256();
-        digest.update((request.getMethod() + " " + request.getRequestURI() + "?" + request.getQueryString() + "\n"
-                        + scope(request))
-                .getBytes(StandardCharsets.UTF_8));
+        digest.update(
+                (request.getMethod() + " " + request.getRequestURI() + "?" + request.getQueryString() + "\n" + scope)
+                        .getBytes(StandardCharsets.UTF_8));
+        long maxBodySize = settings.maxBodySize();
         BufferedBodyRequest buffered = WebUtils.getNativeRequest(request, BufferedBodyRequest.class);
-        if (buffered != null) {
-            digest.update(buffered.body());
+        if (buffered != null && !isForm(request)) {
+            byte[] body = buffered.buffer(maxBodySize);
+            if (body == null) {
+                throw bodyTooLarge();
+            }
+            digest.update(body);
         } else {
+            if (request.getContentLengthLong() > maxBodySize) {
+                throw bodyTooLarge();
+            }
             new TreeMap<>(request.getParameterMap())
                     .forEach((name, values) -> digest.update(
                             (name + "=" + String.join(",", values) + "&").getBytes(StandardCharsets.UTF_8)));
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private IdempotencyException bodyTooLarge() {
+        return new IdempotencyException(
+                Reason.BODY_TOO_LARGE,
+                "A request with an " + settings.headerName() + " may have a body of at most " + settings.maxBodySize()
+                        + " bytes",
+                null);
+    }
+
+    /** Form bodies may already be parsed into parameters by an earlier filter: those are fingerprinted. */
+    private static boolean isForm(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        return contentType != null && contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
     }
 
     /** The annotation's time to live, resolved and parsed once per distinct value. */
@@ -210,5 +309,28 @@ public final class IdempotencyInterceptor implements HandlerInterceptor {
         }
     }
 
-    private record Pending(String key, String fingerprint, Lease lease, Duration ttl) {}
+    private record Pending(
+            String key,
+            String fingerprint,
+            Lease lease,
+            Duration ttl,
+            @Nullable CapturingResponse capturing) {}
+
+    /** Releases the key when an asynchronous request ends, however it ends; a no-op after a normal end. */
+    private record ReleaseWhenComplete(Lease lease) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            lease.release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {}
+
+        @Override
+        public void onError(AsyncEvent event) {}
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {}
+    }
 }

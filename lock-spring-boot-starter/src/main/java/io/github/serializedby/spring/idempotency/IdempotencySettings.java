@@ -11,7 +11,8 @@ import java.util.List;
  * @param retryAfter the Retry-After of the 409 while the first request runs
  * @param replayHeader the response header marking a replay
  * @param storedHeaders the response headers kept with the body
- * @param scopeByPrincipal whether keys are per authenticated caller
+ * @param scopeByPrincipal whether keys are per caller: each principal, and the unauthenticated, apart
+ * @param maxBodySize the largest request body buffered (larger: 413) and response body stored, in bytes
  */
 public record IdempotencySettings(
         String headerName,
@@ -19,4 +20,5 @@ public record IdempotencySettings(
         Duration retryAfter,
         String replayHeader,
         List<String> storedHeaders,
-        boolean scopeByPrincipal) {}
+        boolean scopeByPrincipal,
+        long maxBodySize) {}

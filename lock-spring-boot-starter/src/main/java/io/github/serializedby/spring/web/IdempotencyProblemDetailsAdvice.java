@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Answers refused idempotency keys with problem details: 400 for a missing or malformed key, 409 with
  * {@code Retry-After} while the first request with the key runs, 422 for a key reused with another
- * request. Lowest order, so an application's own handler wins.
+ * request, 413 for a body too large to fingerprint. Lowest order, so an application's own handler wins.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -27,6 +27,10 @@ public class IdempotencyProblemDetailsAdvice {
 
     /** Type of the answer to a key reused with another request. */
     public static final URI KEY_REUSED = URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-key-reused");
+
+    /** Type of the answer to a body too large to fingerprint. */
+    public static final URI BODY_TOO_LARGE =
+            URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-body-too-large");
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> refused(IdempotencyException e) {
@@ -43,6 +47,11 @@ public class IdempotencyProblemDetailsAdvice {
                 status = HttpStatus.UNPROCESSABLE_CONTENT;
                 type = KEY_REUSED;
                 title = "Idempotency key reused with another request";
+            }
+            case BODY_TOO_LARGE -> {
+                status = HttpStatus.CONTENT_TOO_LARGE;
+                type = BODY_TOO_LARGE;
+                title = "Request body too large for an idempotency key";
             }
             default -> {
                 status = HttpStatus.BAD_REQUEST;

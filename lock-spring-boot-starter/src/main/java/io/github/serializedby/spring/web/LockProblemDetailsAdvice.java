@@ -1,5 +1,6 @@
 package io.github.serializedby.spring.web;
 
+import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
@@ -17,7 +18,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
- * Retry-After}, a null key with 400, an unreachable provider with 503 and {@code Retry-After}. Its
+ * Retry-After}, a null key or a key that cannot be locked (too long, not valid text) with 400, an
+ * unreachable provider with 503 and {@code Retry-After}. Its
  * order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
  * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.
  */
@@ -33,6 +35,9 @@ public class LockProblemDetailsAdvice {
 
     /** Type of the answer when a key expression gives no key. */
     public static final URI MISSING_LOCK_KEY = URI.create(TYPE_PREFIX + "missing-lock-key");
+
+    /** Type of the answer when a key is too long or not valid text. */
+    public static final URI INVALID_LOCK_KEY = URI.create(TYPE_PREFIX + "invalid-lock-key");
 
     /** Type of the answer when the lock provider cannot be reached. */
     public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
@@ -68,6 +73,17 @@ public class LockProblemDetailsAdvice {
                         + "' gave no value for this request.",
                 e.lockName());
         problem.setProperty("expression", e.expression());
+        return ProblemAnswers.answer(problem, null);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> invalidLockKey(InvalidLockKeyException e) {
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                INVALID_LOCK_KEY,
+                "Invalid lock key",
+                "The key of lock '" + e.lockName() + "' was refused: " + e.reason() + ".",
+                e.lockName());
         return ProblemAnswers.answer(problem, null);
     }
 

@@ -49,12 +49,17 @@ class LocksEndpointTests {
             assertThat(locks.statusCode()).isEqualTo(200);
             assertThat(locks.body())
                     .contains("\"provider\":\"in-memory\"")
+                    .contains("\"providerReason\":\"serialized-by.provider not set")
                     .contains("\"payments\":{\"policy\":\"FAIL_FAST\"")
+                    .doesNotContain("leaseTime")
                     .contains("\"name\":\"payments\",\"key\":\"******\",\"mode\":\"EXCLUSIVE\"")
                     .contains("\"fencingToken\":")
                     .contains("\"waiters\":0")
                     .doesNotContain("secret-42");
-            assertThat(release.statusCode()).isIn(404, 405);
+            assertThat(release.statusCode()).isEqualTo(405);
+            assertThat(release.headers().firstValue("Allow")).contains("");
+            assertThat(release.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(release.body()).contains("management.endpoint.locks.access=unrestricted");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("\"outcome\"").contains("acquired");
             assertThat(payment.get(10, TimeUnit.SECONDS).body()).isEqualTo("paid secret-42");
@@ -63,6 +68,35 @@ class LocksEndpointTests {
         @Test
         void reportsTheProvidersHealth() throws Exception {
             HttpResponse<String> health = send(port, "GET", "/actuator/health");
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+        }
+
+        /** Spring Boot answers 404 for every component path while components are not shown (the default). */
+        @Test
+        void hidesTheLocksComponentUntilComponentsAreShown() throws Exception {
+            assertThat(send(port, "GET", "/actuator/health/locks").statusCode()).isEqualTo(404);
+        }
+    }
+
+    /** The settings the README gives for {@code /actuator/health/locks}. */
+    @Nested
+    @SpringBootTest(
+            classes = LocksTestApplication.class,
+            webEnvironment = WebEnvironment.RANDOM_PORT,
+            properties = {
+                "management.endpoints.web.exposure.include=health",
+                "management.endpoint.health.show-components=always"
+            })
+    class WithTheReadmeHealthSettings {
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void answersTheLocksComponent() throws Exception {
+            HttpResponse<String> health = send(port, "GET", "/actuator/health/locks");
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");

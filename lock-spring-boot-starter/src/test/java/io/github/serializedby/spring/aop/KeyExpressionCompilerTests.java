@@ -130,7 +130,7 @@ class KeyExpressionCompilerTests {
     void aNullKeyIsRefusedNamingTheExpressionAndTheMethod() {
         LockedMethod locked = new LockedMethod(
                 "payments",
-                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), Duration.ofSeconds(30), LockMode.EXCLUSIVE),
+                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE),
                 List.of(compiler.compile("#request.accountId", METHOD)),
                 "Sample.call(String, Request, Flag, Point)",
                 ReturnKind.VALUE);

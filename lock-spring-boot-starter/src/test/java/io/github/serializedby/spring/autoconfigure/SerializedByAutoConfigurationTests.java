@@ -89,21 +89,13 @@ class SerializedByAutoConfigurationTests {
                 .run(context -> {
                     LockedMethods methods = context.getBean(LockedMethods.class);
                     assertThat(settingsOf(methods, "conduct"))
-                            .isEqualTo(new LockSettings(
-                                    LockPolicy.WAIT, Duration.ofSeconds(3), Duration.ofMinutes(1), LockMode.EXCLUSIVE));
+                            .isEqualTo(new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(3), LockMode.EXCLUSIVE));
                     assertThat(settingsOf(methods, "report"))
-                            .isEqualTo(new LockSettings(
-                                    LockPolicy.FAIL_FAST,
-                                    Duration.ofMillis(250),
-                                    Duration.ofMinutes(1),
-                                    LockMode.SHARED));
+                            .isEqualTo(new LockSettings(LockPolicy.FAIL_FAST, Duration.ofMillis(250), LockMode.SHARED));
                     assertThat(settingsOf(methods, "refund"))
                             .as("annotation attributes win over the instance")
                             .isEqualTo(new LockSettings(
-                                    LockPolicy.FAIL_FAST,
-                                    Duration.ofMillis(1500),
-                                    Duration.ofMinutes(1),
-                                    LockMode.EXCLUSIVE));
+                                    LockPolicy.FAIL_FAST, Duration.ofMillis(1500), LockMode.EXCLUSIVE));
                 });
     }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,14 +48,6 @@ class SerializedByJdbcAutoConfigurationTests {
         runner.withPropertyValues("serialized-by.provider=jdbc")
                 .withUserConfiguration(OwnProvider.class)
                 .run(context -> assertThat(context.getBean(LockProvider.class)).isSameAs(OwnProvider.PROVIDER));
-    }
-
-    @Test
-    void whenLockJdbcIsMissingJdbcAutoConfigurationBacksOff() {
-        runner.withPropertyValues("serialized-by.provider=jdbc")
-                .withClassLoader(new FilteredClassLoader(JdbcLeaseTableLockProvider.class))
-                .run(context ->
-                        assertThat(context.getBean(LockProvider.class)).isInstanceOf(InMemoryLockProvider.class));
     }
 
     @Test

@@ -32,8 +32,16 @@ class SerializedByRedisAutoConfigurationTests {
             .withPropertyValues("spring.data.redis.port=1");
 
     @Test
-    void withARedisConnectionFactoryTheRedisProviderIsChosenByItself() {
+    void withARedisConnectionFactoryButNoProviderNamedLocksStayInMemory() {
         runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(LockProvider.class)).isInstanceOf(InMemoryLockProvider.class);
+        });
+    }
+
+    @Test
+    void whenRedisIsNamedTheRedisProviderIsUsedWithItsDefaults() {
+        runner.withPropertyValues("serialized-by.provider=redis").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(LockProvider.class);
             RedisLockProvider provider = context.getBean(RedisLockProvider.class);
             assertThat(context.getBean(LockExecutor.class).provider()).isSameAs(provider);
@@ -93,7 +101,8 @@ class SerializedByRedisAutoConfigurationTests {
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
-                        .hasStackTraceContaining("serialized-by.provider=redis, but locks would be kept in memory"));
+                        .hasStackTraceContaining(
+                                "serialized-by.provider=redis, but the in-memory lock provider would be used"));
     }
 
     @Test
@@ -106,7 +115,8 @@ class SerializedByRedisAutoConfigurationTests {
                 .withPropertyValues("serialized-by.provider=redis")
                 .run(context -> assertThat(context)
                         .getFailure()
-                        .hasStackTraceContaining("serialized-by.provider=redis, but locks would be kept in memory"));
+                        .hasStackTraceContaining(
+                                "serialized-by.provider=redis, but the in-memory lock provider would be used"));
     }
 
     @Test

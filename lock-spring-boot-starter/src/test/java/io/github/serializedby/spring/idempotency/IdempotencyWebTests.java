@@ -3,6 +3,9 @@ package io.github.serializedby.spring.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.spring.Idempotent;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,12 +17,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,6 +168,73 @@ class IdempotencyWebTests {
         assertThat(payments.failures.get()).isEqualTo(2);
     }
 
+    @Test
+    void anAsyncHandlerRunsOnceOverHttpAndItsRetryIsReplayed() throws Exception {
+        String key = UUID.randomUUID().toString();
+
+        HttpResponse<String> first =
+                post("/payments-async", key, "{\"amount\":30}").get(10, TimeUnit.SECONDS);
+        HttpResponse<String> retry =
+                post("/payments-async", key, "{\"amount\":30}").get(10, TimeUnit.SECONDS);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.body()).contains("\"amount\":30");
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(payments.created.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestWithAKeyToAPlainEndpointIsStreamedToTheHandlerNotBuffered() throws Exception {
+        int firstPart = 64 * 1024;
+        int total = firstPart + 4 * 1024 * 1024;
+        AtomicBoolean handlerReadTheStartFirst = new AtomicBoolean();
+        // The rest of the body is only sent once the handler has read some of the start: a filter that
+        // buffers the whole body first never lets the handler see any. The client may hold back the last
+        // chunks it read, so the handler is not required to see all of the start. 20 s is far beyond a
+        // 64 KiB local transfer.
+        InputStream body = new InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in chunks");
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (position == firstPart) {
+                    try {
+                        handlerReadTheStartFirst.set(payments.firstBytesRead.await(20, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                }
+                if (position == total) {
+                    return -1;
+                }
+                int count = (int) Math.min(length, (position < firstPart ? firstPart : total) - position);
+                Arrays.fill(buffer, offset, offset + count, (byte) 'x');
+                position += count;
+                return count;
+            }
+        };
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+
+        HttpResponse<String> answer = http.send(request, BodyHandlers.ofString());
+
+        assertThat(handlerReadTheStartFirst)
+                .as("the handler read the start before the body was complete")
+                .isTrue();
+        assertThat(answer.body()).isEqualTo(Integer.toString(total));
+    }
+
     private CompletableFuture<HttpResponse<String>> post(String path, String key, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
@@ -202,6 +274,7 @@ class IdempotencyWebTests {
         final AtomicInteger created = new AtomicInteger();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicReference<CountDownLatch> gate = new AtomicReference<>();
+        final CountDownLatch firstBytesRead = new CountDownLatch(1);
 
         @PostMapping("/payments")
         @Idempotent
@@ -214,6 +287,30 @@ class IdempotencyWebTests {
             }
             return ResponseEntity.created(URI.create("/payments/" + id))
                     .body(Map.of("id", id, "amount", payment.get("amount"), "status", "CREATED"));
+        }
+
+        @PostMapping("/payments-async")
+        @Idempotent
+        CompletableFuture<ResponseEntity<Map<String, Object>>> createAsync(@RequestBody Map<String, Object> payment) {
+            return CompletableFuture.supplyAsync(() -> {
+                int id = created.incrementAndGet();
+                return ResponseEntity.created(URI.create("/payments/" + id))
+                        .body(Map.of("id", id, "amount", payment.get("amount"), "status", "CREATED"));
+            });
+        }
+
+        /** Not idempotent: counts the body as it streams in, telling the test once the first bytes arrived. */
+        @PostMapping("/upload")
+        String upload(HttpServletRequest request) throws IOException {
+            long total = 0;
+            try (InputStream body = request.getInputStream()) {
+                byte[] chunk = new byte[8192];
+                for (int read; (read = body.read(chunk)) != -1; ) {
+                    total += read;
+                    firstBytesRead.countDown();
+                }
+            }
+            return Long.toString(total);
         }
 
         @PostMapping("/failing")

@@ -9,14 +9,19 @@ import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.AbstractLease;
 import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.actuate.LockActivity;
 import io.github.serializedby.spring.autoconfigure.LockProviderDecorator;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
+import io.github.serializedby.spring.autoconfigure.SerializedByEndpointAutoConfiguration;
+import io.github.serializedby.spring.autoconfigure.SerializedByJdbcAutoConfiguration;
 import io.github.serializedby.spring.autoconfigure.SerializedByObservationAutoConfiguration;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -119,6 +125,52 @@ class LockMetricsTests {
                             .count())
                     .isEqualTo(1);
         });
+    }
+
+    @Test
+    void providerTagNamesTheInMemoryProviderWhenTheLocksEndpointTracksLocks() {
+        runner.withConfiguration(AutoConfigurations.of(SerializedByEndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=locks")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(LockActivity.class);
+                    assertThat(context.getBean(Payments.class).conductOnce("p-3"))
+                            .isEqualTo("paid p-3");
+
+                    assertThat(providerTags(context.getBean(MeterRegistry.class)))
+                            .containsExactly("in-memory");
+                });
+    }
+
+    @Test
+    void providerTagNamesTheLeaseTableProviderWhenTheLocksEndpointTracksLocks() {
+        runner.withConfiguration(AutoConfigurations.of(
+                        DataSourceAutoConfiguration.class,
+                        SerializedByJdbcAutoConfiguration.class,
+                        SerializedByEndpointAutoConfiguration.class))
+                .withPropertyValues(
+                        "management.endpoints.web.exposure.include=locks",
+                        "spring.datasource.url=jdbc:h2:mem:metrics-provider-tag;DB_CLOSE_DELAY=-1",
+                        "serialized-by.provider=jdbc",
+                        "serialized-by.jdbc.create-table=true")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(LockActivity.class);
+                    assertThat(context.getBean(Payments.class).conductOnce("p-4"))
+                            .isEqualTo("paid p-4");
+
+                    assertThat(providerTags(context.getBean(MeterRegistry.class)))
+                            .containsExactly("jdbc-lease-table");
+                });
+    }
+
+    private static Set<String> providerTags(MeterRegistry meters) {
+        Set<String> tags = new TreeSet<>();
+        for (Meter meter : meters.getMeters()) {
+            String provider = meter.getId().getTag("lock.provider");
+            if (meter.getId().getName().startsWith("serialized.lock") && provider != null) {
+                tags.add(provider);
+            }
+        }
+        return tags;
     }
 
     @Test

@@ -2,17 +2,22 @@ package io.github.serializedby.spring.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.NonBlockingThreads;
+import io.github.serializedby.spring.NullLockKeyException;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,6 +47,60 @@ class ReactiveLockingTests {
             assertThat(tally.overlaps.get()).isZero();
             assertThat(tally.counter).isEqualTo(200);
             assertThat(tally.released.get()).isEqualTo(200);
+        });
+    }
+
+    /**
+     * Each subscriber's Mono completes on the thread that granted it the lock and releases it there,
+     * handing the key to the next subscriber: a chain as long as the queue, which must not overflow the
+     * stack nor leave the key held.
+     */
+    @Test
+    void twoThousandQueuedSubscribersCompletingInPlaceAreAllServedAndNothingStaysHeld() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Tally tally = context.getBean(Tally.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+            int subscribers = 2_000;
+            Sinks.One<String> holderResult = Sinks.one();
+            Disposable holder = payments.hold("p-9", holderResult.asMono()).subscribe();
+
+            CompletableFuture<Long> all = Flux.range(0, subscribers)
+                    .flatMap(i -> payments.conductInPlace("p-9"), subscribers)
+                    .count()
+                    .toFuture();
+            assertThat(all).isNotDone();
+            holderResult.tryEmitValue("first");
+
+            assertThat(all.get(30, TimeUnit.SECONDS)).isEqualTo(subscribers);
+            assertThat(tally.overlaps.get()).isZero();
+            assertThat(tally.counter).isEqualTo(subscribers);
+            provider.tryAcquire(LockRequest.exclusive("payments", "p-9"))
+                    .orElseThrow()
+                    .release();
+            holder.dispose();
+        });
+    }
+
+    @Test
+    void aRefusedKeyIsSignalledAsTheErrorOfTheMonoOrFlux() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+            String tooLong = "k".repeat(LockRequest.MAX_KEY_LENGTH + 1);
+
+            Mono<String> missing = payments.conduct(null);
+            Mono<String> overlong = payments.conduct(tooLong);
+            Flux<String> malformed = payments.statements("\ud800");
+
+            StepVerifier.create(missing).expectError(NullLockKeyException.class).verify(Duration.ofSeconds(10));
+            StepVerifier.create(overlong)
+                    .expectError(InvalidLockKeyException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(malformed)
+                    .expectError(InvalidLockKeyException.class)
+                    .verify(Duration.ofSeconds(10));
+            assertThat(((InMemoryLockProvider) provider).activeKeyCount()).isZero();
         });
     }
 
@@ -151,7 +210,32 @@ class ReactiveLockingTests {
         });
     }
 
+    /**
+     * A provider's release may block (JDBC waits for its database, Redis for its reply), so a chain that
+     * ends on a thread that must not block releases on the bounded elastic scheduler instead.
+     */
+    @Test
+    void aChainEndingOnANonBlockingThreadReleasesOffThatThread() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            Tally tally = context.getBean(Tally.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+
+            for (int i = 0; i < 20; i++) {
+                assertThat(payments.conduct("p-8").block(Duration.ofSeconds(10)))
+                        .isEqualTo("paid p-8");
+                provider.tryAcquire(LockRequest.exclusive("payments", "p-8"))
+                        .orElseThrow()
+                        .release();
+            }
+
+            assertThat(tally.released).hasValue(20);
+            assertThat(tally.releasedOnNonBlockingThread).hasValue(0);
+        });
+    }
+
     static class Tally {
+        final AtomicInteger releasedOnNonBlockingThread = new AtomicInteger();
         final AtomicInteger inside = new AtomicInteger();
         final AtomicInteger overlaps = new AtomicInteger();
         final AtomicInteger released = new AtomicInteger();
@@ -175,7 +259,7 @@ class ReactiveLockingTests {
         }
 
         @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
-        public Mono<String> conduct(String id) {
+        public Mono<String> conduct(@Nullable String id) {
             return Mono.fromCallable(() -> {
                         if (tally.inside.incrementAndGet() > 1) {
                             tally.overlaps.incrementAndGet();
@@ -188,6 +272,19 @@ class ReactiveLockingTests {
                         tally.inside.decrementAndGet();
                         return "paid " + id;
                     });
+        }
+
+        /** Runs on the subscribing thread, so its lock is released on the thread that granted it. */
+        @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
+        public Mono<String> conductInPlace(String id) {
+            return Mono.fromCallable(() -> {
+                if (tally.inside.incrementAndGet() > 1) {
+                    tally.overlaps.incrementAndGet();
+                }
+                tally.counter++;
+                tally.inside.decrementAndGet();
+                return "paid " + id;
+            });
         }
 
         @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
@@ -239,6 +336,9 @@ class ReactiveLockingTests {
                 @Override
                 public void released(LockRequest request, Duration held) {
                     tally.released.incrementAndGet();
+                    if (NonBlockingThreads.isCurrentThreadNonBlocking()) {
+                        tally.releasedOnNonBlockingThread.incrementAndGet();
+                    }
                 }
             };
         }

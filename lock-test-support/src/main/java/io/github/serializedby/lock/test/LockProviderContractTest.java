@@ -10,6 +10,7 @@ import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,7 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +76,24 @@ public abstract class LockProviderContractTest {
     /** The wait the timeout tests expect to run out. */
     protected Duration shortWait() {
         return Duration.ofMillis(150);
+    }
+
+    /**
+     * How many asynchronous waiters queue on one key in {@link
+     * #manyAsynchronousWaitersAreServedInOrderWithoutOverflowingTheStack}; a slow distributed provider may
+     * lower it, but not below the few hundred at which a recursive hand-over overflowed the stack.
+     */
+    protected int asyncWaiterCount() {
+        return 10_000;
+    }
+
+    /**
+     * Whether asynchronous waiters on one key are served in the order they arrived; a provider whose
+     * waiters compete again after each release (Redis) overrides it with false, and the test then checks
+     * only that each is served, one at a time.
+     */
+    protected boolean servesWaitersInArrivalOrder() {
+        return true;
     }
 
     /** The provider under test. */
@@ -255,6 +278,56 @@ public abstract class LockProviderContractTest {
         assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
         holder.release();
         assertThat(track(provider.acquireBlocking(LockRequest.exclusive(name, "k"), LONG_WAIT)))
+                .isPresent();
+    }
+
+    /**
+     * Each waiter's continuation releases its lease, so a provider that completes the next waiter inside
+     * release() would nest one call per waiter; the key must still reach every waiter, in order, and be
+     * free at the end.
+     */
+    @Test
+    void manyAsynchronousWaitersAreServedInOrderWithoutOverflowingTheStack() throws Exception {
+        int count = asyncWaiterCount();
+        Duration wait = LONG_WAIT.multipliedBy(4);
+        Lease holder = exclusive("k");
+        List<Integer> grantOrder = Collections.synchronizedList(new ArrayList<>(count));
+        AtomicBoolean inside = new AtomicBoolean();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<CompletableFuture<Void>> served = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int position = i;
+            served.add(provider.acquire(LockRequest.exclusive(name, "k"), wait).thenAccept(granted -> {
+                Lease lease = granted.orElseThrow(() -> new AssertionError("waiter " + position + " not granted"));
+                if (!inside.compareAndSet(false, true)) {
+                    overlaps.incrementAndGet();
+                }
+                grantOrder.add(position);
+                inside.set(false);
+                lease.release();
+            }));
+        }
+
+        holder.release();
+        try {
+            CompletableFuture.allOf(served.toArray(CompletableFuture[]::new)).get(wait.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("only " + grantOrder.size() + " of " + count + " waiters were served", e);
+        }
+
+        assertThat(overlaps).as("waiters holding the key together").hasValue(0);
+        if (servesWaitersInArrivalOrder()) {
+            assertThat(grantOrder)
+                    .as("grant order")
+                    .isEqualTo(IntStream.range(0, count).boxed().toList());
+        } else {
+            assertThat(grantOrder)
+                    .as("waiters served")
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(0, count).boxed().toList());
+        }
+        assertThat(track(provider.tryAcquire(LockRequest.exclusive(name, "k"))))
+                .as("the key is free after the last waiter released it")
                 .isPresent();
     }
 

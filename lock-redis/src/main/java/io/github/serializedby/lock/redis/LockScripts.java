@@ -22,7 +22,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>Fencing tokens: each grant stores and returns {@code max(last token + 1, Redis time in ms × 1024)}
  * in the lock's fence key. Per key they strictly increase; when Redis loses the fence key (a restart
  * without persistence), the next token still exceeds every earlier one, provided Redis's clock has not
- * gone back and no key was granted more than 1024 times per millisecond on average. Tokens stay below
+ * gone back, the loss came at least a millisecond after the key's last grant (a restart or an expiry
+ * always does), and no key was granted more than 1024 times per millisecond on average. Tokens stay below
  * 2<sup>53</sup>, exact in Lua's numbers, until the year 2248.
  *
  * <p>The fence key expires {@link LockCommands#fenceMillis(long) a day or more} after the key's last

@@ -10,6 +10,7 @@ import io.github.serializedby.lock.redis.RedisLockOptions;
 import io.github.serializedby.lock.redis.RedisLockProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -66,7 +67,8 @@ public enum ProviderKind {
                 HikariConfig config = new HikariConfig();
                 config.setDataSource(Servers.lockDataSource());
                 config.setMaximumPoolSize(4);
-                config.setConnectionTimeout(2_000);
+                // Hikari also uses this as the driver's login timeout.
+                config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(Servers.CONNECT_SECONDS));
                 config.setPoolName("harness-lease-table");
                 HikariDataSource pool = new HikariDataSource(config);
                 JdbcLeaseTableLockProvider provider = JdbcLeaseTableLockProvider.builder(pool)

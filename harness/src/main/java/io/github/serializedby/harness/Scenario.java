@@ -3,8 +3,8 @@ package io.github.serializedby.harness;
 import java.time.Duration;
 
 /**
- * One run: a provider, a fault, and its size. Workers run for {@code duration}; a holder to strike
- * signals once {@code holdAfter} has passed, which leaves the JVMs time to start.
+ * One run: a provider, a fault, and its size. Workers run for {@code duration} from the moment each has
+ * done its first operation; the fault strikes {@code holdAfter} after that moment.
  */
 public record Scenario(
         ProviderKind provider,

@@ -21,6 +21,13 @@ public final class Servers {
     /** Application name of the lock providers' connections, which the PostgreSQL fault terminates. */
     public static final String LOCK_APPLICATION = "serialized-by-lock";
 
+    /**
+     * Seconds to open a PostgreSQL connection. Generous, since no fault is judged by it: on a loaded 2-core
+     * machine (a build alongside) starting a backend took more than 2 s, and workers that could not open
+     * their pool ran no operation at all.
+     */
+    static final int CONNECT_SECONDS = 15;
+
     private Servers() {}
 
     /** The PostgreSQL JDBC URL. */
@@ -38,7 +45,7 @@ public final class Servers {
         Properties properties = new Properties();
         properties.setProperty("user", user());
         properties.setProperty("ApplicationName", HARNESS_APPLICATION);
-        properties.setProperty("connectTimeout", "3");
+        properties.setProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
         return DriverManager.getConnection(postgresUrl(), properties);
     }
 
@@ -48,7 +55,7 @@ public final class Servers {
         dataSource.setURL(postgresUrl());
         dataSource.setUser(user());
         dataSource.setApplicationName(LOCK_APPLICATION);
-        dataSource.setConnectTimeout(3);
+        dataSource.setConnectTimeout(CONNECT_SECONDS);
         return dataSource;
     }
 

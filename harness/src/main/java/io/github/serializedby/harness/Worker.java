@@ -5,6 +5,10 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,17 +22,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * One worker process: its threads lock random keys and, holding the lock, read a counter and write it
  * back plus one, fenced by the lease's token. The critical section runs only with a lease; it writes even
  * when the lease was lost meanwhile, since testing the fence is the point. Tells the coordinator on
- * stdout: {@code HOLDING key token}, {@code LOST token}, and at the end {@code DONE ...}.
+ * stdout: {@code READY} after its first operation, {@code HOLDING key token}, {@code LOST token}, and at
+ * the end {@code DONE ...}; hears on stdin {@code HOLD} (the first thread signals and keeps its next lock)
+ * and {@code STOP} (or the end of input).
  */
 public final class Worker {
 
     static final String LOCK_NAME = "harness";
+
+    /** How long a worker outlives its planned duration when the coordinator never says stop. */
+    static final Duration OVERTIME = Duration.ofMinutes(2);
 
     private final WorkerConfig config;
     private final AtomicLong operations = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private volatile boolean holdRequested;
+    private volatile boolean stopped;
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -47,8 +58,11 @@ public final class Worker {
                 say("LOST " + lease.fencingToken());
             }
         };
+        Thread commands = new Thread(this::readCommands, "commands");
+        commands.setDaemon(true);
+        commands.start();
         try (ProviderKind.Opened opened = config.provider().open(config.lease(), listener, false)) {
-            long end = System.nanoTime() + config.duration().toNanos();
+            long end = System.nanoTime() + config.duration().plus(OVERTIME).toNanos();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < config.threads(); i++) {
                 int index = i;
@@ -65,13 +79,25 @@ public final class Worker {
                 + errors);
     }
 
+    private void readCommands() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null && !line.equals("STOP"); line = in.readLine()) {
+                if (line.equals("HOLD")) {
+                    holdRequested = true;
+                }
+            }
+        } catch (IOException e) {
+            // the coordinator is gone: stop as at the end of the input
+        }
+        stopped = true;
+    }
+
     private void loop(LockProvider provider, int thread, long end) {
-        long holdAt = System.nanoTime() + config.holdAfter().toNanos();
         boolean holder = thread == 0 && config.holds();
         try (Connection connection = Servers.harnessConnection()) {
             CounterTable counters = new CounterTable(connection, config.runId());
-            while (System.nanoTime() - end < 0) {
-                boolean hold = holder && System.nanoTime() - holdAt >= 0;
+            while (!stopped && System.nanoTime() - end < 0) {
+                boolean hold = holder && holdRequested;
                 if (operate(provider, counters, thread, hold) && hold) {
                     holder = false;
                 }
@@ -114,7 +140,9 @@ public final class Worker {
             long id = counters.fencedWrite(key, value + 1, lease.fencingToken(), entry);
             long releasing = Micros.now();
             release(lease);
-            operations.incrementAndGet();
+            if (operations.incrementAndGet() == 1) {
+                say("READY");
+            }
             counters.released(id, releasing);
             return true;
         } catch (SQLException e) {

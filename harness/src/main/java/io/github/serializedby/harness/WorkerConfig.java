@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What one worker process does: which provider, how many threads for how long, on how many keys; and
- * whether its first thread, once {@code holdAfter} has passed, signals the lock it holds and keeps it for
- * {@code holdFor} between its read and its write (the moment a fault strikes).
+ * What one worker process does: which provider, how many threads, on how many keys; and whether its
+ * first thread, when the coordinator asks, signals the lock it holds and keeps it for {@code holdFor}
+ * between its read and its write (the moment a fault strikes). The coordinator says when to stop;
+ * {@code duration} is only the run's planned length, which a worker outlives by at most {@link
+ * Worker#OVERTIME} should the coordinator never say it.
  */
 record WorkerConfig(
         String runId,
@@ -16,7 +18,6 @@ record WorkerConfig(
         Duration duration,
         int keys,
         Duration lease,
-        Duration holdAfter,
         Duration holdFor) {
 
     /** Whether this worker signals a held lock for a fault. */
@@ -34,13 +35,12 @@ record WorkerConfig(
                 String.valueOf(duration.toMillis()),
                 String.valueOf(keys),
                 String.valueOf(lease.toMillis()),
-                String.valueOf(holdAfter.toMillis()),
                 String.valueOf(holdFor.toMillis()));
     }
 
     static WorkerConfig parse(String[] args) {
-        if (args.length != 9) {
-            throw new IllegalArgumentException("Expected 9 arguments, got " + List.of(args));
+        if (args.length != 8) {
+            throw new IllegalArgumentException("Expected 8 arguments, got " + List.of(args));
         }
         return new WorkerConfig(
                 args[0],
@@ -50,7 +50,6 @@ record WorkerConfig(
                 Duration.ofMillis(Long.parseLong(args[4])),
                 Integer.parseInt(args[5]),
                 Duration.ofMillis(Long.parseLong(args[6])),
-                Duration.ofMillis(Long.parseLong(args[7])),
-                Duration.ofMillis(Long.parseLong(args[8])));
+                Duration.ofMillis(Long.parseLong(args[7])));
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,7 @@ final class WorkerProcess {
 
     private final Process process;
     private final BlockingQueue<String> holding = new LinkedBlockingQueue<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
@@ -55,6 +57,30 @@ final class WorkerProcess {
     @Nullable
     String awaitHolding(Duration timeout) throws InterruptedException {
         return holding.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the worker completed its first operation within {@code timeout}. */
+    boolean awaitReady(Duration timeout) throws InterruptedException {
+        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the worker's first thread to signal and keep its next lock. */
+    void requestHold() {
+        tell("HOLD");
+    }
+
+    /** Asks the worker to finish its operations under way and end. */
+    void stop() {
+        tell("STOP");
+    }
+
+    private void tell(String command) {
+        try {
+            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            // the worker is gone (killed by a fault): nothing to tell
+        }
     }
 
     /** {@code kill -9}. */
@@ -100,6 +126,8 @@ final class WorkerProcess {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith("HOLDING ")) {
                     holding.add(line);
+                } else if (line.equals("READY")) {
+                    ready.countDown();
                 }
                 synchronized (this) {
                     lines.add(line);

@@ -3,6 +3,8 @@ package io.github.serializedby.lock.jdbc;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.LockStore;
+import io.github.serializedby.lock.support.StoredLock;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * and drawing its fencing tokens from the {@link TokenSequence} is one statement; releasing it and, if
  * some process waits for it (see {@link WaitMarkers}), notifying is another.
  */
-final class AdvisoryLockStore implements LockStore {
+final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
 
     /** The channel on which releases are announced, with the lock id as payload. */
     static final String CHANNEL = "serialized_by_lock";
@@ -43,7 +45,12 @@ final class AdvisoryLockStore implements LockStore {
     }
 
     @Override
-    public @Nullable Hold tryLock(LockRequest request, long lockId, boolean waiting) {
+    public Long key(LockRequest request) {
+        return LockIds.of(request);
+    }
+
+    @Override
+    public @Nullable StoredLock tryLock(LockRequest request, Long lockId, boolean waiting) {
         check.ensurePassed(request);
         SessionPool.Session session;
         try {
@@ -88,12 +95,12 @@ final class AdvisoryLockStore implements LockStore {
     }
 
     @Override
-    public boolean startWaiting(long lockId) {
+    public boolean startWaiting(Long lockId) {
         return markers.add(lockId);
     }
 
     @Override
-    public void stopWaiting(long lockId) {
+    public void stopWaiting(Long lockId) {
         markers.remove(lockId);
     }
 
@@ -141,7 +148,7 @@ final class AdvisoryLockStore implements LockStore {
         pool.close();
     }
 
-    private final class AdvisoryHold implements Hold {
+    private final class AdvisoryHold implements StoredLock {
 
         final SessionPool.Session session;
         private final long lockId;

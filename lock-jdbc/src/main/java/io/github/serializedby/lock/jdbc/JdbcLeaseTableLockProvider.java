@@ -4,6 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
 
     private final ProviderThreads threads;
     private final LeaseTableStore store;
-    private final WaitingRoom room;
+    private final WaitingRoom<Long> room;
 
     private JdbcLeaseTableLockProvider(Builder builder) {
         threads = new ProviderThreads("serialized-by-lease", builder.workerThreads);
@@ -53,7 +54,7 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
                 builder.createTable,
                 threads.workers,
                 threads.timer);
-        room = new WaitingRoom(store, threads.workers, threads.timer, builder.retryInterval, builder.listener);
+        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.retryInterval, builder.listener);
         try {
             store.prepareEagerly();
         } catch (RuntimeException e) {

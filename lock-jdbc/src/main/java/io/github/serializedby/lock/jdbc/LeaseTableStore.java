@@ -2,6 +2,8 @@ package io.github.serializedby.lock.jdbc;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.LockStore;
+import io.github.serializedby.lock.support.StoredLock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * its holder. Every transaction locks the key row first, so they never deadlock each other. Connections
  * are borrowed per statement from the given data source and returned at once.
  */
-final class LeaseTableStore implements LockStore {
+final class LeaseTableStore implements LockStore<Long>, AutoCloseable {
 
     private final DataSource dataSource;
     private final Duration leaseTime;
@@ -62,7 +64,12 @@ final class LeaseTableStore implements LockStore {
     }
 
     @Override
-    public @Nullable Hold tryLock(LockRequest request, long lockId, boolean waiting) {
+    public Long key(LockRequest request) {
+        return LockIds.of(request);
+    }
+
+    @Override
+    public @Nullable StoredLock tryLock(LockRequest request, Long lockId, boolean waiting) {
         String owner = UUID.randomUUID().toString();
         long sentAt = System.nanoTime();
         try {
@@ -333,7 +340,7 @@ final class LeaseTableStore implements LockStore {
         }
     }
 
-    private final class TableHold implements Hold {
+    private final class TableHold implements StoredLock {
 
         private final LeaseDialect sql;
         private final long lockId;

@@ -4,6 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,19 +51,16 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
     private final ProviderThreads threads;
     private final AdvisoryLockStore store;
-    private final WaitingRoom room;
+    private final WaitingRoom<Long> room;
     private final ReleaseListener releases;
 
     private PostgresAdvisoryLockProvider(Builder builder) {
         DataSource dataSource = DataSources.unwrap(builder.dataSource);
         threads = new ProviderThreads("serialized-by-pg", builder.workerThreads);
-        WaitingRoom[] roomRef = new WaitingRoom[1];
-        SessionPool pool = new SessionPool(
-                dataSource, builder.maxConnections, builder.networkTimeout, () -> roomRef[0].signalAll());
+        SessionPool pool = new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, this::signalAll);
         SessionCheck check = new SessionCheck(pool, builder.createTable);
         store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
-        room = new WaitingRoom(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
-        roomRef[0] = room;
+        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
         releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
         try {
             check.tryEagerly();
@@ -72,6 +70,11 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
             throw e;
         }
         releases.start();
+    }
+
+    /** Every waiter tries again: a session came free after waiters found none to spare. */
+    private void signalAll() {
+        room.signalAll();
     }
 
     /** A provider taking its sessions from {@code dataSource}, with the defaults of {@link Builder}. */

@@ -1,5 +1,6 @@
 package io.github.serializedby.lock.jdbc;
 
+import io.github.serializedby.lock.support.WaitingRoom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +25,7 @@ final class ReleaseListener implements AutoCloseable {
     private static final int POLL_MILLIS = 250;
 
     private final DataSource dataSource;
-    private final WaitingRoom room;
+    private final WaitingRoom<Long> room;
     private final AdvisoryLockStore store;
     private final Duration sessionCheckInterval;
     private final Duration reconnectDelay;
@@ -34,7 +35,7 @@ final class ReleaseListener implements AutoCloseable {
 
     ReleaseListener(
             DataSource dataSource,
-            WaitingRoom room,
+            WaitingRoom<Long> room,
             AdvisoryLockStore store,
             Duration sessionCheckInterval,
             Duration reconnectDelay) {

@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.support;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
@@ -7,10 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A queued request, the future its caller holds, and whether its wait has run out. */
-final class Waiter {
+final class Waiter<K> {
 
     final LockRequest request;
-    final KeyState state;
+    final KeyState<K> state;
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
 
     /** Set by the deadline timer; the waiter then gets one last attempt if it is next in line. */
@@ -18,7 +18,7 @@ final class Waiter {
 
     private final AtomicBoolean entrySettled = new AtomicBoolean();
 
-    Waiter(LockRequest request, KeyState state) {
+    Waiter(LockRequest request, KeyState<K> state) {
         this.request = request;
         this.state = state;
     }

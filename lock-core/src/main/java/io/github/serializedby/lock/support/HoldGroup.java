@@ -1,21 +1,21 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.support;
 
 import io.github.serializedby.lock.Lease;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The leases one {@link Hold} backs: one for an exclusive hold; for a shared hold, every local reader
- * that joined it while it was held, until the last one leaves. Guarded by the monitor of its {@link
- * KeyState}.
+ * The leases one {@link StoredLock} backs: one for an exclusive lock; for a shared lock, every local
+ * reader that joined it while it was held, until the last one leaves. Guarded by the monitor of its
+ * {@link KeyState}.
  */
 final class HoldGroup {
 
-    final Hold hold;
+    final StoredLock hold;
     final List<Lease> leases = new ArrayList<>(1);
     long nextToken;
 
-    HoldGroup(Hold hold) {
+    HoldGroup(StoredLock hold) {
         this.hold = hold;
         this.nextToken = hold.token();
     }

@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.support;
 
 import io.github.serializedby.lock.LockMode;
 import java.util.ArrayDeque;
@@ -8,12 +8,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What this JVM knows of one lock id: its local holders (counting attempts in flight), its queue of
- * waiters, and whether a pump runs for it. Guarded by its own monitor; see {@link WaitingRoom}.
+ * What this JVM knows of one key of a {@link WaitingRoom}: its local holders (counting attempts in
+ * flight), its queue of waiters, and whether a pump runs for it. Guarded by its own monitor.
  */
-final class KeyState {
+final class KeyState<K> {
 
-    final long id;
+    final K key;
     boolean retired;
     boolean pumping;
     boolean pumpAgain;
@@ -28,10 +28,10 @@ final class KeyState {
 
     private boolean exclusiveHeld;
     private int sharedHolders;
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(2);
+    private final ArrayDeque<Waiter<K>> waiters = new ArrayDeque<>(2);
 
-    KeyState(long id) {
-        this.id = id;
+    KeyState(K key) {
+        this.key = key;
     }
 
     /** Whether a newcomer may try the database now: nobody waits ahead and no local holder excludes it. */
@@ -55,15 +55,15 @@ final class KeyState {
         }
     }
 
-    void enqueue(Waiter waiter) {
+    void enqueue(Waiter<K> waiter) {
         waiters.addLast(waiter);
     }
 
-    void requeueFirst(Waiter waiter) {
+    void requeueFirst(Waiter<K> waiter) {
         waiters.addFirst(waiter);
     }
 
-    boolean remove(Waiter waiter) {
+    boolean remove(Waiter<K> waiter) {
         return waiters.remove(waiter);
     }
 
@@ -71,7 +71,7 @@ final class KeyState {
         return !waiters.isEmpty();
     }
 
-    boolean isFirst(Waiter waiter) {
+    boolean isFirst(Waiter<K> waiter) {
         return waiters.peekFirst() == waiter;
     }
 
@@ -80,11 +80,11 @@ final class KeyState {
      * and takes the first waiter if no local holder excludes it, counting it as a holder.
      */
     @Nullable
-    Waiter pollTryable(List<Waiter> expired) {
-        Iterator<Waiter> queue = waiters.iterator();
+    Waiter<K> pollTryable(List<Waiter<K>> expired) {
+        Iterator<Waiter<K>> queue = waiters.iterator();
         boolean first = true;
         while (queue.hasNext()) {
-            Waiter waiter = queue.next();
+            Waiter<K> waiter = queue.next();
             if (waiter.future.isDone()) {
                 queue.remove();
             } else if (waiter.expired && !(first && isLocallyFreeFor(waiter.request.mode()))) {
@@ -94,7 +94,7 @@ final class KeyState {
                 first = false;
             }
         }
-        Waiter head = waiters.peekFirst();
+        Waiter<K> head = waiters.peekFirst();
         if (head == null || !isLocallyFreeFor(head.request.mode())) {
             return null;
         }
@@ -103,8 +103,8 @@ final class KeyState {
         return head;
     }
 
-    List<Waiter> drainWaiters() {
-        List<Waiter> drained = new ArrayList<>(waiters);
+    List<Waiter<K>> drainWaiters() {
+        List<Waiter<K>> drained = new ArrayList<>(waiters);
         waiters.clear();
         return drained;
     }

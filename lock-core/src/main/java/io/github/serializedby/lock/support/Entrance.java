@@ -1,0 +1,179 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a waiter comes into a {@link WaitingRoom}: a first attempt if nobody is ahead, else a place at the
+ * back of its key's queue; then the store is told of the waiter and its deadline is armed.
+ *
+ * <p>Invariant: a waiter's entry is settled exactly once ({@link Waiter#claimEntry}), either by the
+ * thread that lets it in or by its cancellation before that, which gives back at once what the waiter
+ * took under the key's monitor; every waiter let in is balanced by one {@link LockStore#stopWaiting}.
+ */
+final class Entrance<K> {
+
+    private final KeyQueues<K> queues;
+    private final ScheduledExecutorService timer;
+
+    Entrance(KeyQueues<K> queues, ScheduledExecutorService timer) {
+        this.queues = queues;
+        this.timer = timer;
+    }
+
+    /**
+     * Lets a caller wait for up to {@code maxWait} (positive): it tries at once if nobody is ahead, else
+     * queues. With {@code onCaller} the first attempt runs on the calling thread, else on a worker.
+     */
+    CompletableFuture<Optional<Lease>> enter(LockRequest request, Duration maxWait, boolean onCaller) {
+        K key = queues.store.key(request);
+        long start = System.nanoTime();
+        Waiter<K> waiter;
+        long signalsBefore;
+        boolean reserved;
+        while (true) {
+            KeyState<K> state = queues.states.computeIfAbsent(key, KeyState::new);
+            synchronized (state) {
+                if (state.retired) {
+                    continue;
+                }
+                waiter = new Waiter<>(request, state);
+                signalsBefore = state.signals;
+                reserved = state.canTryNow(request.mode());
+                if (reserved) {
+                    state.hold(request.mode());
+                    Lease joined = queues.joinGroup(state, request);
+                    if (joined != null) {
+                        return CompletableFuture.completedFuture(Optional.of(joined));
+                    }
+                } else {
+                    state.enqueue(waiter);
+                }
+                break;
+            }
+        }
+        Waiter<K> entering = waiter;
+        boolean tryFirst = reserved;
+        long signalsSeen = signalsBefore;
+        Runnable enter = () -> letIn(entering, tryFirst, signalsSeen, maxWait.minusNanos(System.nanoTime() - start));
+        if (onCaller) {
+            enter.run();
+            return waiter.future;
+        }
+        waiter.future.whenComplete((granted, failure) -> {
+            if ((granted == null || granted.isEmpty()) && entering.claimEntry()) {
+                leaveBeforeEntering(entering, tryFirst);
+            }
+        });
+        try {
+            queues.workers.execute(enter);
+        } catch (RejectedExecutionException e) {
+            waiter.future.completeExceptionally(KeyQueues.closed(request));
+        }
+        return waiter.future;
+    }
+
+    /**
+     * A waiter cancelled (or failed) before a worker let it in gives back at once, on the cancelling
+     * thread and without a store call, what it took under the monitor: its place as a holder or in the
+     * queue. The key is then free for the caller's next try, as if the waiter had never come.
+     */
+    private void leaveBeforeEntering(Waiter<K> waiter, boolean reserved) {
+        if (reserved) {
+            queues.unreserve(waiter.state, waiter.request);
+        } else {
+            queues.abandon(waiter);
+        }
+    }
+
+    /**
+     * Lets a new waiter in: makes its first attempt if it could try at once ({@code reserved}), else, or
+     * if the attempt finds the lock held, announces the waiter to the store and arms its deadline.
+     */
+    private void letIn(Waiter<K> waiter, boolean reserved, long signalsBefore, Duration remaining) {
+        if (!waiter.claimEntry()) {
+            return;
+        }
+        KeyState<K> state = waiter.state;
+        LockRequest request = waiter.request;
+        boolean pumpNow = false;
+        if (reserved) {
+            Lease lease;
+            try {
+                lease = queues.attemptReserved(state, request, true);
+            } catch (RuntimeException | Error e) {
+                queues.unreserve(state, request);
+                waiter.future.completeExceptionally(e);
+                return;
+            }
+            if (lease != null) {
+                if (!waiter.future.complete(Optional.of(lease))) {
+                    lease.release();
+                }
+                return;
+            }
+            synchronized (state) {
+                state.unhold(request.mode());
+                state.requeueFirst(waiter);
+                pumpNow = state.signals != signalsBefore;
+            }
+        }
+        pumpNow |= queues.store.startWaiting(state.key);
+        arm(waiter, remaining);
+        if (pumpNow) {
+            queues.schedulePump(state);
+        } else {
+            queues.scheduleRecheck(state);
+        }
+    }
+
+    /** Ends the waiter's wait at {@code remaining}, and cleans up once its future completes, however. */
+    private void arm(Waiter<K> waiter, Duration remaining) {
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(
+                    () -> {
+                        waiter.expired = true;
+                        queues.schedulePump(waiter.state);
+                    },
+                    Math.max(0, saturatedNanos(remaining)),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            waiter.future.completeExceptionally(KeyQueues.closed(waiter.request));
+            deadline = null;
+        }
+        ScheduledFuture<?> timeout = deadline;
+        waiter.future.whenComplete((granted, failure) -> {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            stopWaiting(waiter.state.key);
+            if (granted == null || granted.isEmpty()) {
+                queues.abandon(waiter);
+            }
+        });
+    }
+
+    private void stopWaiting(K key) {
+        try {
+            queues.workers.execute(() -> queues.store.stopWaiting(key));
+        } catch (RejectedExecutionException e) {
+            // closed: the store drops its markers when it closes
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

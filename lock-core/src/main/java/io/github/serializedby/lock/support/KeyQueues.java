@@ -1,0 +1,297 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The queues of a {@link WaitingRoom}, one {@link KeyState} per key, and what serves them: a pump per
+ * key on the workers that tries the store for the first waiter, and the leases it grants.
+ *
+ * <p>Invariant: a state counts every local lease and every attempt in flight as a holder, is in {@code
+ * states} exactly while it has a holder, a waiter or a running pump, and is only read or changed while
+ * synchronized on it; at most one pump runs per key, and a waiter's future is only completed by a pump
+ * or a worker, never inside a release, so hand-overs never nest.
+ */
+final class KeyQueues<K> {
+
+    private static final System.Logger LOG = System.getLogger(WaitingRoom.class.getName());
+
+    final ConcurrentHashMap<K, KeyState<K>> states = new ConcurrentHashMap<>();
+    final LockStore<K> store;
+    final Executor workers;
+    private final ScheduledExecutorService timer;
+    private final Duration recheckInterval;
+    private final LockListener listener;
+
+    KeyQueues(
+            LockStore<K> store,
+            Executor workers,
+            ScheduledExecutorService timer,
+            Duration recheckInterval,
+            LockListener listener) {
+        this.store = store;
+        this.workers = workers;
+        this.timer = timer;
+        this.recheckInterval = recheckInterval;
+        this.listener = listener;
+    }
+
+    /** Asks the store for a lock already counted as a local holder; the caller undoes the count on null. */
+    @Nullable
+    Lease attemptReserved(KeyState<K> state, LockRequest request, boolean waiting) {
+        StoredLock hold = store.tryLock(request, state.key, waiting);
+        if (hold == null) {
+            return null;
+        }
+        HoldGroup group = new HoldGroup(hold);
+        hold.onLost(() -> reportLost(state, group));
+        synchronized (state) {
+            if (request.mode() == LockMode.SHARED) {
+                state.sharedGroup = group;
+            }
+            return newLease(state, group, request);
+        }
+    }
+
+    /**
+     * Under the state's monitor, with the reader already counted as a holder: a lease sharing the live
+     * shared hold of this JVM, which costs no round trip, or null when there is none to join.
+     */
+    @Nullable
+    Lease joinGroup(KeyState<K> state, LockRequest request) {
+        HoldGroup group = state.sharedGroup;
+        if (request.mode() != LockMode.SHARED || group == null || !group.joinable()) {
+            return null;
+        }
+        return newLease(state, group, request);
+    }
+
+    private Lease newLease(KeyState<K> state, HoldGroup group, LockRequest request) {
+        RoomLease<K> lease = new RoomLease<>(this, state, group, request, group.nextToken++);
+        group.leases.add(lease);
+        return lease;
+    }
+
+    /** The one place the room speaks to the listener: every lease of a lost hold, failures contained. */
+    private void reportLost(KeyState<K> state, HoldGroup group) {
+        List<Lease> lost;
+        synchronized (state) {
+            lost = List.copyOf(group.leases);
+        }
+        for (Lease lease : lost) {
+            try {
+                listener.leaseLost(lease);
+            } catch (RuntimeException e) {
+                // the loss stands; a failing listener must not stop the others being told, nor a close
+                LOG.log(System.Logger.Level.WARNING, "LockListener.leaseLost failed for " + lease.request(), e);
+            }
+        }
+    }
+
+    /** An attempt counted as a holder got no lock (or failed): the count goes, the next may be served. */
+    void unreserve(KeyState<K> state, LockRequest request) {
+        ended(state, request, false);
+    }
+
+    /**
+     * A local lease ended. The next waiter is served by a pump on the workers, never here: this release
+     * may run in the continuation of the previous waiter's grant, and serving inline would nest every
+     * hand-over of the queue in the one before.
+     */
+    void released(KeyState<K> state, LockRequest request) {
+        ended(state, request, true);
+    }
+
+    private void ended(KeyState<K> state, LockRequest request, boolean release) {
+        boolean pump;
+        synchronized (state) {
+            state.unhold(request.mode());
+            if (release) {
+                state.signals++;
+            }
+            pump = state.hasWaiters();
+            retireIfIdle(state);
+        }
+        if (pump) {
+            schedulePump(state);
+        }
+    }
+
+    /** A release elsewhere may have freed the key: the first waiter tries again. */
+    void signal(K key) {
+        KeyState<K> state = states.get(key);
+        if (state == null) {
+            return;
+        }
+        boolean pump;
+        synchronized (state) {
+            state.signals++;
+            pump = state.hasWaiters();
+        }
+        if (pump) {
+            schedulePump(state);
+        }
+    }
+
+    /** A waiter whose future completed without a lease leaves the queue; the next may now be served. */
+    void abandon(Waiter<K> waiter) {
+        KeyState<K> state = waiter.state;
+        boolean pump;
+        synchronized (state) {
+            boolean wasFirst = state.isFirst(waiter);
+            if (!state.remove(waiter)) {
+                return;
+            }
+            pump = wasFirst && state.hasWaiters();
+            retireIfIdle(state);
+        }
+        if (pump) {
+            schedulePump(state);
+        }
+    }
+
+    void schedulePump(KeyState<K> state) {
+        try {
+            workers.execute(() -> pump(state));
+        } catch (RejectedExecutionException e) {
+            // closed: the waiters are failed by close()
+        }
+    }
+
+    void scheduleRecheck(KeyState<K> state) {
+        synchronized (state) {
+            if (state.recheckScheduled || !state.hasWaiters()) {
+                return;
+            }
+            state.recheckScheduled = true;
+        }
+        try {
+            timer.schedule(
+                    () -> {
+                        synchronized (state) {
+                            state.recheckScheduled = false;
+                        }
+                        schedulePump(state);
+                    },
+                    recheckInterval.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** Serves the waiters of one key from the front while the store grants them; one pump per key. */
+    private void pump(KeyState<K> state) {
+        synchronized (state) {
+            if (state.pumping) {
+                state.pumpAgain = true;
+                return;
+            }
+            state.pumping = true;
+        }
+        List<Waiter<K>> expired = new ArrayList<>();
+        Grants granted = new Grants();
+        while (true) {
+            Waiter<K> next;
+            long signalsBefore;
+            synchronized (state) {
+                state.pumpAgain = false;
+                next = state.pollTryable(expired);
+                signalsBefore = state.signals;
+                if (next == null) {
+                    state.pumping = false;
+                    retireIfIdle(state);
+                } else {
+                    Lease joined = joinGroup(state, next.request);
+                    if (joined != null) {
+                        granted.add(next, joined);
+                        continue;
+                    }
+                }
+            }
+            completeEmpty(expired);
+            if (next == null) {
+                granted.handOver();
+                scheduleRecheck(state);
+                return;
+            }
+            Lease lease;
+            try {
+                lease = attemptReserved(state, next.request, true);
+            } catch (RuntimeException | Error e) {
+                synchronized (state) {
+                    state.unhold(next.request.mode());
+                }
+                next.future.completeExceptionally(e);
+                continue;
+            }
+            if (lease != null) {
+                granted.add(next, lease);
+                continue;
+            }
+            boolean again;
+            synchronized (state) {
+                state.unhold(next.request.mode());
+                if (next.expired || next.future.isDone()) {
+                    expired.add(next);
+                    again = true;
+                } else {
+                    state.requeueFirst(next);
+                    again = state.pumpAgain || state.signals != signalsBefore;
+                }
+                if (!again) {
+                    state.pumping = false;
+                }
+            }
+            if (!again) {
+                granted.handOver();
+                scheduleRecheck(state);
+                return;
+            }
+        }
+    }
+
+    private static void completeEmpty(List<? extends Waiter<?>> expired) {
+        for (Waiter<?> waiter : expired) {
+            waiter.future.complete(Optional.empty());
+        }
+        expired.clear();
+    }
+
+    /** Under the state's monitor: drops an idle state from the map, for good. */
+    void retireIfIdle(KeyState<K> state) {
+        if (state.isIdle()) {
+            state.retired = true;
+            states.remove(state.key, state);
+        }
+    }
+
+    /** Fails every waiter; called when the room closes. */
+    void close() {
+        for (KeyState<K> state : states.values()) {
+            List<Waiter<K>> waiting;
+            synchronized (state) {
+                waiting = state.drainWaiters();
+            }
+            waiting.forEach(waiter -> waiter.future.completeExceptionally(closed(waiter.request)));
+        }
+    }
+
+    static LockProviderUnavailableException closed(LockRequest request) {
+        return new LockProviderUnavailableException(
+                request.name(), new IllegalStateException("the lock provider is closed"));
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.LockRequest;
+
+/**
+ * A lease of a {@link WaitingRoom}: one share of a {@link HoldGroup}, counted as a local holder of its
+ * key until released. The last lease of a group gives the stored lock back.
+ */
+final class RoomLease<K> extends AbstractLease {
+
+    private final KeyQueues<K> queues;
+    private final KeyState<K> state;
+    private final HoldGroup group;
+
+    RoomLease(KeyQueues<K> queues, KeyState<K> state, HoldGroup group, LockRequest request, long token) {
+        super(request, token);
+        this.queues = queues;
+        this.state = state;
+        this.group = group;
+    }
+
+    @Override
+    public boolean isValid() {
+        return super.isValid() && group.hold.isValid();
+    }
+
+    @Override
+    protected void doRelease() {
+        boolean last;
+        synchronized (state) {
+            group.leases.remove(this);
+            last = group.leases.isEmpty();
+            if (last && state.sharedGroup == group) {
+                state.sharedGroup = null;
+            }
+        }
+        try {
+            if (last) {
+                group.hold.release();
+            }
+        } finally {
+            queues.released(state, request());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The JVM-side half of a lock provider over a shared {@link LockStore}: callers that must wait do so
+ * here, in a queue per key, and the store is asked again only when there is a reason to expect a
+ * different answer. A provider is then a store plus this room.
+ *
+ * <p>Invariant: within one JVM, waiters of a key are served first come, first served, and a newcomer
+ * never tries the store while a waiter is queued ahead of it, so a waiting writer is not starved by later
+ * readers; the store, not this bookkeeping, decides who holds a lock.
+ *
+ * <p>No thread is parked per waiter: a waiter is a future, and a pump (one at a time per key, on the
+ * workers) tries the store for the first waiter when a local holder releases, when the store {@linkplain
+ * #signal signals} a release elsewhere, every {@code recheckInterval} while someone waits, and once more
+ * when a waiter's time runs out. A waiter's future is completed on a worker, never inside the release
+ * that freed the key, so a continuation that releases again cannot nest hand-overs. {@link #acquire}
+ * makes no store call on its caller's thread, which may be an event loop.
+ *
+ * <p>Readers of one JVM share one shared lock of the store while it lasts: a reader arriving while another
+ * holds the key shared (and nobody waits) joins it without a round trip, taking the next token of the
+ * block the store counted out with the lock. The stored lock is released with its last reader.
+ *
+ * @param <K> the store's key type
+ */
+public final class WaitingRoom<K> {
+
+    private final KeyQueues<K> queues;
+    private final Entrance<K> entrance;
+
+    /** This room for blocking callers: the first attempt of its {@code acquire} runs on the caller. */
+    private final LockProvider firstAttemptOnCaller = new LockProvider() {
+        @Override
+        public Optional<Lease> tryAcquire(LockRequest request) {
+            return WaitingRoom.this.tryAcquire(request);
+        }
+
+        @Override
+        public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+            return WaitingRoom.this.acquire(request, maxWait, true);
+        }
+    };
+
+    /**
+     * A room over {@code store}.
+     *
+     * @param workers run the store attempts of waiters and of asynchronous calls; nothing of the room
+     *     blocks them but the store's own calls
+     * @param timer ends waits at their deadline and triggers rechecks; its tasks only hand work to the
+     *     workers
+     * @param recheckInterval how often the first waiter of a key tries again without a signal, for
+     *     releases the store cannot signal (a holder that died)
+     * @param listener told of leases the store lost; a listener that throws is logged and ignored
+     */
+    public WaitingRoom(
+            LockStore<K> store,
+            Executor workers,
+            ScheduledExecutorService timer,
+            Duration recheckInterval,
+            LockListener listener) {
+        if (recheckInterval.isNegative() || recheckInterval.isZero()) {
+            throw new IllegalArgumentException("recheckInterval must be positive");
+        }
+        this.queues = new KeyQueues<>(
+                Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(workers, "workers"),
+                Objects.requireNonNull(timer, "timer"),
+                recheckInterval,
+                Objects.requireNonNull(listener, "listener"));
+        this.entrance = new Entrance<>(queues, timer);
+    }
+
+    /** Tries once, on the calling thread: empty when a local holder or a waiter ahead excludes it. */
+    public Optional<Lease> tryAcquire(LockRequest request) {
+        K key = queues.store.key(request);
+        KeyState<K> state;
+        while (true) {
+            state = queues.states.computeIfAbsent(key, KeyState::new);
+            synchronized (state) {
+                if (state.retired) {
+                    continue;
+                }
+                if (!state.canTryNow(request.mode())) {
+                    return Optional.empty();
+                }
+                state.hold(request.mode());
+                Lease joined = queues.joinGroup(state, request);
+                if (joined != null) {
+                    return Optional.of(joined);
+                }
+                break;
+            }
+        }
+        Lease lease;
+        try {
+            lease = queues.attemptReserved(state, request, false);
+        } catch (RuntimeException | Error e) {
+            queues.unreserve(state, request);
+            throw e;
+        }
+        if (lease == null) {
+            queues.unreserve(state, request);
+            return Optional.empty();
+        }
+        return Optional.of(lease);
+    }
+
+    /**
+     * Waits up to {@code maxWait} without a store call on the caller's thread, which may be an event loop:
+     * every attempt, and the announcing of the waiter, runs on the workers. Keeps the {@link LockProvider}
+     * contract: cancelling the future ends the wait, and a lease granted to a done future is released.
+     */
+    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+        return acquire(request, maxWait, false);
+    }
+
+    /**
+     * This room as a provider for callers that block anyway: its {@code acquire} makes the first attempt on
+     * the caller's thread, sparing the uncontended case a hand-over to a worker.
+     */
+    public LockProvider firstAttemptOnCaller() {
+        return firstAttemptOnCaller;
+    }
+
+    /** A release elsewhere (another process) may have freed {@code key}: its first waiter tries again. */
+    public void signal(K key) {
+        queues.signal(key);
+    }
+
+    /** Something changed for every key (a connection came back, a signal may have been missed). */
+    public void signalAll() {
+        queues.states.keySet().forEach(queues::signal);
+    }
+
+    /** How many keys this JVM holds or waits for now; zero when idle. */
+    public int activeKeyCount() {
+        return queues.states.size();
+    }
+
+    /** Fails every waiter; the provider calls it when it closes, before stopping the workers. */
+    public void close() {
+        queues.close();
+    }
+
+    private CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait, boolean onCaller) {
+        if (maxWait.isZero() || maxWait.isNegative()) {
+            return onCaller ? tryHere(request) : tryOnWorker(request);
+        }
+        return entrance.enter(request, maxWait, onCaller);
+    }
+
+    private CompletableFuture<Optional<Lease>> tryHere(LockRequest request) {
+        try {
+            return CompletableFuture.completedFuture(tryAcquire(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Optional<Lease>> tryOnWorker(LockRequest request) {
+        CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
+        try {
+            queues.workers.execute(() -> {
+                if (result.isDone()) {
+                    return;
+                }
+                try {
+                    Optional<Lease> lease = tryAcquire(request);
+                    if (!result.complete(lease)) {
+                        lease.ifPresent(Lease::release);
+                    }
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(KeyQueues.closed(request));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,171 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A store for testing the room: locks in a map guarded by this object, as a database would keep them. It
+ * can hold a key for "another process", fail its next attempt with an {@link Error}, lose its holds, and
+ * it counts attempts, waiting announcements and the threads that tried.
+ */
+final class TableStore implements LockStore<String> {
+
+    /** Tokens a shared lock reserves, so that local readers can join it. */
+    static final int SHARED_BLOCK = 10;
+
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicInteger waiting = new AtomicInteger();
+    final Set<Thread> tryingThreads = ConcurrentHashMap.newKeySet();
+
+    private final Map<String, Integer> readers = new HashMap<>();
+    private final Map<String, Boolean> writers = new HashMap<>();
+    private final List<Held> held = new ArrayList<>();
+    private long tokens;
+    private volatile boolean failNext;
+
+    @Override
+    public String key(LockRequest request) {
+        return request.name() + "/" + request.key();
+    }
+
+    void failNextAttempt() {
+        failNext = true;
+    }
+
+    /** Takes {@code key} exclusively as another process would: the room does not know. */
+    synchronized void holdElsewhere(String key) {
+        writers.put(key, true);
+    }
+
+    synchronized void releaseElsewhere(String key) {
+        writers.remove(key);
+    }
+
+    /** Loses every lock held through the room, as when the store's session ends. */
+    void loseAll() {
+        List<Held> lost;
+        synchronized (this) {
+            lost = List.copyOf(held);
+        }
+        lost.forEach(Held::lose);
+    }
+
+    @Override
+    public @Nullable StoredLock tryLock(LockRequest request, String key, boolean waiting) {
+        attempts.incrementAndGet();
+        tryingThreads.add(Thread.currentThread());
+        if (failNext) {
+            failNext = false;
+            throw new LinkageError("a driver that fails with an Error");
+        }
+        synchronized (this) {
+            if (writers.containsKey(key)) {
+                return null;
+            }
+            if (request.mode() == LockMode.EXCLUSIVE) {
+                if (readers.getOrDefault(key, 0) > 0) {
+                    return null;
+                }
+                writers.put(key, true);
+                tokens++;
+                return add(new Held(key, request.mode(), tokens, tokens));
+            }
+            readers.merge(key, 1, Integer::sum);
+            tokens += SHARED_BLOCK;
+            return add(new Held(key, request.mode(), tokens - SHARED_BLOCK + 1, tokens));
+        }
+    }
+
+    private Held add(Held hold) {
+        held.add(hold);
+        return hold;
+    }
+
+    @Override
+    public boolean startWaiting(String key) {
+        waiting.incrementAndGet();
+        return false;
+    }
+
+    @Override
+    public void stopWaiting(String key) {
+        waiting.decrementAndGet();
+    }
+
+    private synchronized boolean free(Held hold) {
+        if (!held.remove(hold)) {
+            return false;
+        }
+        if (hold.mode == LockMode.EXCLUSIVE) {
+            writers.remove(hold.key);
+        } else {
+            readers.merge(hold.key, -1, (a, b) -> a + b == 0 ? null : a + b);
+        }
+        return true;
+    }
+
+    /** How many locks the store holds now for the room. */
+    synchronized int heldCount() {
+        return held.size();
+    }
+
+    private final class Held implements StoredLock {
+
+        private final String key;
+        private final LockMode mode;
+        private final long token;
+        private final long lastToken;
+        private volatile boolean lost;
+        private volatile @Nullable Runnable onLost;
+
+        Held(String key, LockMode mode, long token, long lastToken) {
+            this.key = key;
+            this.mode = mode;
+            this.token = token;
+            this.lastToken = lastToken;
+        }
+
+        @Override
+        public long token() {
+            return token;
+        }
+
+        @Override
+        public long lastToken() {
+            return lastToken;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !lost;
+        }
+
+        @Override
+        public void release() {
+            free(this);
+        }
+
+        @Override
+        public void onLost(Runnable callback) {
+            onLost = callback;
+        }
+
+        void lose() {
+            if (free(this)) {
+                lost = true;
+                Runnable callback = onLost;
+                if (callback != null) {
+                    callback.run();
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.github.serializedby.benchmarks;
 
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
+import io.github.serializedby.spring.autoconfigure.SerializedByObservationAutoConfiguration;
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,10 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -31,7 +36,7 @@ import org.springframework.integration.support.locks.DefaultLockRegistry;
 
 /**
  * One thread calling a method with a key, uncontended: the plain call, the same call through
- * {@code @SerializedBy("#paymentId")}, the floor (a Spring AOP proxy with a hand-written per-key
+ * {@code @SerializedBy("#paymentId")}, the same with the actuator's Micrometer observation on, the floor (a Spring AOP proxy with a hand-written per-key
  * {@code ConcurrentHashMap<String, ReentrantLock>} lock), a proxy evaluating a cached SpEL expression per
  * call before locking (how annotation-driven peers do it), and Spring Integration's {@code
  * DefaultLockRegistry.executeLocked}.
@@ -44,6 +49,8 @@ public class UncontendedCallBenchmark {
     private ConfigurableApplicationContext context;
     private Payments plain;
     private Payments annotated;
+    private ConfigurableApplicationContext observedContext;
+    private Payments observed;
     private Payments proxyWithMapLock;
     private Payments proxyWithSpelAndMapLock;
     private DefaultLockRegistry lockRegistry;
@@ -56,6 +63,11 @@ public class UncontendedCallBenchmark {
                 .logStartupInfo(false)
                 .run("--logging.level.root=warn", "--spring.main.banner-mode=off");
         annotated = context.getBean(Payments.class);
+        observedContext = new SpringApplicationBuilder(ObservedApplication.class)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .run("--logging.level.root=warn", "--spring.main.banner-mode=off");
+        observed = observedContext.getBean(Payments.class);
         plain = new Payments();
         ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
         proxyWithMapLock =
@@ -80,6 +92,7 @@ public class UncontendedCallBenchmark {
     @TearDown
     public void stop() {
         context.close();
+        observedContext.close();
     }
 
     @Benchmark
@@ -90,6 +103,11 @@ public class UncontendedCallBenchmark {
     @Benchmark
     public String serializedBy() {
         return annotated.conductSerialized(keys.next());
+    }
+
+    @Benchmark
+    public String serializedByObserved() {
+        return observed.conductSerialized(keys.next());
     }
 
     @Benchmark
@@ -130,6 +148,27 @@ public class UncontendedCallBenchmark {
     @SpringBootConfiguration
     @ImportAutoConfiguration(SerializedByAutoConfiguration.class)
     static class Application {
+
+        @Bean
+        Payments payments() {
+            return new Payments();
+        }
+    }
+
+    /**
+     * The same with the actuator's Micrometer setup: an observation registry whose only handler is the
+     * meter handler, over a {@code SimpleMeterRegistry}.
+     */
+    @SpringBootConfiguration
+    @ImportAutoConfiguration({
+        ObservationAutoConfiguration.class,
+        MetricsAutoConfiguration.class,
+        SimpleMetricsExportAutoConfiguration.class,
+        CompositeMeterRegistryAutoConfiguration.class,
+        SerializedByAutoConfiguration.class,
+        SerializedByObservationAutoConfiguration.class
+    })
+    static class ObservedApplication {
 
         @Bean
         Payments payments() {

@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.AbstractLease;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.lock.support.LeaseFutures;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,30 +51,34 @@ public final class LockActivity {
 
     /** A provider that records in this activity what passes through it. */
     public LockProvider track(LockProvider provider) {
-        return new LockProvider() {
+        return new ForwardingLockProvider(provider) {
             @Override
             public Optional<Lease> tryAcquire(LockRequest request) {
-                return provider.tryAcquire(request).map(LockActivity.this::held);
+                return delegate().tryAcquire(request).map(LockActivity.this::held);
+            }
+
+            @Override
+            public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+                LockId id = startWaiting(request);
+                try {
+                    return delegate().acquireBlocking(request, maxWait).map(LockActivity.this::held);
+                } finally {
+                    stopWaiting(id);
+                }
             }
 
             @Override
             public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-                LockId id = new LockId(request.name(), request.key());
-                waiting.merge(id, 1, Integer::sum);
+                LockId id = startWaiting(request);
                 CompletableFuture<Optional<Lease>> pending;
                 try {
-                    pending = provider.acquire(request, maxWait);
+                    pending = delegate().acquire(request, maxWait);
                 } catch (RuntimeException | Error e) {
                     stopWaiting(id);
                     throw e;
                 }
                 pending.whenComplete((granted, failure) -> stopWaiting(id));
                 return LeaseFutures.decorate(pending, LockActivity.this::held);
-            }
-
-            @Override
-            public String toString() {
-                return provider.toString();
             }
         };
     }
@@ -110,6 +115,12 @@ public final class LockActivity {
         TrackedLease tracked = new TrackedLease(lease, clock.instant());
         held.add(tracked);
         return tracked;
+    }
+
+    private LockId startWaiting(LockRequest request) {
+        LockId id = new LockId(request.name(), request.key());
+        waiting.merge(id, 1, Integer::sum);
+        return id;
     }
 
     private void stopWaiting(LockId id) {

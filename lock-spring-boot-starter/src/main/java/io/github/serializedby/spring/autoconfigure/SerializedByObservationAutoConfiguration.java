@@ -7,22 +7,36 @@ import io.github.serializedby.spring.observation.DefaultLockAcquireObservationCo
 import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
 import io.github.serializedby.spring.observation.LockAcquireObservationConvention;
 import io.github.serializedby.spring.observation.LockHoldObservationConvention;
+import io.github.serializedby.spring.observation.MeteredLockProvider;
 import io.github.serializedby.spring.observation.ObservedLockProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
+import io.micrometer.observation.GlobalObservationConvention;
+import io.micrometer.observation.ObservationFilter;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Observes lock acquisition and holding through Micrometer's Observation API, giving timers, long-task
@@ -37,6 +51,9 @@ import org.springframework.core.annotation.Order;
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBooleanProperty(name = "serialized-by.observation.enabled", matchIfMissing = true)
 public final class SerializedByObservationAutoConfiguration {
+
+    private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+    private static final String IGNORED_METERS = "management.metrics.observations.ignored-meters";
 
     /** Name of the counter of lost leases. */
     public static final String LEASE_LOST_METER = "serialized.lock.lease.lost";
@@ -61,8 +78,30 @@ public final class SerializedByObservationAutoConfiguration {
             ObservationRegistry registry,
             SerializedByProperties properties,
             ObjectProvider<LockAcquireObservationConvention> acquireConvention,
-            ObjectProvider<LockHoldObservationConvention> holdConvention) {
+            ObjectProvider<LockHoldObservationConvention> holdConvention,
+            ObjectProvider<ObservationHandler<?>> handlers,
+            ObjectProvider<GlobalObservationConvention<?>> globalConventions,
+            ObjectProvider<ObservationPredicate> predicates,
+            ObjectProvider<ObservationFilter> filters,
+            Environment environment,
+            ApplicationContext context) {
         String providerName = ProviderNames.of(lockProvider);
+        if (ClassUtils.isPresent(METER_REGISTRY, getClass().getClassLoader())) {
+            LockProviderDecorator metered = MeterPath.decorator(
+                    context,
+                    handlers.orderedStream().toList(),
+                    new MeteredLockProvider.Resolution(
+                            providerName,
+                            acquireConvention.getIfAvailable(),
+                            holdConvention.getIfAvailable(),
+                            globalConventions.orderedStream().toList(),
+                            predicates.orderedStream().toList(),
+                            filters.orderedStream().toList(),
+                            keepsLongTaskTimers(environment)));
+            if (metered != null) {
+                return metered;
+            }
+        }
         return provider -> new ObservedLockProvider(
                 provider,
                 registry,
@@ -70,6 +109,34 @@ public final class SerializedByObservationAutoConfiguration {
                 properties.getObservation().isIncludeKey(),
                 acquireConvention.getIfAvailable(),
                 holdConvention.getIfAvailable());
+    }
+
+    /** Whether Micrometer's meter handler keeps long-task timers ({@code ignored-meters} lists them not). */
+    private static boolean keepsLongTaskTimers(Environment environment) {
+        return Binder.get(environment).bind(IGNORED_METERS, Bindable.setOf(String.class)).orElse(Set.of()).stream()
+                .noneMatch(meter -> meter.replace('_', '-').equalsIgnoreCase("long-task-timer"));
+    }
+
+    /**
+     * Whether observations end in meters alone: every observation handler is a meter handler (Spring
+     * Boot's setup without tracing), and one meter registry receives them. Then locks record their
+     * meters directly, which costs a fraction of an observation; otherwise (tracing, any other
+     * handler) every acquisition and hold is an observation.
+     */
+    private static final class MeterPath {
+
+        static @Nullable LockProviderDecorator decorator(
+                ApplicationContext context,
+                List<ObservationHandler<?>> handlers,
+                MeteredLockProvider.Resolution resolution) {
+            MeterRegistry meters = context.getBeanProvider(MeterRegistry.class).getIfUnique();
+            if (meters == null
+                    || handlers.isEmpty()
+                    || !handlers.stream().allMatch(MeterObservationHandler.class::isInstance)) {
+                return null;
+            }
+            return provider -> new MeteredLockProvider(provider, meters, resolution);
+        }
     }
 
     /** Descriptions of the lock meters, and the lost-lease counter. */

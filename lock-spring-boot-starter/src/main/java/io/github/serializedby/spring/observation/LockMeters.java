@@ -1,0 +1,145 @@
+package io.github.serializedby.spring.observation;
+
+import io.github.serializedby.lock.LockRequest;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationConvention;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The meters of one lock name and mode, resolved once: the names and tags the conventions, filters and
+ * predicates give, as Micrometer's meter observation handler would register them ({@code error} tag
+ * included). A convention's low-cardinality key values must therefore not depend on the key.
+ */
+final class LockMeters {
+
+    private static final String NO_ERROR = "none";
+    private static final LockOutcome[] OUTCOMES = LockOutcome.values();
+
+    private final MeterRegistry registry;
+    private final @Nullable String acquireName;
+    private final Tags[] acquireTags = new Tags[OUTCOMES.length];
+    private final AtomicReferenceArray<Timer> acquireTimers = new AtomicReferenceArray<>(OUTCOMES.length);
+    private final @Nullable LongTaskTimer acquireActive;
+    private final @Nullable Timer held;
+    private final @Nullable LongTaskTimer heldActive;
+
+    LockMeters(MeterRegistry registry, LockRequest request, MeteredLockProvider.Resolution resolution) {
+        this.registry = registry;
+        ObservationConvention<LockObservationContext> acquire = resolution.acquireConvention(request);
+        if (acquire != null) {
+            String name = Objects.requireNonNull(acquire.getName());
+            this.acquireName = name;
+            for (LockOutcome outcome : OUTCOMES) {
+                LockObservationContext context = resolution.context(request);
+                context.setOutcome(outcome);
+                acquireTags[outcome.ordinal()] = resolution.stopTags(acquire, name, context);
+            }
+            this.acquireActive = resolution.longTaskTimers()
+                    ? registry.more()
+                            .longTaskTimer(
+                                    name + ".active", resolution.startTags(acquire, name, resolution.context(request)))
+                    : null;
+        } else {
+            this.acquireName = null;
+            this.acquireActive = null;
+        }
+        ObservationConvention<LockObservationContext> hold = resolution.holdConvention(request);
+        if (hold != null) {
+            String holdName = Objects.requireNonNull(hold.getName());
+            this.held = registry.timer(
+                    holdName,
+                    resolution
+                            .stopTags(hold, holdName, resolution.context(request))
+                            .and(Tag.of("error", NO_ERROR)));
+            this.heldActive = resolution.longTaskTimers()
+                    ? registry.more()
+                            .longTaskTimer(
+                                    holdName + ".active",
+                                    resolution.startTags(hold, holdName, resolution.context(request)))
+                    : null;
+        } else {
+            this.held = null;
+            this.heldActive = null;
+        }
+    }
+
+    /** Whether acquisitions are recorded. */
+    boolean observesAcquisition() {
+        return acquireName != null;
+    }
+
+    /** Whether holds are recorded. */
+    boolean observesHold() {
+        return held != null;
+    }
+
+    /** Counts a caller as waiting; null when no long-task timer is kept. */
+    LongTaskTimer.@Nullable Sample startWaiting() {
+        return acquireActive != null ? acquireActive.start() : null;
+    }
+
+    /** Records an acquisition that ended with {@code outcome}, {@code nanos} after it began. */
+    void acquired(LockOutcome outcome, long nanos, LongTaskTimer.@Nullable Sample waiting) {
+        if (waiting != null) {
+            waiting.stop();
+        }
+        Timer timer = acquireTimers.get(outcome.ordinal());
+        if (timer == null) {
+            timer = registry.timer(requireName(), acquireTags[outcome.ordinal()].and(Tag.of("error", NO_ERROR)));
+            acquireTimers.set(outcome.ordinal(), timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records an acquisition that failed with {@code error}, tagged with its class as the handler does. */
+    void failed(Throwable error, long nanos, LongTaskTimer.@Nullable Sample waiting) {
+        if (waiting != null) {
+            waiting.stop();
+        }
+        registry.timer(
+                        requireName(),
+                        acquireTags[LockOutcome.ERROR.ordinal()].and(
+                                Tag.of("error", error.getClass().getSimpleName())))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a lock as held; null when no long-task timer is kept. */
+    LongTaskTimer.@Nullable Sample startHolding() {
+        return heldActive != null ? heldActive.start() : null;
+    }
+
+    /** Records a hold of {@code nanos}. */
+    void released(long nanos, LongTaskTimer.@Nullable Sample holding) {
+        if (holding != null) {
+            holding.stop();
+        }
+        if (held != null) {
+            held.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String requireName() {
+        if (acquireName == null) {
+            throw new IllegalStateException("acquisitions of this lock are not observed");
+        }
+        return acquireName;
+    }
+
+    static Tags tags(Iterable<KeyValue> keyValues) {
+        List<Tag> tags = new ArrayList<>();
+        for (KeyValue keyValue : keyValues) {
+            tags.add(Tag.of(keyValue.getKey(), keyValue.getValue()));
+        }
+        return Tags.of(tags);
+    }
+}

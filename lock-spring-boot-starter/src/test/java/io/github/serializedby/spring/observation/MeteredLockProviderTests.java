@@ -1,0 +1,130 @@
+package io.github.serializedby.spring.observation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MeteredLockProviderTests {
+
+    @Test
+    void recordsTheSameMetersAsAnObservationWithMicrometersMeterHandler() throws Exception {
+        SimpleMeterRegistry direct = new SimpleMeterRegistry();
+        InMemoryLockProvider directMemory = new InMemoryLockProvider();
+        MeteredLockProvider metered = new MeteredLockProvider(directMemory, direct, resolution());
+
+        SimpleMeterRegistry observed = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(observed));
+        InMemoryLockProvider observedMemory = new InMemoryLockProvider();
+        ObservedLockProvider observing =
+                new ObservedLockProvider(observedMemory, observations, "in-memory", false, null, null);
+
+        exercise(metered, directMemory);
+        exercise(observing, observedMemory);
+
+        assertThat(describe(direct)).isEqualTo(describe(observed)).isNotEmpty();
+    }
+
+    @Test
+    void aHeldLockAndAWaitingCallerAreActiveUntilTheyEnd() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MeteredLockProvider provider = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+
+        Lease holder = provider.tryAcquire(request).orElseThrow();
+        CompletableFuture<java.util.Optional<Lease>> waiter = provider.acquire(request, Duration.ofSeconds(30));
+
+        assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
+                .isEqualTo(1);
+        assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
+                .isEqualTo(1);
+
+        holder.release();
+        waiter.get(10, TimeUnit.SECONDS).orElseThrow().release();
+
+        assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
+                .isZero();
+        assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
+                .isZero();
+        assertThat(meters.get("serialized.lock.held").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aPredicateSwitchingTheObservationsOffLeavesTheProviderUnmeasured() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MeteredLockProvider provider = new MeteredLockProvider(
+                new InMemoryLockProvider(),
+                meters,
+                new MeteredLockProvider.Resolution(
+                        "in-memory",
+                        null,
+                        null,
+                        List.of(),
+                        List.of((name, context) -> !name.startsWith("serialized.lock")),
+                        List.of(),
+                        true));
+
+        provider.tryAcquire(LockRequest.exclusive("payments", "p-1"))
+                .orElseThrow()
+                .release();
+
+        assertThat(meters.getMeters()).isEmpty();
+    }
+
+    /** Acquired, rejected, timed out, cancelled, by a single try, a blocking wait and an asynchronous wait. */
+    private static void exercise(LockProvider provider, InMemoryLockProvider memory) throws Exception {
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+        provider.tryAcquire(request).orElseThrow().release();
+        provider.acquireBlocking(request, Duration.ofSeconds(1)).orElseThrow().release();
+        provider.acquire(request, Duration.ofSeconds(1))
+                .get(10, TimeUnit.SECONDS)
+                .orElseThrow()
+                .release();
+        provider.tryAcquire(LockRequest.shared("payments", "p-2")).orElseThrow().release();
+        Lease holder = memory.tryAcquire(request).orElseThrow();
+        assertThat(provider.tryAcquire(request)).isEmpty();
+        assertThat(provider.acquireBlocking(request, Duration.ofMillis(5))).isEmpty();
+        assertThat(provider.acquire(request, Duration.ofMillis(5)).get(10, TimeUnit.SECONDS))
+                .isEmpty();
+        provider.acquire(request, Duration.ofSeconds(30)).cancel(false);
+        holder.release();
+    }
+
+    /** Each lock meter by id (name, type, tags) with its count of completed events. */
+    private static Map<String, Long> describe(MeterRegistry meters) {
+        Map<String, Long> described = new TreeMap<>();
+        for (Meter meter : meters.getMeters()) {
+            Meter.Id id = meter.getId();
+            long count = meter instanceof Timer timer
+                    ? timer.count()
+                    : meter instanceof LongTaskTimer active ? active.activeTasks() : -1;
+            described.put(id.getName() + " " + id.getType() + " " + id.getTags(), count);
+        }
+        return described;
+    }
+
+    private static LongTaskTimer longTask(MeterRegistry meters, String name) {
+        return meters.get(name).tag("lock.name", "payments").longTaskTimer();
+    }
+
+    private static MeteredLockProvider.Resolution resolution() {
+        return new MeteredLockProvider.Resolution("in-memory", null, null, List.of(), List.of(), List.of(), true);
+    }
+}

@@ -102,7 +102,6 @@ public final class SerializedByIdempotencyAutoConfiguration {
                 new IdempotencySettings(
                         idempotency.getHeaderName(),
                         idempotency.getTtl(),
-                        idempotency.getRetryAfter(),
                         idempotency.getReplayHeader(),
                         List.copyOf(idempotency.getStoredHeaders()),
                         idempotency.isScopeByPrincipal(),
@@ -119,7 +118,7 @@ public final class SerializedByIdempotencyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
-    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice() {
-        return new IdempotencyProblemDetailsAdvice();
+    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice(SerializedByProperties properties) {
+        return new IdempotencyProblemDetailsAdvice(properties.getIdempotency().getRetryAfter());
     }
 }

@@ -103,7 +103,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         if (header == null) {
             if (idempotent.required()) {
                 throw new IdempotencyException(
-                        Reason.INVALID_KEY, "This request needs an " + settings.headerName() + " header", null);
+                        Reason.INVALID_KEY, "This request needs an " + settings.headerName() + " header");
             }
             return true;
         }
@@ -113,16 +113,13 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         Lease lease = locks.tryAcquire(LockRequest.exclusive(LOCK_NAME, key))
                 .orElseThrow(() -> new IdempotencyException(
                         Reason.KEY_IN_USE,
-                        "A request with this " + settings.headerName() + " is still being processed",
-                        settings.retryAfter()));
+                        "A request with this " + settings.headerName() + " is still being processed"));
         try {
             Optional<StoredResponse> stored = store.find(key);
             if (stored.isPresent()) {
                 if (!stored.get().fingerprint().equals(fingerprint)) {
                     throw new IdempotencyException(
-                            Reason.KEY_REUSED,
-                            "This " + settings.headerName() + " was used with a different request",
-                            null);
+                            Reason.KEY_REUSED, "This " + settings.headerName() + " was used with a different request");
                 }
                 replay(stored.get(), response);
                 lease.release();
@@ -230,8 +227,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
     private IdempotencyException invalidKey() {
         return new IdempotencyException(
                 Reason.INVALID_KEY,
-                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters",
-                null);
+                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters");
     }
 
     /**
@@ -283,8 +279,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         return new IdempotencyException(
                 Reason.BODY_TOO_LARGE,
                 "A request with an " + settings.headerName() + " may have a body of at most " + settings.maxBodySize()
-                        + " bytes",
-                null);
+                        + " bytes");
     }
 
     /** Form bodies may already be parsed into parameters by an earlier filter: those are fingerprinted. */

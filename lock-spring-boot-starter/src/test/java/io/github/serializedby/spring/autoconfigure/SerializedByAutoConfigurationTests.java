@@ -300,7 +300,8 @@ class SerializedByAutoConfigurationTests {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnAdviceConfiguration {
-        static final LockProblemDetailsAdvice ADVICE = new LockProblemDetailsAdvice(HttpStatus.LOCKED);
+        static final LockProblemDetailsAdvice ADVICE =
+                new LockProblemDetailsAdvice(HttpStatus.LOCKED, Duration.ofSeconds(2));
 
         @Bean
         LockProblemDetailsAdvice myAdvice() {

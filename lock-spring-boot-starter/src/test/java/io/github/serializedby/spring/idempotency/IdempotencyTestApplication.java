@@ -96,7 +96,7 @@ class IdempotencyTestApplication {
         @Idempotent
         String nestedInvalidKey() {
             ran("/nested-invalid-key");
-            throw new IdempotencyException(IdempotencyException.Reason.INVALID_KEY, "nested call refused", null);
+            throw new IdempotencyException(IdempotencyException.Reason.INVALID_KEY, "nested call refused");
         }
 
         @PostMapping("/big-answer/{bytes}")

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -147,11 +146,6 @@ public final class LockExecutor {
         }
         acquireNext(spec, requests, 0, new ArrayList<>(requests.size()), System.nanoTime(), result);
         return result;
-    }
-
-    /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
-    public <T extends @Nullable Object> T call(LockSpec spec, Callable<T> action) throws Exception {
-        return execute(spec, action::call);
     }
 
     /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */

@@ -1,10 +1,10 @@
 package io.github.serializedby.spring.autoconfigure;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
+import io.github.serializedby.idempotency.redis.RedisIdempotencyStore;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
-import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
-import io.github.serializedby.lock.redis.RedisIdempotencyStore;
 import io.github.serializedby.spring.idempotency.IdempotencyFilter;
 import io.github.serializedby.spring.idempotency.IdempotencyInterceptor;
 import io.github.serializedby.spring.idempotency.IdempotencySettings;
@@ -42,7 +42,7 @@ public final class SerializedByIdempotencyAutoConfiguration {
 
     /** Stored responses in Redis, shared by the instances ({@code serialized-by.idempotency.store=redis}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.github.serializedby.lock.redis.RedisIdempotencyStore")
+    @ConditionalOnClass(name = "io.github.serializedby.idempotency.redis.RedisIdempotencyStore")
     @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "redis")
     static class RedisStoreConfiguration {
 
@@ -57,7 +57,7 @@ public final class SerializedByIdempotencyAutoConfiguration {
 
     /** Stored responses in the database, shared by the instances ({@code serialized-by.idempotency.store=jdbc}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.github.serializedby.lock.jdbc.JdbcIdempotencyStore")
+    @ConditionalOnClass(name = "io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore")
     @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "jdbc")
     static class JdbcStoreConfiguration {
 

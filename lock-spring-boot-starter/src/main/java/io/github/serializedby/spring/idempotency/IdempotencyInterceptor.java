@@ -1,14 +1,12 @@
 package io.github.serializedby.spring.idempotency;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.StoredResponse;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.StoredResponse;
-import io.github.serializedby.spring.IdempotencyException;
-import io.github.serializedby.spring.IdempotencyException.Reason;
-import io.github.serializedby.spring.Idempotent;
+import io.github.serializedby.spring.idempotency.IdempotencyException.Reason;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;

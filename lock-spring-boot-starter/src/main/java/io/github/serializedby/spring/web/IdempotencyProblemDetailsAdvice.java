@@ -1,6 +1,6 @@
 package io.github.serializedby.spring.web;
 
-import io.github.serializedby.spring.IdempotencyException;
+import io.github.serializedby.spring.idempotency.IdempotencyException;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.core.Ordered;

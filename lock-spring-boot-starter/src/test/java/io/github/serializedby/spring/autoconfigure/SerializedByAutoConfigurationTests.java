@@ -2,13 +2,13 @@ package io.github.serializedby.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
-import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;

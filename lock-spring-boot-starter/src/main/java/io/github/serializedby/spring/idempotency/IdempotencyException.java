@@ -1,4 +1,4 @@
-package io.github.serializedby.spring;
+package io.github.serializedby.spring.idempotency;
 
 /** A request's idempotency key cannot be honoured; {@link #reason()} says why, and the HTTP answer follows. */
 public class IdempotencyException extends RuntimeException {

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -38,6 +39,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "serialized-by.idempotency.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SerializedByIdempotencyProperties.class)
 public final class SerializedByIdempotencyAutoConfiguration {
 
     /** Stored responses in Redis, shared by the instances ({@code serialized-by.idempotency.store=redis}). */
@@ -49,9 +51,11 @@ public final class SerializedByIdempotencyAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         IdempotencyStore idempotencyStore(
-                RedisConnectionFactory connections, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+                RedisConnectionFactory connections,
+                SerializedByIdempotencyProperties properties,
+                ObjectProvider<Clock> clock) {
             return new RedisIdempotencyStore(
-                    connections, properties.getIdempotency().getRedisPrefix(), clock.getIfAvailable(Clock::systemUTC));
+                    connections, properties.getRedisPrefix(), clock.getIfAvailable(Clock::systemUTC));
         }
     }
 
@@ -64,48 +68,46 @@ public final class SerializedByIdempotencyAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         IdempotencyStore idempotencyStore(
-                DataSource dataSource, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+                DataSource dataSource, SerializedByIdempotencyProperties properties, ObjectProvider<Clock> clock) {
             return new JdbcIdempotencyStore(
-                    dataSource,
-                    clock.getIfAvailable(Clock::systemUTC),
-                    properties.getIdempotency().isCreateTable());
+                    dataSource, clock.getIfAvailable(Clock::systemUTC), properties.isCreateTable());
         }
     }
 
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyStore inMemoryIdempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
+    IdempotencyStore inMemoryIdempotencyStore(
+            SerializedByIdempotencyProperties properties, ObjectProvider<Clock> clock) {
         return new InMemoryIdempotencyStore(
                 clock.getIfAvailable(Clock::systemUTC),
-                properties.getIdempotency().getMaxEntries(),
-                properties.getIdempotency().getMaxStoredSize().toBytes());
+                properties.getMaxEntries(),
+                properties.getMaxStoredSize().toBytes());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyFilter idempotencyFilter(SerializedByProperties properties) {
-        return new IdempotencyFilter(properties.getIdempotency().getHeaderName());
+    IdempotencyFilter idempotencyFilter(SerializedByIdempotencyProperties properties) {
+        return new IdempotencyFilter(properties.getHeaderName());
     }
 
     @Bean
     WebMvcConfigurer idempotencyInterceptorConfigurer(
             IdempotencyStore store,
             LockProvider lockProvider,
-            SerializedByProperties properties,
+            SerializedByIdempotencyProperties properties,
             ObjectProvider<Clock> clock,
             Environment environment) {
-        SerializedByProperties.Idempotency idempotency = properties.getIdempotency();
         IdempotencyInterceptor interceptor = new IdempotencyInterceptor(
                 store,
                 lockProvider,
                 clock.getIfAvailable(Clock::systemUTC),
                 new IdempotencySettings(
-                        idempotency.getHeaderName(),
-                        idempotency.getTtl(),
-                        idempotency.getReplayHeader(),
-                        List.copyOf(idempotency.getStoredHeaders()),
-                        idempotency.isScopeByPrincipal(),
-                        idempotency.getMaxBodySize().toBytes()),
+                        properties.getHeaderName(),
+                        properties.getTtl(),
+                        properties.getReplayHeader(),
+                        List.copyOf(properties.getStoredHeaders()),
+                        properties.isScopeByPrincipal(),
+                        properties.getMaxBodySize().toBytes()),
                 environment::resolveRequiredPlaceholders);
         return new WebMvcConfigurer() {
             @Override
@@ -118,7 +120,7 @@ public final class SerializedByIdempotencyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
-    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice(SerializedByProperties properties) {
-        return new IdempotencyProblemDetailsAdvice(properties.getIdempotency().getRetryAfter());
+    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice(SerializedByIdempotencyProperties properties) {
+        return new IdempotencyProblemDetailsAdvice(properties.getRetryAfter());
     }
 }

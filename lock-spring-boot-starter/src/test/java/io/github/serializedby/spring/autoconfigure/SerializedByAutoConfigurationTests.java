@@ -219,6 +219,25 @@ class SerializedByAutoConfigurationTests {
                         assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(JdbcIdempotencyStore.class));
     }
 
+    @Test
+    void idempotencyPropertiesAreBoundToTheirOwnClass() {
+        webRunner
+                .withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class))
+                .withPropertyValues(
+                        "serialized-by.idempotency.header-name=X-Request-Key",
+                        "serialized-by.idempotency.retry-after=3s",
+                        "serialized-by.idempotency.max-entries=7")
+                .run(context -> {
+                    SerializedByIdempotencyProperties properties =
+                            context.getBean(SerializedByIdempotencyProperties.class);
+                    assertThat(properties.getHeaderName()).isEqualTo("X-Request-Key");
+                    assertThat(properties.getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(properties.getMaxEntries()).isEqualTo(7);
+                    assertThat(properties.getTtl()).isEqualTo(Duration.ofHours(24));
+                });
+        webRunner.run(context -> assertThat(context).doesNotHaveBean(SerializedByIdempotencyProperties.class));
+    }
+
     private void assertStartFails(Class<?> configuration, String... fragments) {
         runner.withUserConfiguration(configuration).run(context -> {
             assertThat(context).hasFailed();

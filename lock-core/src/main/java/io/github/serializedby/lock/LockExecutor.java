@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,29 +28,24 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LockExecutor {
 
-    private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
-
     private final LockProvider provider;
     private final LockListener listener;
-    private final Duration retryAfter;
     private final boolean timed;
     private final ThreadLocal<HeldLeases> heldByThread = ThreadLocal.withInitial(HeldLeases::new);
 
-    /** An executor without listener, hinting one second to callers that are turned away. */
+    /** An executor without listener. */
     public LockExecutor(LockProvider provider) {
-        this(provider, LockListener.NOOP, DEFAULT_RETRY_AFTER);
+        this(provider, LockListener.NOOP);
     }
 
     /**
      * @param provider where the locks come from
      * @param listener told of every acquisition, refusal and release; its failures are logged, never
      *     passed on to the call
-     * @param retryAfter the retry hint given to callers that did not get the lock
      */
-    public LockExecutor(LockProvider provider, LockListener listener, Duration retryAfter) {
+    public LockExecutor(LockProvider provider, LockListener listener) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.listener = CompositeLockListener.guard(Objects.requireNonNull(listener, "listener"));
-        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         this.timed = listener != LockListener.NOOP;
     }
 
@@ -152,11 +146,6 @@ public final class LockExecutor {
         }
         acquireNext(spec, requests, 0, new ArrayList<>(requests.size()), System.nanoTime(), result);
         return result;
-    }
-
-    /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
-    public <T extends @Nullable Object> T call(LockSpec spec, Callable<T> action) throws Exception {
-        return execute(spec, action::call);
     }
 
     /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
@@ -301,7 +290,7 @@ public final class LockExecutor {
         } else {
             listener.timedOut(request, waited);
         }
-        return new LockNotAcquiredException(request.name(), policy, waited, retryAfter);
+        return new LockNotAcquiredException(request.name(), policy, waited);
     }
 
     private static Duration waited(long start, long spentBefore) {

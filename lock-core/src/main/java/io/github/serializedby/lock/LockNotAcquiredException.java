@@ -7,9 +7,8 @@ public class LockNotAcquiredException extends LockException {
 
     private final LockPolicy policy;
     private final Duration waited;
-    private final Duration retryAfter;
 
-    public LockNotAcquiredException(String lockName, LockPolicy policy, Duration waited, Duration retryAfter) {
+    public LockNotAcquiredException(String lockName, LockPolicy policy, Duration waited) {
         super(
                 lockName,
                 "Lock '" + lockName + "' is held by another caller ("
@@ -17,7 +16,6 @@ public class LockNotAcquiredException extends LockException {
                         + ")");
         this.policy = policy;
         this.waited = waited;
-        this.retryAfter = retryAfter;
     }
 
     /** The policy the caller used. */
@@ -28,11 +26,6 @@ public class LockNotAcquiredException extends LockException {
     /** How long the caller waited before giving up. */
     public Duration waited() {
         return waited;
-    }
-
-    /** A hint for when a retry may succeed. */
-    public Duration retryAfter() {
-        return retryAfter;
     }
 
     /** Whether a wait ran out, as opposed to a fail-fast refusal. */

@@ -1,24 +1,13 @@
 package io.github.serializedby.lock;
 
-import java.time.Duration;
-
 /**
  * The provider could not tell whether the lock is free (its store is down or timed out). The guarded
  * code did not run.
  */
 public class LockProviderUnavailableException extends LockException {
 
-    private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
-
-    private final Duration retryAfter;
-
-    public LockProviderUnavailableException(String lockName, Throwable cause, Duration retryAfter) {
-        super(lockName, "Lock provider unavailable for lock '" + lockName + "': " + cause.getMessage(), cause);
-        this.retryAfter = retryAfter;
-    }
-
     public LockProviderUnavailableException(String lockName, Throwable cause) {
-        this(lockName, cause, DEFAULT_RETRY_AFTER);
+        super(lockName, "Lock provider unavailable for lock '" + lockName + "': " + cause.getMessage(), cause);
     }
 
     /**
@@ -33,10 +22,5 @@ public class LockProviderUnavailableException extends LockException {
             throw error;
         }
         return new LockProviderUnavailableException(request.name(), failure);
-    }
-
-    /** A hint for when the provider may be back. */
-    public Duration retryAfter() {
-        return retryAfter;
     }
 }

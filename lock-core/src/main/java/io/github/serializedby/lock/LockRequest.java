@@ -80,11 +80,6 @@ public record LockRequest(String name, String key, LockMode mode) implements Com
         return new LockRequest(name, key, LockMode.SHARED);
     }
 
-    /** Whether this request names the same lock as {@code other}, whatever the modes. */
-    public boolean sameLock(LockRequest other) {
-        return name.equals(other.name) && key.equals(other.key);
-    }
-
     @Override
     public int compareTo(LockRequest other) {
         return CANONICAL_ORDER.compare(this, other);

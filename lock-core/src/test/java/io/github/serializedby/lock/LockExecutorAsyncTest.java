@@ -144,9 +144,7 @@ class LockExecutorAsyncTest {
     @Test
     void aListenerThatThrowsNeitherStrandsTheAsyncCallerNorKeepsTheKeys() throws Exception {
         LockExecutor withFailingListener = new LockExecutor(
-                provider,
-                new LockExecutorTest.ThrowingListener(new IllegalStateException("metrics down")),
-                Duration.ofSeconds(1));
+                provider, new LockExecutorTest.ThrowingListener(new IllegalStateException("metrics down")));
         Lease holder =
                 provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();
 
@@ -165,17 +163,14 @@ class LockExecutorAsyncTest {
     void aListenerFailingFatallyAfterAnAsyncGrantFailsTheCallerAndReleasesEveryKey() {
         InternalError fatal = new InternalError("listener broke the VM");
         AtomicInteger grants = new AtomicInteger();
-        LockExecutor withFailingListener = new LockExecutor(
-                provider,
-                new LockListener() {
-                    @Override
-                    public void acquired(LockRequest request, Duration waited) {
-                        if (grants.incrementAndGet() == 2) {
-                            throw fatal;
-                        }
-                    }
-                },
-                Duration.ofSeconds(1));
+        LockExecutor withFailingListener = new LockExecutor(provider, new LockListener() {
+            @Override
+            public void acquired(LockRequest request, Duration waited) {
+                if (grants.incrementAndGet() == 2) {
+                    throw fatal;
+                }
+            }
+        });
         Lease holder =
                 provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();
 

@@ -32,13 +32,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LockExecutorTest {
 
     private static final String NAME = "orders";
-    private static final Duration RETRY_AFTER = Duration.ofMillis(1500);
     private static final Duration LONG_WAIT = Duration.ofMinutes(5);
     private static final long AWAIT_SECONDS = 10;
 
     private final InMemoryLockProvider provider = new InMemoryLockProvider();
     private final RecordingListener listener = new RecordingListener();
-    private final LockExecutor executor = new LockExecutor(provider, listener, RETRY_AFTER);
+    private final LockExecutor executor = new LockExecutor(provider, listener);
 
     // --- release ---------------------------------------------------------------------------------------
 
@@ -89,25 +88,12 @@ class LockExecutorTest {
                         assertThat(e.lockName()).isEqualTo(NAME);
                         assertThat(e.policy()).isEqualTo(LockPolicy.FAIL_FAST);
                         assertThat(e.timedOut()).isFalse();
-                        assertThat(e.retryAfter()).isEqualTo(RETRY_AFTER);
                         assertThat(e.getMessage()).contains(NAME).doesNotContain("customer-4711");
                     });
             assertThat(holder.isValid()).isTrue();
         }
         assertThat(ran).isFalse();
         assertThat(listener.events).containsExactly("acquiring customer-4711 FAIL_FAST", "rejected customer-4711");
-    }
-
-    @Test
-    void failFastWithDefaultExecutorHintsRetryAfterOneSecond() {
-        LockExecutor plain = new LockExecutor(provider);
-        try (Lease holder = hold("k1")) {
-            assertThatThrownBy(() -> plain.run(LockSpec.failFast(NAME, "k1"), () -> {}))
-                    .isInstanceOfSatisfying(
-                            LockNotAcquiredException.class,
-                            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
-            assertThat(holder.isValid()).isTrue();
-        }
     }
 
     @Test
@@ -122,7 +108,6 @@ class LockExecutorTest {
                         assertThat(e.policy()).isEqualTo(LockPolicy.WAIT);
                         assertThat(e.timedOut()).isTrue();
                         assertThat(e.waited()).isGreaterThanOrEqualTo(timeout);
-                        assertThat(e.retryAfter()).isEqualTo(RETRY_AFTER);
                     });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout);
             assertThat(holder.isValid()).isTrue();
@@ -134,7 +119,7 @@ class LockExecutorTest {
     @Test
     void waitSucceedsWhenHolderReleasesFromAnotherThread() throws Exception {
         QueueSignallingProvider signalling = new QueueSignallingProvider(provider);
-        LockExecutor waitingExecutor = new LockExecutor(signalling, listener, RETRY_AFTER);
+        LockExecutor waitingExecutor = new LockExecutor(signalling, listener);
         CountDownLatch holding = new CountDownLatch(1);
         ExecutorService holderThread = Executors.newSingleThreadExecutor();
         try {
@@ -401,7 +386,7 @@ class LockExecutorTest {
     @Test
     void interruptWhileWaitingThrowsAndLeavesNoLease() throws Exception {
         QueueSignallingProvider signalling = new QueueSignallingProvider(provider);
-        LockExecutor waitingExecutor = new LockExecutor(signalling, listener, RETRY_AFTER);
+        LockExecutor waitingExecutor = new LockExecutor(signalling, listener);
         Lease holder = hold("k1");
         AtomicBoolean ran = new AtomicBoolean();
         AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
@@ -491,8 +476,8 @@ class LockExecutorTest {
     @ParameterizedTest
     @EnumSource(LockPolicy.class)
     void aListenerThatThrowsInEveryCallbackNeitherFailsTheCallNorKeepsTheKey(LockPolicy policy) {
-        LockExecutor withFailingListener = new LockExecutor(
-                provider, new ThrowingListener(new IllegalStateException("metrics down")), RETRY_AFTER);
+        LockExecutor withFailingListener =
+                new LockExecutor(provider, new ThrowingListener(new IllegalStateException("metrics down")));
         LockSpec spec = new LockSpec(NAME, List.of("k1", "k2"), LockMode.EXCLUSIVE, policy, Duration.ofSeconds(5));
 
         String single = withFailingListener.execute(
@@ -514,7 +499,7 @@ class LockExecutorTest {
                 throw fatal;
             }
         };
-        LockExecutor withFailingListener = new LockExecutor(provider, failingOnGrant, RETRY_AFTER);
+        LockExecutor withFailingListener = new LockExecutor(provider, failingOnGrant);
         AtomicBoolean ran = new AtomicBoolean();
 
         assertThatThrownBy(() -> withFailingListener.run(LockSpec.failFast(NAME, "k1"), () -> ran.set(true)))
@@ -540,7 +525,7 @@ class LockExecutorTest {
 
     private void assertProviderFailureReported(LockPolicy policy, boolean failAsync) {
         IllegalStateException outage = new IllegalStateException("store down");
-        LockExecutor failing = new LockExecutor(new FailingProvider(outage, failAsync), listener, RETRY_AFTER);
+        LockExecutor failing = new LockExecutor(new FailingProvider(outage, failAsync), listener);
         LockSpec spec = new LockSpec(NAME, List.of("k1"), LockMode.EXCLUSIVE, policy, Duration.ofSeconds(1));
         AtomicBoolean ran = new AtomicBoolean();
 

@@ -2,7 +2,7 @@ package io.github.serializedby.demo.payment;
 
 import static io.github.serializedby.demo.problem.InvalidRequestException.requirePositive;
 
-import io.github.serializedby.spring.Idempotent;
+import io.github.serializedby.spring.idempotency.Idempotent;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;

@@ -1,7 +1,8 @@
 package io.github.serializedby.lock.jdbc;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.test.IdempotencyStoreContractTest;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
+import io.github.serializedby.idempotency.test.IdempotencyStoreContractTest;
 import java.time.Clock;
 
 class PostgresIdempotencyStoreContractTest extends IdempotencyStoreContractTest {

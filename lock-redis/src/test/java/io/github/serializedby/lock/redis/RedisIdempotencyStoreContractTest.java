@@ -1,7 +1,8 @@
 package io.github.serializedby.lock.redis;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.test.IdempotencyStoreContractTest;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.redis.RedisIdempotencyStore;
+import io.github.serializedby.idempotency.test.IdempotencyStoreContractTest;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

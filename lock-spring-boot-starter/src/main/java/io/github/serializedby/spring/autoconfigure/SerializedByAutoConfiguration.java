@@ -53,9 +53,7 @@ public final class SerializedByAutoConfiguration {
             decorated = decorator.decorate(decorated);
         }
         return new LockExecutor(
-                decorated,
-                LockListener.of(listeners.orderedStream().toList()),
-                properties.getHttp().getRetryAfter());
+                decorated, LockListener.of(listeners.orderedStream().toList()));
     }
 
     @Bean

@@ -1,10 +1,10 @@
 package io.github.serializedby.spring.autoconfigure;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
+import io.github.serializedby.idempotency.redis.RedisIdempotencyStore;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
-import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
-import io.github.serializedby.lock.redis.RedisIdempotencyStore;
 import io.github.serializedby.spring.idempotency.IdempotencyFilter;
 import io.github.serializedby.spring.idempotency.IdempotencyInterceptor;
 import io.github.serializedby.spring.idempotency.IdempotencySettings;
@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -38,75 +39,75 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "serialized-by.idempotency.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SerializedByIdempotencyProperties.class)
 public final class SerializedByIdempotencyAutoConfiguration {
 
     /** Stored responses in Redis, shared by the instances ({@code serialized-by.idempotency.store=redis}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.github.serializedby.lock.redis.RedisIdempotencyStore")
+    @ConditionalOnClass(name = "io.github.serializedby.idempotency.redis.RedisIdempotencyStore")
     @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "redis")
     static class RedisStoreConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         IdempotencyStore idempotencyStore(
-                RedisConnectionFactory connections, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+                RedisConnectionFactory connections,
+                SerializedByIdempotencyProperties properties,
+                ObjectProvider<Clock> clock) {
             return new RedisIdempotencyStore(
-                    connections, properties.getIdempotency().getRedisPrefix(), clock.getIfAvailable(Clock::systemUTC));
+                    connections, properties.getRedisPrefix(), clock.getIfAvailable(Clock::systemUTC));
         }
     }
 
     /** Stored responses in the database, shared by the instances ({@code serialized-by.idempotency.store=jdbc}). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.github.serializedby.lock.jdbc.JdbcIdempotencyStore")
+    @ConditionalOnClass(name = "io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore")
     @ConditionalOnProperty(name = "serialized-by.idempotency.store", havingValue = "jdbc")
     static class JdbcStoreConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
         IdempotencyStore idempotencyStore(
-                DataSource dataSource, SerializedByProperties properties, ObjectProvider<Clock> clock) {
+                DataSource dataSource, SerializedByIdempotencyProperties properties, ObjectProvider<Clock> clock) {
             return new JdbcIdempotencyStore(
-                    dataSource,
-                    clock.getIfAvailable(Clock::systemUTC),
-                    properties.getIdempotency().isCreateTable());
+                    dataSource, clock.getIfAvailable(Clock::systemUTC), properties.isCreateTable());
         }
     }
 
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyStore inMemoryIdempotencyStore(SerializedByProperties properties, ObjectProvider<Clock> clock) {
+    IdempotencyStore inMemoryIdempotencyStore(
+            SerializedByIdempotencyProperties properties, ObjectProvider<Clock> clock) {
         return new InMemoryIdempotencyStore(
                 clock.getIfAvailable(Clock::systemUTC),
-                properties.getIdempotency().getMaxEntries(),
-                properties.getIdempotency().getMaxStoredSize().toBytes());
+                properties.getMaxEntries(),
+                properties.getMaxStoredSize().toBytes());
     }
 
     @Bean
     @ConditionalOnMissingBean
-    IdempotencyFilter idempotencyFilter(SerializedByProperties properties) {
-        return new IdempotencyFilter(properties.getIdempotency().getHeaderName());
+    IdempotencyFilter idempotencyFilter(SerializedByIdempotencyProperties properties) {
+        return new IdempotencyFilter(properties.getHeaderName());
     }
 
     @Bean
     WebMvcConfigurer idempotencyInterceptorConfigurer(
             IdempotencyStore store,
             LockProvider lockProvider,
-            SerializedByProperties properties,
+            SerializedByIdempotencyProperties properties,
             ObjectProvider<Clock> clock,
             Environment environment) {
-        SerializedByProperties.Idempotency idempotency = properties.getIdempotency();
         IdempotencyInterceptor interceptor = new IdempotencyInterceptor(
                 store,
                 lockProvider,
                 clock.getIfAvailable(Clock::systemUTC),
                 new IdempotencySettings(
-                        idempotency.getHeaderName(),
-                        idempotency.getTtl(),
-                        idempotency.getRetryAfter(),
-                        idempotency.getReplayHeader(),
-                        List.copyOf(idempotency.getStoredHeaders()),
-                        idempotency.isScopeByPrincipal(),
-                        idempotency.getMaxBodySize().toBytes()),
+                        properties.getHeaderName(),
+                        properties.getTtl(),
+                        properties.getReplayHeader(),
+                        List.copyOf(properties.getStoredHeaders()),
+                        properties.isScopeByPrincipal(),
+                        properties.getMaxBodySize().toBytes()),
                 environment::resolveRequiredPlaceholders);
         return new WebMvcConfigurer() {
             @Override
@@ -119,7 +120,7 @@ public final class SerializedByIdempotencyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
-    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice() {
-        return new IdempotencyProblemDetailsAdvice();
+    IdempotencyProblemDetailsAdvice idempotencyProblemDetailsAdvice(SerializedByIdempotencyProperties properties) {
+        return new IdempotencyProblemDetailsAdvice(properties.getRetryAfter());
     }
 }

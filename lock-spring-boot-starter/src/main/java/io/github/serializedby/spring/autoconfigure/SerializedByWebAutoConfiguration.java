@@ -25,6 +25,7 @@ public final class SerializedByWebAutoConfiguration {
     @ConditionalOnMissingBean
     LockProblemDetailsAdvice lockProblemDetailsAdvice(SerializedByProperties properties) {
         return new LockProblemDetailsAdvice(
-                HttpStatusCode.valueOf(properties.getHttp().getContentionStatus()));
+                HttpStatusCode.valueOf(properties.getHttp().getContentionStatus()),
+                properties.getHttp().getRetryAfter());
     }
 }

@@ -1,7 +1,7 @@
 package io.github.serializedby.spring.autoconfigure;
 
-import io.github.serializedby.spring.Idempotent;
 import io.github.serializedby.spring.SerializedByConfigurationException;
+import io.github.serializedby.spring.idempotency.Idempotent;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;

@@ -1,14 +1,12 @@
 package io.github.serializedby.spring.idempotency;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.StoredResponse;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.StoredResponse;
-import io.github.serializedby.spring.IdempotencyException;
-import io.github.serializedby.spring.IdempotencyException.Reason;
-import io.github.serializedby.spring.Idempotent;
+import io.github.serializedby.spring.idempotency.IdempotencyException.Reason;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -103,7 +101,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         if (header == null) {
             if (idempotent.required()) {
                 throw new IdempotencyException(
-                        Reason.INVALID_KEY, "This request needs an " + settings.headerName() + " header", null);
+                        Reason.INVALID_KEY, "This request needs an " + settings.headerName() + " header");
             }
             return true;
         }
@@ -113,16 +111,13 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         Lease lease = locks.tryAcquire(LockRequest.exclusive(LOCK_NAME, key))
                 .orElseThrow(() -> new IdempotencyException(
                         Reason.KEY_IN_USE,
-                        "A request with this " + settings.headerName() + " is still being processed",
-                        settings.retryAfter()));
+                        "A request with this " + settings.headerName() + " is still being processed"));
         try {
             Optional<StoredResponse> stored = store.find(key);
             if (stored.isPresent()) {
                 if (!stored.get().fingerprint().equals(fingerprint)) {
                     throw new IdempotencyException(
-                            Reason.KEY_REUSED,
-                            "This " + settings.headerName() + " was used with a different request",
-                            null);
+                            Reason.KEY_REUSED, "This " + settings.headerName() + " was used with a different request");
                 }
                 replay(stored.get(), response);
                 lease.release();
@@ -230,8 +225,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
     private IdempotencyException invalidKey() {
         return new IdempotencyException(
                 Reason.INVALID_KEY,
-                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters",
-                null);
+                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters");
     }
 
     /**
@@ -283,8 +277,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         return new IdempotencyException(
                 Reason.BODY_TOO_LARGE,
                 "A request with an " + settings.headerName() + " may have a body of at most " + settings.maxBodySize()
-                        + " bytes",
-                null);
+                        + " bytes");
     }
 
     /** Form bodies may already be parsed into parameters by an earlier filter: those are fingerprinted. */

@@ -8,7 +8,6 @@ import java.util.List;
  *
  * @param headerName the request header carrying the key
  * @param ttl how long responses are kept by default
- * @param retryAfter the Retry-After of the 409 while the first request runs
  * @param replayHeader the response header marking a replay
  * @param storedHeaders the response headers kept with the body
  * @param scopeByPrincipal whether keys are per caller: each principal, and the unauthenticated, apart
@@ -17,7 +16,6 @@ import java.util.List;
 public record IdempotencySettings(
         String headerName,
         Duration ttl,
-        Duration retryAfter,
         String replayHeader,
         List<String> storedHeaders,
         boolean scopeByPrincipal,

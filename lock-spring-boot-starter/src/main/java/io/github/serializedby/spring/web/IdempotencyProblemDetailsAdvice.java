@@ -1,7 +1,8 @@
 package io.github.serializedby.spring.web;
 
-import io.github.serializedby.spring.IdempotencyException;
+import io.github.serializedby.spring.idempotency.IdempotencyException;
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -32,6 +33,13 @@ public class IdempotencyProblemDetailsAdvice {
     public static final URI BODY_TOO_LARGE =
             URI.create(LockProblemDetailsAdvice.TYPE_PREFIX + "idempotency-body-too-large");
 
+    private final Duration keyInUseRetryAfter;
+
+    /** @param keyInUseRetryAfter the {@code Retry-After} of the 409 while the first request with the key runs */
+    public IdempotencyProblemDetailsAdvice(Duration keyInUseRetryAfter) {
+        this.keyInUseRetryAfter = keyInUseRetryAfter;
+    }
+
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> refused(IdempotencyException e) {
         HttpStatus status;
@@ -60,6 +68,7 @@ public class IdempotencyProblemDetailsAdvice {
             }
         }
         return ProblemAnswers.answer(
-                ProblemAnswers.problem(status, type, title, String.valueOf(e.getMessage())), e.retryAfter());
+                ProblemAnswers.problem(status, type, title, String.valueOf(e.getMessage())),
+                e.reason() == IdempotencyException.Reason.KEY_IN_USE ? keyInUseRetryAfter : null);
     }
 }

@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
  * Retry-After}, a null key or a key that cannot be locked (too long, not valid text) with 400, an
- * unreachable provider with 503 and {@code Retry-After}. Its
- * order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
+ * unreachable provider with 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here,
+ * since they are HTTP's concern and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
  * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.
  */
 @RestControllerAdvice
@@ -42,11 +42,21 @@ public class LockProblemDetailsAdvice {
     /** Type of the answer when the lock provider cannot be reached. */
     public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
 
+    private static final Duration PROVIDER_UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+
+    private static final Duration INTERRUPTED_RETRY_AFTER = Duration.ofSeconds(1);
+
     private final HttpStatusCode contentionStatus;
 
-    /** @param contentionStatus the status when the key is held, usually 409 */
-    public LockProblemDetailsAdvice(HttpStatusCode contentionStatus) {
+    private final Duration contentionRetryAfter;
+
+    /**
+     * @param contentionStatus the status when the key is held, usually 409
+     * @param contentionRetryAfter the {@code Retry-After} of that answer, rounded up to whole seconds
+     */
+    public LockProblemDetailsAdvice(HttpStatusCode contentionStatus, Duration contentionRetryAfter) {
         this.contentionStatus = contentionStatus;
+        this.contentionRetryAfter = contentionRetryAfter;
     }
 
     @ExceptionHandler
@@ -60,7 +70,7 @@ public class LockProblemDetailsAdvice {
                         + ". Retry later.",
                 e.lockName());
         problem.setProperty("policy", e.policy().name());
-        return ProblemAnswers.answer(problem, e.retryAfter());
+        return ProblemAnswers.answer(problem, contentionRetryAfter);
     }
 
     @ExceptionHandler
@@ -95,7 +105,7 @@ public class LockProblemDetailsAdvice {
                 "Lock provider unavailable",
                 "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.",
                 e.lockName());
-        return ProblemAnswers.answer(problem, e.retryAfter());
+        return ProblemAnswers.answer(problem, PROVIDER_UNAVAILABLE_RETRY_AFTER);
     }
 
     @ExceptionHandler
@@ -106,7 +116,7 @@ public class LockProblemDetailsAdvice {
                 "Interrupted while waiting for a lock",
                 "The server stopped waiting for lock '" + e.lockName() + "'; the request was not processed.",
                 e.lockName());
-        return ProblemAnswers.answer(problem, Duration.ofSeconds(1));
+        return ProblemAnswers.answer(problem, INTERRUPTED_RETRY_AFTER);
     }
 
     private static ProblemDetail problem(

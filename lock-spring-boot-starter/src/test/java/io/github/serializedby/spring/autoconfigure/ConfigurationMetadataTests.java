@@ -79,6 +79,6 @@ class ConfigurationMetadataTests {
                 .get("serialized-by.idempotency.stored-headers")
                 .get("defaultValue")
                 .forEach(header -> storedHeaders.add(header.asString()));
-        assertThat(storedHeaders).isEqualTo(properties.getIdempotency().getStoredHeaders());
+        assertThat(storedHeaders).isEqualTo(new SerializedByIdempotencyProperties().getStoredHeaders());
     }
 }

@@ -2,13 +2,13 @@ package io.github.serializedby.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
-import io.github.serializedby.lock.jdbc.JdbcIdempotencyStore;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
@@ -219,6 +219,25 @@ class SerializedByAutoConfigurationTests {
                         assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(JdbcIdempotencyStore.class));
     }
 
+    @Test
+    void idempotencyPropertiesAreBoundToTheirOwnClass() {
+        webRunner
+                .withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class))
+                .withPropertyValues(
+                        "serialized-by.idempotency.header-name=X-Request-Key",
+                        "serialized-by.idempotency.retry-after=3s",
+                        "serialized-by.idempotency.max-entries=7")
+                .run(context -> {
+                    SerializedByIdempotencyProperties properties =
+                            context.getBean(SerializedByIdempotencyProperties.class);
+                    assertThat(properties.getHeaderName()).isEqualTo("X-Request-Key");
+                    assertThat(properties.getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(properties.getMaxEntries()).isEqualTo(7);
+                    assertThat(properties.getTtl()).isEqualTo(Duration.ofHours(24));
+                });
+        webRunner.run(context -> assertThat(context).doesNotHaveBean(SerializedByIdempotencyProperties.class));
+    }
+
     private void assertStartFails(Class<?> configuration, String... fragments) {
         runner.withUserConfiguration(configuration).run(context -> {
             assertThat(context).hasFailed();
@@ -300,7 +319,8 @@ class SerializedByAutoConfigurationTests {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnAdviceConfiguration {
-        static final LockProblemDetailsAdvice ADVICE = new LockProblemDetailsAdvice(HttpStatus.LOCKED);
+        static final LockProblemDetailsAdvice ADVICE =
+                new LockProblemDetailsAdvice(HttpStatus.LOCKED, Duration.ofSeconds(2));
 
         @Bean
         LockProblemDetailsAdvice myAdvice() {

@@ -8,8 +8,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.InMemoryIdempotencyStore;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;

@@ -3,8 +3,6 @@ package io.github.serializedby.spring.idempotency;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
-import io.github.serializedby.spring.IdempotencyException;
-import io.github.serializedby.spring.Idempotent;
 import io.github.serializedby.spring.NullLockKeyException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -96,7 +94,7 @@ class IdempotencyTestApplication {
         @Idempotent
         String nestedInvalidKey() {
             ran("/nested-invalid-key");
-            throw new IdempotencyException(IdempotencyException.Reason.INVALID_KEY, "nested call refused", null);
+            throw new IdempotencyException(IdempotencyException.Reason.INVALID_KEY, "nested call refused");
         }
 
         @PostMapping("/big-answer/{bytes}")

@@ -2,7 +2,6 @@ package io.github.serializedby.spring.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.serializedby.spring.Idempotent;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;

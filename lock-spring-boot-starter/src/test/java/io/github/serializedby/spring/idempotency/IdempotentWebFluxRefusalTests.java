@@ -2,7 +2,6 @@ package io.github.serializedby.spring.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.serializedby.spring.Idempotent;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;

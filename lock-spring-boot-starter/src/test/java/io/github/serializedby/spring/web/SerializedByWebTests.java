@@ -106,7 +106,7 @@ class SerializedByWebTests {
         HttpResponse<String> response = send("GET", "/down/1");
 
         assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(response.body()).contains("urn:serialized-by:problem:lock-provider-unavailable");
         assertThat(counters.downCalls.get()).isZero();
     }

@@ -69,8 +69,7 @@ class WebTestApplication {
 
             private void failIfDown(LockRequest request) {
                 if (request.name().equals("down")) {
-                    throw new LockProviderUnavailableException(
-                            request.name(), new IOException("connection refused"), Duration.ofSeconds(7));
+                    throw new LockProviderUnavailableException(request.name(), new IOException("connection refused"));
                 }
             }
         };

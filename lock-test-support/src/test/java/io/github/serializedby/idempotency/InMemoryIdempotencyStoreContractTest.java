@@ -1,6 +1,6 @@
-package io.github.serializedby.lock.idempotency;
+package io.github.serializedby.idempotency;
 
-import io.github.serializedby.lock.test.IdempotencyStoreContractTest;
+import io.github.serializedby.idempotency.test.IdempotencyStoreContractTest;
 import java.time.Clock;
 
 class InMemoryIdempotencyStoreContractTest extends IdempotencyStoreContractTest {

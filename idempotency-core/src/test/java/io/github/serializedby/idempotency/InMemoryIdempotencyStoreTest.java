@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.idempotency;
+package io.github.serializedby.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,8 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.idempotency.jdbc;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.StoredResponse;
-import io.github.serializedby.lock.idempotency.StoredResponseCodec;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.StoredResponse;
+import io.github.serializedby.idempotency.StoredResponseCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

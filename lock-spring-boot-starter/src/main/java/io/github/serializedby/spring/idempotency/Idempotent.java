@@ -1,4 +1,4 @@
-package io.github.serializedby.spring;
+package io.github.serializedby.spring.idempotency;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.idempotency;
+package io.github.serializedby.idempotency;
 
 import java.time.Instant;
 import java.util.Arrays;

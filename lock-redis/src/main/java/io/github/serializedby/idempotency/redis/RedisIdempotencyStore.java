@@ -1,8 +1,8 @@
-package io.github.serializedby.lock.redis;
+package io.github.serializedby.idempotency.redis;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.StoredResponse;
-import io.github.serializedby.lock.idempotency.StoredResponseCodec;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.StoredResponse;
+import io.github.serializedby.idempotency.StoredResponseCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,4 @@
-package io.github.serializedby.spring;
-
-import java.time.Duration;
-import org.jspecify.annotations.Nullable;
+package io.github.serializedby.spring.idempotency;
 
 /** A request's idempotency key cannot be honoured; {@link #reason()} says why, and the HTTP answer follows. */
 public class IdempotencyException extends RuntimeException {
@@ -23,21 +20,14 @@ public class IdempotencyException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final @Nullable Duration retryAfter;
 
-    public IdempotencyException(Reason reason, String message, @Nullable Duration retryAfter) {
+    public IdempotencyException(Reason reason, String message) {
         super(message);
         this.reason = reason;
-        this.retryAfter = retryAfter;
     }
 
     /** Why the key was refused. */
     public Reason reason() {
         return reason;
-    }
-
-    /** When a retry may succeed, for {@link Reason#KEY_IN_USE}. */
-    public @Nullable Duration retryAfter() {
-        return retryAfter;
     }
 }

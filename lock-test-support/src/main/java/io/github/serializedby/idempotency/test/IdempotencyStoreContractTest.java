@@ -1,9 +1,9 @@
-package io.github.serializedby.lock.test;
+package io.github.serializedby.idempotency.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.serializedby.lock.idempotency.IdempotencyStore;
-import io.github.serializedby.lock.idempotency.StoredResponse;
+import io.github.serializedby.idempotency.IdempotencyStore;
+import io.github.serializedby.idempotency.StoredResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

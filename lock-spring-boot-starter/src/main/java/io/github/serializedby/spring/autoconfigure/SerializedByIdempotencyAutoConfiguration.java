@@ -11,6 +11,7 @@ import io.github.serializedby.spring.idempotency.IdempotencySettings;
 import io.github.serializedby.spring.web.IdempotencyProblemDetailsAdvice;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -74,10 +75,24 @@ public final class SerializedByIdempotencyAutoConfiguration {
         }
     }
 
+    /**
+     * The in-memory store, when no other store is configured. Asked for a shared store whose module is
+     * missing, start-up fails: responses kept per JVM would let a retry reaching another instance run the
+     * operation again.
+     */
     @Bean
     @ConditionalOnMissingBean
     IdempotencyStore inMemoryIdempotencyStore(
             SerializedByIdempotencyProperties properties, ObjectProvider<Clock> clock) {
+        SerializedByIdempotencyProperties.Store store = properties.getStore();
+        if (store != SerializedByIdempotencyProperties.Store.IN_MEMORY) {
+            String value = store.name().toLowerCase(Locale.ROOT);
+            String module = store == SerializedByIdempotencyProperties.Store.REDIS ? "lock-redis" : "lock-jdbc";
+            throw new IllegalStateException("serialized-by.idempotency.store=" + value + " needs "
+                    + "io.github.serializedby:" + module + " on the class path; without it stored responses"
+                    + " would stay in this JVM and not be shared. Add the dependency, declare an"
+                    + " IdempotencyStore bean, or set serialized-by.idempotency.store=in-memory.");
+        }
         return new InMemoryIdempotencyStore(
                 clock.getIfAvailable(Clock::systemUTC),
                 properties.getMaxEntries(),

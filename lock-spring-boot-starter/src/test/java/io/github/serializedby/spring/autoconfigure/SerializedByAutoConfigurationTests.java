@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -217,6 +219,24 @@ class SerializedByAutoConfigurationTests {
                         "serialized-by.idempotency.store=jdbc", "serialized-by.idempotency.create-table=true")
                 .run(context ->
                         assertThat(context.getBean(IdempotencyStore.class)).isInstanceOf(JdbcIdempotencyStore.class));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "redis, io.github.serializedby.idempotency.redis.RedisIdempotencyStore, lock-redis",
+        "jdbc, io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore, lock-jdbc"
+    })
+    void aSharedIdempotencyStoreWhoseModuleIsMissingFailsStartUpInsteadOfKeepingResponsesInMemory(
+            String store, String storeClass, String module) {
+        webRunner
+                .withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(storeClass))
+                .withPropertyValues("serialized-by.idempotency.store=" + store)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("serialized-by.idempotency.store=" + store)
+                        .hasMessageContaining(module));
     }
 
     @Test

@@ -4,8 +4,6 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,17 +46,7 @@ public final class InMemoryLockProvider implements LockProvider {
      */
     private static final int BUCKETS = 1 << 12;
 
-    private static final VarHandle RELEASED;
-
-    static {
-        try {
-            RELEASED = MethodHandles.lookup().findVarHandle(MemoryLease.class, "released", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final KeyTable states;
+    final KeyTable states;
     private final AtomicLong tokens = new AtomicLong();
 
     /** A provider for any number of keys. */
@@ -102,7 +90,7 @@ public final class InMemoryLockProvider implements LockProvider {
 
     /** The common case: an exclusive lease that is itself the key's entry; null when another came first. */
     private @Nullable Lease insertSoleHolder(LockRequest request, int hash) {
-        MemoryLease lease = new MemoryLease(request, hash, null);
+        MemoryLease lease = new MemoryLease(this, request, hash, null);
         return states.putIfAbsent(lease) == null ? withToken(lease) : null;
     }
 
@@ -216,7 +204,7 @@ public final class InMemoryLockProvider implements LockProvider {
 
     /** A lease counted in {@code state}, which the caller has just updated. */
     private MemoryLease lease(LockRequest request, KeyState state) {
-        return withToken(new MemoryLease(request, state.hash, state));
+        return withToken(new MemoryLease(this, request, state.hash, state));
     }
 
     /** Draws the token of a lease just granted: after the grant, so that tokens follow grants. */
@@ -225,7 +213,8 @@ public final class InMemoryLockProvider implements LockProvider {
         return lease;
     }
 
-    private void releaseHolder(KeyState state, LockMode mode) {
+    /** Takes a released holder of {@code mode} out of the state that counts it. */
+    void releaseHolder(KeyState state, LockMode mode) {
         int unit = KeyState.unit(mode);
         while (true) {
             int value = state.state();
@@ -305,85 +294,5 @@ public final class InMemoryLockProvider implements LockProvider {
     @Override
     public String toString() {
         return "InMemoryLockProvider[activeKeys=" + states.size() + "]";
-    }
-
-    /**
-     * A lease. One taken without contention is itself the key's entry in the table, and its release is
-     * removing it; when readers or waiters arrive, a {@link KeyState} takes its place and counts it.
-     */
-    private final class MemoryLease extends KeyEntry implements Lease {
-
-        private final LockRequest request;
-        /** The state that counts this lease; null while it is, or was, the key's entry. */
-        private final @Nullable KeyState state;
-        /** Set once, right after the lease entered the table or its state, so that tokens follow grants. */
-        private long token;
-
-        private volatile int released;
-
-        MemoryLease(LockRequest request, int hash, @Nullable KeyState state) {
-            super(hash);
-            this.request = request;
-            this.state = state;
-        }
-
-        @Override
-        String name() {
-            return request.name();
-        }
-
-        @Override
-        String key() {
-            return request.key();
-        }
-
-        @Override
-        public LockRequest request() {
-            return request;
-        }
-
-        @Override
-        public long fencingToken() {
-            return token;
-        }
-
-        @Override
-        public boolean isValid() {
-            return released == 0;
-        }
-
-        /**
-         * Exactly once, from any thread: a sole holder leaves the table with one compare-and-set, which
-         * only one caller can win; otherwise the flag decides, and the holder leaves the state that counts
-         * it, which for a promoted sole holder is the state that took its place.
-         */
-        @Override
-        public void release() {
-            if (released != 0) {
-                return;
-            }
-            if (state == null && states.remove(this)) {
-                RELEASED.setRelease(this, 1);
-                return;
-            }
-            if (!RELEASED.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            KeyState counting = state != null ? state : promotedState();
-            if (counting != null) {
-                releaseHolder(counting, request.mode());
-            }
-        }
-
-        /** The state that took this sole holder's place; null if this lease already left the table. */
-        private @Nullable KeyState promotedState() {
-            KeyEntry entry = states.get(request.name(), request.key(), hash);
-            return entry instanceof KeyState promoted && promoted.promotedFrom == this ? promoted : null;
-        }
-
-        @Override
-        public String toString() {
-            return "MemoryLease[" + request + ", token=" + token + ", valid=" + isValid() + "]";
-        }
     }
 }

@@ -41,6 +41,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  *
  * <p>Needs a connection factory that also serves reactive connections, such as Lettuce's. The provider
  * does not own the factory; {@link #close()} stops its own threads and subscription.
+ *
+ * <p>Over 300 lines for now: the provider is the hub its waiters and leases call back into (scripts,
+ * timers, tokens, the release subscription), until it becomes a store of the shared {@code
+ * lock.support.WaitingRoom} and that waiting moves there.
  */
 public final class RedisLockProvider implements LockProvider, AutoCloseable {
 

@@ -13,25 +13,18 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -57,9 +50,6 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
     /** Longest key accepted; the IETF draft sets none, Stripe's is 255. */
     public static final int MAX_KEY_LENGTH = 255;
 
-    /** Principal names longer than this are scoped by their digest, so stored keys stay short. */
-    private static final int MAX_PLAIN_PRINCIPAL_LENGTH = 128;
-
     /** Statuses a retry may well not get again: timeout, conflict, too early, too many requests. */
     private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 409, 425, 429);
 
@@ -69,6 +59,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
     private final LockProvider locks;
     private final Clock clock;
     private final IdempotencySettings settings;
+    private final RequestIdentity identity;
     private final UnaryOperator<String> placeholders;
     private final Map<String, Duration> ttls = new ConcurrentHashMap<>();
 
@@ -82,6 +73,7 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         this.locks = locks;
         this.clock = clock;
         this.settings = settings;
+        this.identity = new RequestIdentity(settings);
         this.placeholders = placeholders;
     }
 
@@ -105,9 +97,9 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
             }
             return true;
         }
-        String scope = scope(request);
-        String key = scope + parseKey(header);
-        String fingerprint = fingerprint(request, scope);
+        String scope = identity.scope(request);
+        String key = scope + identity.parseKey(header);
+        String fingerprint = identity.fingerprint(request, scope);
         Lease lease = locks.tryAcquire(LockRequest.exclusive(LOCK_NAME, key))
                 .orElseThrow(() -> new IdempotencyException(
                         Reason.KEY_IN_USE,
@@ -201,105 +193,12 @@ public final class IdempotencyInterceptor implements AsyncHandlerInterceptor {
         response.getOutputStream().write(body);
     }
 
-    /**
-     * The key: the header's value, surrounding quotes removed (the draft sends it as a structured-field
-     * string), of 1 to {@value #MAX_KEY_LENGTH} printable ASCII characters.
-     */
-    private String parseKey(String header) {
-        String key = header.strip();
-        if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
-            key = key.substring(1, key.length() - 1);
-        }
-        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            throw invalidKey();
-        }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw invalidKey();
-            }
-        }
-        return key;
-    }
-
-    private IdempotencyException invalidKey() {
-        return new IdempotencyException(
-                Reason.INVALID_KEY,
-                settings.headerName() + " must have between 1 and " + MAX_KEY_LENGTH + " printable ASCII characters");
-    }
-
-    /**
-     * Whose key it is: {@code p<length>:<name>:} for an authenticated caller, {@code -:} for the
-     * unauthenticated, so no principal's name can give the scope of another or of the unauthenticated;
-     * empty when scoping is off.
-     */
-    private String scope(HttpServletRequest request) {
-        if (!settings.scopeByPrincipal()) {
-            return "";
-        }
-        Principal principal = request.getUserPrincipal();
-        if (principal == null) {
-            return "-:";
-        }
-        String name = String.valueOf(principal.getName());
-        if (name.length() > MAX_PLAIN_PRINCIPAL_LENGTH) {
-            return "h:" + HexFormat.of().formatHex(sha256().digest(name.getBytes(StandardCharsets.UTF_8))) + ":";
-        }
-        return "p" + name.length() + ":" + name + ":";
-    }
-
-    /** A digest of what makes two requests the same operation: method, path and query, body, caller. */
-    private String fingerprint(HttpServletRequest request, String scope) throws IOException {
-        MessageDigest digest = sha256();
-        digest.update(
-                (request.getMethod() + " " + request.getRequestURI() + "?" + request.getQueryString() + "\n" + scope)
-                        .getBytes(StandardCharsets.UTF_8));
-        long maxBodySize = settings.maxBodySize();
-        BufferedBodyRequest buffered = WebUtils.getNativeRequest(request, BufferedBodyRequest.class);
-        if (buffered != null && !isForm(request)) {
-            byte[] body = buffered.buffer(maxBodySize);
-            if (body == null) {
-                throw bodyTooLarge();
-            }
-            digest.update(body);
-        } else {
-            if (request.getContentLengthLong() > maxBodySize) {
-                throw bodyTooLarge();
-            }
-            new TreeMap<>(request.getParameterMap())
-                    .forEach((name, values) -> digest.update(
-                            (name + "=" + String.join(",", values) + "&").getBytes(StandardCharsets.UTF_8)));
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private IdempotencyException bodyTooLarge() {
-        return new IdempotencyException(
-                Reason.BODY_TOO_LARGE,
-                "A request with an " + settings.headerName() + " may have a body of at most " + settings.maxBodySize()
-                        + " bytes");
-    }
-
-    /** Form bodies may already be parsed into parameters by an earlier filter: those are fingerprinted. */
-    private static boolean isForm(HttpServletRequest request) {
-        String contentType = request.getContentType();
-        return contentType != null && contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
-    }
-
     /** The annotation's time to live, resolved and parsed once per distinct value. */
     private Duration ttl(Idempotent idempotent) {
         return ttls.computeIfAbsent(idempotent.ttl(), written -> {
             String ttl = placeholders.apply(written);
             return ttl.isBlank() ? settings.ttl() : DurationStyle.detectAndParse(ttl);
         });
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 
     private record Pending(

@@ -222,7 +222,9 @@ class InMemoryLockProviderTest {
         LockRequest shared = LockRequest.shared("abandon", "k");
         LockRequest exclusive = LockRequest.exclusive("abandon", "k");
         Lease reader = provider.tryAcquire(shared).orElseThrow();
-        CompletableFuture<Optional<Lease>> writer = provider.acquire(exclusive, Duration.ofMillis(20));
+        // The writer waits long enough to still be queued when the reader arrives, even on a loaded machine
+        // (with 20 ms it had once timed out before, and the reader was admitted at once).
+        CompletableFuture<Optional<Lease>> writer = provider.acquire(exclusive, Duration.ofSeconds(1));
         CompletableFuture<Optional<Lease>> readerBehindWriter = provider.acquire(shared, LONG_WAIT);
         assertThat(readerBehindWriter).isNotDone();
 

@@ -8,6 +8,10 @@ import java.util.Objects;
  * the resource within it, and together they identify the lock. Requests sort in the canonical order in
  * which several keys are acquired.
  *
+ * <p>This is what a {@link LockProvider} is asked for: one key and its mode, nothing about waiting. A
+ * {@link LockSpec} is what a caller asks the {@link LockExecutor} for (several keys, the policy and the
+ * wait), which the executor turns into one request per key.
+ *
  * <p>Every way to a provider (the annotation, the executor, a provider called directly) builds a request,
  * so the key is checked here, before anything is sent: at most {@link #MAX_KEY_LENGTH} characters, and
  * well-formed UTF-16 (every surrogate paired), so that its UTF-8 form is lossless.

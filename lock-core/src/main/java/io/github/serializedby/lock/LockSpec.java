@@ -8,6 +8,11 @@ import java.util.Objects;
  * What a {@link LockExecutor} locks for one call: one or more keys in one namespace, the mode, and what
  * to do when a key is held.
  *
+ * <p>It differs from a {@link LockRequest}, which is one key in one mode as a provider sees it, by
+ * carrying the keys of a whole call and how long that call may wait for them; the executor turns a spec
+ * into requests in canonical order. The starter builds a spec per call from a method's settings (which
+ * have no keys) and the keys resolved from its arguments.
+ *
  * @param name the lock's namespace
  * @param keys the keys to lock together; order and duplicates do not matter
  * @param mode exclusive or shared

@@ -194,4 +194,25 @@ class LockExecutorAsyncTest {
 
         assertThat(provider.activeKeyCount()).isZero();
     }
+
+    @Test
+    void acquireAsyncTakesOnlyTheKeysTheChainDoesNotHoldAndRefusesAnUpgrade() throws Exception {
+        LockSpec sharedA = new LockSpec("account", List.of("A"), LockMode.SHARED, LockPolicy.FAIL_FAST, Duration.ZERO);
+        LockHandle outer = executor.acquireAsync(sharedA).get(10, TimeUnit.SECONDS);
+
+        LockHandle inner = executor.acquireAsync(
+                        new LockSpec(
+                                "account", List.of("B", "A"), LockMode.SHARED, LockPolicy.FAIL_FAST, Duration.ZERO),
+                        outer.leases())
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(inner.leases()).extracting(lease -> lease.request().key()).containsExactly("B");
+        assertThatThrownBy(() -> executor.acquireAsync(LockSpec.failFast("account", "A"), outer.leases())
+                        .join())
+                .hasCauseInstanceOf(LockUpgradeException.class);
+        inner.release();
+        outer.release();
+        assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
+        assertThat(provider.tryAcquire(LockRequest.exclusive("account", "B"))).isPresent();
+    }
 }

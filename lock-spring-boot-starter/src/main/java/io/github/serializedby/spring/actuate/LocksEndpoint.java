@@ -1,11 +1,9 @@
 package io.github.serializedby.spring.actuate;
 
 import io.github.serializedby.lock.LockMode;
-import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethod;
 import io.github.serializedby.spring.aop.LockedMethods;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +57,9 @@ public class LocksEndpoint {
     @ReadOperation
     public LocksDescriptor locks(SecurityContext securityContext) {
         boolean showKeys = showValues.isShown(securityContext, roles);
-        Map<String, LockConfiguration> configuration = new TreeMap<>();
+        Map<String, LockSettings> configuration = new TreeMap<>();
         for (LockedMethod method : methods.all()) {
-            configuration.put(method.name(), LockConfiguration.of(method.settings()));
+            configuration.put(method.name(), method.settings());
         }
         List<HeldLockDescriptor> held = activity.held().stream()
                 .map(lock -> new HeldLockDescriptor(
@@ -91,22 +89,8 @@ public class LocksEndpoint {
      * @param held the locks held now by this instance
      */
     public record LocksDescriptor(
-            String provider, String providerReason, Map<String, LockConfiguration> locks, List<HeldLockDescriptor> held)
+            String provider, String providerReason, Map<String, LockSettings> locks, List<HeldLockDescriptor> held)
             implements OperationResponseBody {}
-
-    /**
-     * The effective configuration of a lock name.
-     *
-     * @param policy fail-fast or wait
-     * @param waitTimeout the longest wait
-     * @param mode exclusive or shared
-     */
-    public record LockConfiguration(LockPolicy policy, Duration waitTimeout, LockMode mode) {
-
-        static LockConfiguration of(LockSettings settings) {
-            return new LockConfiguration(settings.policy(), settings.waitTimeout(), settings.mode());
-        }
-    }
 
     /**
      * A lock held now.

@@ -51,55 +51,47 @@ public final class LockedMethod {
     }
 
     /**
-     * Runs {@code action} under the locks of one call; one key is locked without building a {@link
-     * LockSpec}.
+     * Runs {@code action} under the locks of one call. The common case, one key expression that gives one
+     * key, is locked as a single {@link LockRequest} without building a {@link LockSpec}: this is the one
+     * place where that shortcut is taken, and the executor does the acquiring either way.
      *
      * @throws NullLockKeyException when a key is null or blank; {@code action} did not run
      */
     <T extends @Nullable Object, E extends Throwable> T execute(
             LockExecutor executor, @Nullable Object[] arguments, @Nullable Object target, LockedCallable<T, E> action)
             throws E {
-        if (keys.length != 1) {
-            return executor.execute(specFor(arguments, target), action);
+        Object first = keys[0].evaluate(arguments, target);
+        String single = keys.length == 1 ? KeyText.single(first) : null;
+        if (single != null) {
+            return executor.execute(
+                    new LockRequest(name, single, settings.mode()), settings.policy(), settings.waitTimeout(), action);
         }
-        Object value = keys[0].evaluate(arguments, target);
-        String key = KeyText.single(value);
-        if (key == null) {
-            return executor.execute(spec(collect(keys[0], value, new ArrayList<>(2))), action);
-        }
-        return executor.execute(
-                new LockRequest(name, key, settings.mode()), settings.policy(), settings.waitTimeout(), action);
+        return executor.execute(spec(first, arguments, target), action);
     }
 
     /**
-     * What to lock for one call.
+     * What to lock for one call, as a {@link LockSpec}.
      *
      * @throws NullLockKeyException when a key is null or blank
      */
     LockSpec specFor(@Nullable Object[] arguments, @Nullable Object target) {
-        List<String> resolved;
-        if (keys.length == 1) {
-            Object value = keys[0].evaluate(arguments, target);
-            String single = KeyText.single(value);
-            resolved = single != null ? List.of(single) : collect(keys[0], value, new ArrayList<>(2));
-        } else {
-            resolved = new ArrayList<>(keys.length);
-            for (KeyExpression key : keys) {
-                collect(key, key.evaluate(arguments, target), resolved);
-            }
+        return spec(keys[0].evaluate(arguments, target), arguments, target);
+    }
+
+    /** Resolves every key expression, the first already evaluated to {@code first}. */
+    private LockSpec spec(@Nullable Object first, @Nullable Object[] arguments, @Nullable Object target) {
+        List<String> resolved = new ArrayList<>(keys.length + 1);
+        collect(keys[0], first, resolved);
+        for (int i = 1; i < keys.length; i++) {
+            collect(keys[i], keys[i].evaluate(arguments, target), resolved);
         }
-        return spec(resolved);
+        return new LockSpec(name, resolved, settings.mode(), settings.policy(), settings.waitTimeout());
     }
 
-    private LockSpec spec(List<String> keys) {
-        return new LockSpec(name, keys, settings.mode(), settings.policy(), settings.waitTimeout());
-    }
-
-    private List<String> collect(KeyExpression key, @Nullable Object value, List<String> into) {
+    private void collect(KeyExpression key, @Nullable Object value, List<String> into) {
         if (!KeyText.addKeys(value, into)) {
             throw new NullLockKeyException(name, key.source(), description);
         }
-        return into;
     }
 
     @Override

@@ -1,15 +1,14 @@
 package io.github.serializedby.spring.aop;
 
+import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
-import io.github.serializedby.lock.LockUpgradeException;
 import io.github.serializedby.lock.support.NonBlockingThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInvocation;
-import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
 import reactor.core.publisher.Flux;
@@ -21,7 +20,7 @@ import reactor.util.context.ContextView;
  * Locks Reactor {@code Mono} and {@code Flux} methods: the locks are taken on subscription without
  * blocking a thread, held until completion, error or cancellation, and released exactly once. Locks a
  * reactive chain holds are recorded in its Reactor context, so a nested locked call in the same chain
- * re-enters instead of waiting for itself.
+ * re-enters, by the executor's rule, instead of waiting for itself.
  */
 final class ReactorLocking implements ReactiveLocking {
 
@@ -38,12 +37,8 @@ final class ReactorLocking implements ReactiveLocking {
         if (kind == ReturnKind.MONO) {
             return Mono.deferContextual(context -> {
                 HeldLocks held = heldIn(context);
-                LockSpec missing = held.missing(spec);
-                if (missing == null) {
-                    return Mono.from(proceed(invocation));
-                }
                 return Mono.usingWhen(
-                        Mono.fromFuture(() -> executor.get().acquireAsync(missing), false),
+                        acquire(spec, held),
                         handle -> Mono.from(proceed(invocation)).contextWrite(c -> c.put(HELD, held.with(handle))),
                         ReactorLocking::release,
                         (handle, error) -> release(handle),
@@ -52,17 +47,21 @@ final class ReactorLocking implements ReactiveLocking {
         }
         return Flux.deferContextual(context -> {
             HeldLocks held = heldIn(context);
-            LockSpec missing = held.missing(spec);
-            if (missing == null) {
-                return Flux.from(proceed(invocation));
-            }
             return Flux.usingWhen(
-                    Mono.fromFuture(() -> executor.get().acquireAsync(missing), false),
+                    acquire(spec, held),
                     handle -> Flux.from(proceed(invocation)).contextWrite(c -> c.put(HELD, held.with(handle))),
                     ReactorLocking::release,
                     (handle, error) -> release(handle),
                     ReactorLocking::release);
         });
+    }
+
+    /**
+     * Takes the keys of {@code spec} the chain does not hold yet, by the executor's re-entry rule, without
+     * blocking; a key the chain holds is not taken again.
+     */
+    private Mono<LockHandle> acquire(LockSpec spec, HeldLocks held) {
+        return Mono.fromFuture(() -> executor.get().acquireAsync(spec, held.leases()), false);
     }
 
     /** What the chain holds already; read with {@code get}, which never gives null, as NullAway can see. */
@@ -81,6 +80,9 @@ final class ReactorLocking implements ReactiveLocking {
      * runs on the bounded elastic scheduler. Either way the chain goes on once the locks are released.
      */
     private static Mono<Void> release(LockHandle handle) {
+        if (handle.leases().isEmpty()) {
+            return Mono.empty();
+        }
         return Mono.defer(() -> {
             Mono<Void> release = Mono.fromRunnable(handle::release);
             return NonBlockingThreads.isCurrentThreadNonBlocking()
@@ -102,39 +104,18 @@ final class ReactorLocking implements ReactiveLocking {
         }
     }
 
-    /** The (name, key) pairs a reactive chain holds, with the mode of each. */
-    private record HeldLocks(List<LockHandle> handles) {
+    /** The leases a reactive chain holds, outermost first. */
+    private record HeldLocks(List<Lease> leases) {
 
         static final HeldLocks NONE = new HeldLocks(List.of());
 
         HeldLocks with(LockHandle handle) {
-            List<LockHandle> more = new ArrayList<>(handles);
-            more.add(handle);
+            if (handle.leases().isEmpty()) {
+                return this;
+            }
+            List<Lease> more = new ArrayList<>(leases);
+            more.addAll(handle.leases());
             return new HeldLocks(List.copyOf(more));
-        }
-
-        /** The part of {@code spec} this chain does not hold yet; null when it holds all of it. */
-        @Nullable
-        LockSpec missing(LockSpec spec) {
-            if (handles.isEmpty()) {
-                return spec;
-            }
-            List<String> keys = new ArrayList<>();
-            for (String key : spec.keys()) {
-                var outer = handles.stream()
-                        .flatMap(handle -> handle.leases().stream())
-                        .filter(lease -> lease.request().name().equals(spec.name())
-                                && lease.request().key().equals(key))
-                        .findFirst();
-                if (outer.isEmpty()) {
-                    keys.add(key);
-                } else if (!outer.get().request().mode().covers(spec.mode())) {
-                    throw new LockUpgradeException(spec.name());
-                }
-            }
-            return keys.isEmpty()
-                    ? null
-                    : new LockSpec(spec.name(), keys, spec.mode(), spec.policy(), spec.waitTimeout());
         }
     }
 }

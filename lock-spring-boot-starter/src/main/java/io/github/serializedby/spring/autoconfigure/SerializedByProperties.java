@@ -208,8 +208,10 @@ public class SerializedByProperties {
     }
 
     /**
-     * Overrides for one named configuration; what is left unset inherits the defaults above. The lease time
-     * is not among them: serialized-by.lease-time applies to every lock of the provider.
+     * Overrides for one named configuration, as bound from {@code serialized-by.instances.<name>}; what is
+     * left unset (null) inherits the defaults above. This is the configuration as written; the starter
+     * merges it with the defaults and the annotation into a method's complete {@code LockSettings}. The
+     * lease time is not among them: serialized-by.lease-time applies to every lock of the provider.
      */
     public static class Instance {
 

@@ -13,7 +13,8 @@ public final class LeaseFutures {
     /**
      * A future that completes like {@code source}, with the lease passed through {@code decorate}, and
      * keeps the {@link io.github.serializedby.lock.LockProvider} contract: cancelling it cancels {@code
-     * source}, and a lease granted after it was cancelled is released, never lost.
+     * source}, a lease granted after it was cancelled is released, never lost, and so is one that {@code
+     * decorate} fails on (the future then completes with that failure).
      */
     public static CompletableFuture<Optional<Lease>> decorate(
             CompletableFuture<Optional<Lease>> source, UnaryOperator<Lease> decorate) {
@@ -24,7 +25,15 @@ public final class LeaseFutures {
             } else if (granted.isEmpty()) {
                 result.complete(granted);
             } else {
-                Lease lease = decorate.apply(granted.get());
+                Lease lease;
+                try {
+                    lease = decorate.apply(granted.get());
+                } catch (RuntimeException | Error e) {
+                    // A decorator that fails (metrics, tracing) must not keep the lock: give it back.
+                    granted.get().release();
+                    result.completeExceptionally(e);
+                    return;
+                }
                 if (!result.complete(Optional.of(lease))) {
                     lease.release();
                 }

@@ -61,7 +61,10 @@ final class ReactorLocking implements ReactiveLocking {
      * blocking; a key the chain holds is not taken again.
      */
     private Mono<LockHandle> acquire(LockSpec spec, HeldLocks held) {
-        return Mono.fromFuture(() -> executor.get().acquireAsync(spec, held.leases()), false);
+        // A handle that arrives just as the subscriber cancels is discarded by Reactor, not given to
+        // usingWhen: release it then, or its keys stay held.
+        return Mono.fromFuture(() -> executor.get().acquireAsync(spec, held.leases()), false)
+                .doOnDiscard(LockHandle.class, handle -> release(handle).subscribe());
     }
 
     /** What the chain holds already; read with {@code get}, which never gives null, as NullAway can see. */

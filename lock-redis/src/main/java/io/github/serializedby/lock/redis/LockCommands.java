@@ -9,7 +9,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +35,9 @@ final class LockCommands implements AutoCloseable {
     private final @Nullable RedisClient client;
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
+    /** Held while the provider's own connection is opened, so that only one is. */
+    private final Object connecting = new Object();
+
     private final Duration timeout;
     private final long timeoutNanos;
     private final String leaseMillis;
@@ -113,11 +115,11 @@ final class LockCommands implements AutoCloseable {
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> open;
-        synchronized (this) {
-            closed = true;
-            open = connection;
-        }
+        // Never waits for a connect under way (it may hang once the client's event loops are shut down):
+        // closed is set before connection is read, and a connect checks closed after setting connection,
+        // so one of the two closes a connection that a late connect opens.
+        closed = true;
+        StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             open.closeAsync();
         }
@@ -185,14 +187,20 @@ final class LockCommands implements AutoCloseable {
         if (open != null) {
             return open;
         }
-        synchronized (this) {
+        synchronized (connecting) {
             if (closed) {
                 throw new IllegalStateException("The Redis lock provider was closed");
             }
-            if (connection == null) {
-                connection = standalone.connect(StringCodec.UTF8);
+            StatefulRedisConnection<String, String> opened = connection;
+            if (opened == null) {
+                opened = standalone.connect(StringCodec.UTF8);
+                connection = opened;
+                if (closed) {
+                    opened.closeAsync();
+                    throw new IllegalStateException("The Redis lock provider was closed");
+                }
             }
-            return Objects.requireNonNull(connection);
+            return opened;
         }
     }
 

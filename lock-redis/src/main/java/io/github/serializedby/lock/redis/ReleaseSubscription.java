@@ -88,7 +88,14 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
                 if (closed || connection != null) {
                     return;
                 }
-                opened = connectionFactory.getConnection();
+            }
+            // Opened outside the lock: close() must never wait for a connect that may hang.
+            opened = connectionFactory.getConnection();
+            synchronized (this) {
+                if (closed) {
+                    closeQuietly(opened);
+                    return;
+                }
                 connection = opened;
             }
             // Returns once Redis confirmed; Lettuce subscribes again by itself after a reconnect.

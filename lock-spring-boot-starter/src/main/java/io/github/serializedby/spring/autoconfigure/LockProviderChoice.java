@@ -43,8 +43,7 @@ record LockProviderChoice(
 
     /** The choice made in {@code beanFactory}, whose {@link LockProvider} bean is the one in use. */
     static LockProviderChoice of(ConfigurableListableBeanFactory beanFactory, Environment environment) {
-        Provider named =
-                SerializedByAutoConfiguration.bindProperties(environment).getProvider();
+        Provider named = beanFactory.getBean(SerializedByProperties.class).getProvider();
         String setting = environment.containsProperty(PROPERTY) ? PROPERTY + "=" + value(named) : PROPERTY + " not set";
         String[] beanNames = beanFactory.getBeanNamesForType(LockProvider.class, false, false);
         LockProvider inUse = beanFactory.getBeanProvider(LockProvider.class).getIfUnique();

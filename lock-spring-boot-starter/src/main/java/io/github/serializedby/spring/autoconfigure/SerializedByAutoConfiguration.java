@@ -18,7 +18,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -31,9 +30,19 @@ import org.springframework.util.function.SingletonSupplier;
  * defines its own.
  */
 @AutoConfiguration
-@EnableConfigurationProperties(SerializedByProperties.class)
+@EnableConfigurationProperties
 @Import(AutoProxyCreatorRegistrar.class)
 public final class SerializedByAutoConfiguration {
+
+    /**
+     * The properties, bound once. An infrastructure bean, since the advisor and the validator need them
+     * while bean post-processors are still being created.
+     */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static SerializedByProperties serializedByProperties() {
+        return new SerializedByProperties();
+    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -60,8 +69,7 @@ public final class SerializedByAutoConfiguration {
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static LockedMethods serializedByLockedMethods(
-            Environment environment, ConfigurableListableBeanFactory beanFactory) {
-        SerializedByProperties properties = bindProperties(environment);
+            SerializedByProperties properties, Environment environment, ConfigurableListableBeanFactory beanFactory) {
         return new LockedMethods(
                 defaults(properties), instances(properties), environment::resolveRequiredPlaceholders, beanFactory);
     }
@@ -71,26 +79,20 @@ public final class SerializedByAutoConfiguration {
     static SerializedByMethodValidator serializedByMethodValidator(
             ConfigurableListableBeanFactory beanFactory,
             LockedMethods serializedByLockedMethods,
-            Environment environment) {
-        return new SerializedByMethodValidator(
-                beanFactory,
-                serializedByLockedMethods,
-                bindProperties(environment).isEnabled());
+            SerializedByProperties properties) {
+        return new SerializedByMethodValidator(beanFactory, serializedByLockedMethods, properties.isEnabled());
     }
 
     @Bean
     @ConditionalOnBooleanProperty(name = "serialized-by.enabled", matchIfMissing = true)
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static SerializedByAdvisor serializedByAdvisor(
-            LockedMethods serializedByLockedMethods, ObjectProvider<LockExecutor> executor, Environment environment) {
+            LockedMethods serializedByLockedMethods,
+            ObjectProvider<LockExecutor> executor,
+            SerializedByProperties properties) {
         SerializedByInterceptor interceptor =
                 new SerializedByInterceptor(serializedByLockedMethods, SingletonSupplier.of(executor::getObject));
-        return new SerializedByAdvisor(interceptor, bindProperties(environment).getOrder());
-    }
-
-    /** Binds the properties for the infrastructure beans, which are created before property beans are. */
-    static SerializedByProperties bindProperties(Environment environment) {
-        return Binder.get(environment).bindOrCreate("serialized-by", SerializedByProperties.class);
+        return new SerializedByAdvisor(interceptor, properties.getOrder());
     }
 
     static LockSettings defaults(SerializedByProperties properties) {

@@ -27,7 +27,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 @ConditionalOnClass({JdbcLeaseTableLockProvider.class, DataSource.class})
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnProperty(name = "serialized-by.provider", havingValue = "jdbc")
-@EnableConfigurationProperties({SerializedByProperties.class, SerializedByJdbcProperties.class})
+@EnableConfigurationProperties(SerializedByJdbcProperties.class)
 public final class SerializedByJdbcAutoConfiguration {
 
     @Bean(destroyMethod = "close")

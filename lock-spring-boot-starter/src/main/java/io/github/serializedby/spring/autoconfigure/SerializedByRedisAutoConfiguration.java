@@ -27,7 +27,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @ConditionalOnClass({RedisLockProvider.class, RedisConnectionFactory.class})
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnProperty(name = "serialized-by.provider", havingValue = "redis")
-@EnableConfigurationProperties({SerializedByProperties.class, SerializedByRedisProperties.class})
+@EnableConfigurationProperties(SerializedByRedisProperties.class)
 public final class SerializedByRedisAutoConfiguration {
 
     @Bean

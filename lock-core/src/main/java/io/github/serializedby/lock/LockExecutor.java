@@ -119,7 +119,7 @@ public final class LockExecutor {
         } finally {
             detach(acquired, chain);
             if (!returned || stage == null) {
-                releaseAll(acquired, acquiredAt);
+                acquirer.releaseAll(acquired, acquiredAt);
             }
         }
         if (stage == null) {
@@ -127,7 +127,7 @@ public final class LockExecutor {
         }
         CompletableFuture<T> released = new CompletableFuture<>();
         stage.whenComplete((result, failure) -> {
-            releaseAll(acquired, acquiredAt);
+            acquirer.releaseAll(acquired, acquiredAt);
             if (failure != null) {
                 released.completeExceptionally(failure);
             } else {
@@ -192,17 +192,24 @@ public final class LockExecutor {
 
     /**
      * Acquires the keys of {@code spec} this chain does not hold yet, in canonical order, within one wait
-     * for all of them; on a failure the ones taken are released. A slot stays null where re-entry served.
+     * for all of them; on a failure the ones taken are released. The whole spec is checked against the
+     * chain first, so a refused upgrade takes no key. A slot stays null where re-entry served.
      */
     private @Nullable Lease[] acquireAll(LockSpec spec, HeldLeases chain) {
-        LockRequest[] requests = requests(spec);
+        @Nullable LockRequest[] requests = requests(spec);
+        for (int i = 0; i < requests.length; i++) {
+            LockRequest request = requests[i];
+            if (request != null && Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+                requests[i] = null;
+            }
+        }
         @Nullable Lease[] acquired = new Lease[requests.length];
         long start = 0;
         boolean started = false;
         try {
             for (int i = 0; i < requests.length; i++) {
                 LockRequest request = requests[i];
-                if (Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+                if (request == null) {
                     continue;
                 }
                 long spent = started ? System.nanoTime() - start : 0;
@@ -224,22 +231,13 @@ public final class LockExecutor {
 
     private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
         detach(acquired, chain);
-        releaseAll(acquired, acquiredAt);
+        acquirer.releaseAll(acquired, acquiredAt);
     }
 
     private static void detach(@Nullable Lease[] acquired, HeldLeases chain) {
         for (Lease lease : acquired) {
             if (lease != null) {
                 chain.remove(lease);
-            }
-        }
-    }
-
-    private void releaseAll(@Nullable Lease[] acquired, long acquiredAt) {
-        for (int i = acquired.length - 1; i >= 0; i--) {
-            Lease lease = acquired[i];
-            if (lease != null) {
-                acquirer.release(lease, acquiredAt);
             }
         }
     }

@@ -49,7 +49,7 @@ final class NonBlockingAcquisition {
 
     private void acquireNext(int index) {
         if (index == requests.size()) {
-            LockHandle handle = new LockHandle(acquired, acquirer::release);
+            LockHandle handle = new LockHandle(acquired, acquirer);
             if (!result.complete(handle)) {
                 handle.release();
             }
@@ -77,8 +77,12 @@ final class NonBlockingAcquisition {
             try {
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
                 if (lease == null) {
-                    acquirer.releaseAll(acquired);
-                    result.completeExceptionally(acquirer.notAcquired(spec.policy(), request, waited, failure));
+                    releaseAcquired();
+                    if (result.isCancelled()) {
+                        acquirer.listener.cancelled(request, waited);
+                    } else {
+                        result.completeExceptionally(acquirer.notAcquired(spec.policy(), request, waited, failure));
+                    }
                     return;
                 }
                 if (acquirer.timed) {
@@ -89,12 +93,16 @@ final class NonBlockingAcquisition {
                 if (lease != null && !acquired.contains(lease)) {
                     Acquirer.releaseAfter(e, lease);
                 }
-                acquirer.releaseAll(acquired);
+                releaseAcquired();
                 result.completeExceptionally(e);
                 return;
             }
             acquireNext(index + 1);
         });
+    }
+
+    private void releaseAcquired() {
+        acquirer.releaseAll(acquired.toArray(Lease[]::new), System.nanoTime());
     }
 
     private static @Nullable Lease outer(List<Lease> held, LockRequest request) {

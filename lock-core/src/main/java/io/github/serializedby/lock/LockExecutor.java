@@ -22,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  * LockMode#EXCLUSIVE} lease covers an inner request in either mode; an outer {@link LockMode#SHARED}
  * lease covers an inner shared request, while an inner exclusive request is refused with {@link
  * LockUpgradeException}, since two shared holders upgrading at once would deadlock.
+ *
+ * <p>Re-entry holds across blocking and asynchronous calls on the thread that makes them: {@link
+ * #executeAsync} and {@link #acquireAsync(LockSpec, List)} re-enter the leases of the blocking calls the
+ * thread is inside, and a blocking call made within {@link #executeHolding} re-enters the leases of an
+ * asynchronous one. An asynchronous inner call that re-enters is covered only until the outer call
+ * returns, so the outer call awaits it; on another thread it is a stranger and waits like any caller.
  */
 public final class LockExecutor {
 
@@ -144,22 +150,49 @@ public final class LockExecutor {
      * #acquireAsync(LockSpec, List)} for a caller that tracks what its chain holds.
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec) {
-        return acquireAsync(spec, List.of());
+        return acquireAsync(spec, List.of(), null);
     }
 
     /**
-     * Acquires, as {@link #acquireAsync(LockSpec)} does, the keys of {@code spec} that {@code held} does
-     * not hold already, by the re-entry rule of this executor: a key held exclusive, or held shared and
-     * wanted shared, is not acquired again (the handle then holds fewer leases, or none); a key held
-     * shared and wanted exclusive fails the future with {@link LockUpgradeException}.
+     * Acquires, as {@link #acquireAsync(LockSpec)} does, the keys of {@code spec} that neither {@code held}
+     * nor the calls of this executor the calling thread is inside hold already, by the re-entry rule: a
+     * key held exclusive, or held shared and wanted shared, is not acquired again (the handle then holds
+     * fewer leases, or none); a key held shared and wanted exclusive fails the future with {@link
+     * LockUpgradeException}.
      *
      * @param held the leases the caller's chain holds, such as those of its outer handles
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held) {
+        return acquireAsync(spec, held, heldByThread.get());
+    }
+
+    private CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held, @Nullable HeldLeases chain) {
         try {
-            return new NonBlockingAcquisition(acquirer, spec, requests(spec), held).start();
+            return new NonBlockingAcquisition(acquirer, spec, requests(spec), held, chain).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the calling thread as inside a call holding {@code held}, such as the leases
+     * of a {@link LockHandle}: a call of this executor that {@code action} makes on this thread re-enters
+     * them instead of waiting for keys its own chain holds.
+     *
+     * @throws E whatever {@code action} throws
+     */
+    public <T extends @Nullable Object, E extends Throwable> T executeHolding(
+            List<Lease> held, LockedCallable<T, E> action) throws E {
+        HeldLeases chain = heldByThread.get();
+        for (Lease lease : held) {
+            chain.add(lease);
+        }
+        try {
+            return action.call();
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                chain.remove(held.get(i));
+            }
         }
     }
 

@@ -27,14 +27,21 @@ final class NonBlockingAcquisition {
     /**
      * @param requests the requests of {@code spec} in canonical order
      * @param held the leases the caller's chain holds already; a key among them is not acquired again
+     * @param chain the blocking calls the calling thread is inside, whose keys are not acquired again
+     *     either; null for none
      * @throws LockUpgradeException when the chain holds a key shared that {@code spec} wants exclusive
      */
-    NonBlockingAcquisition(Acquirer acquirer, LockSpec spec, LockRequest[] requests, List<Lease> held) {
+    NonBlockingAcquisition(
+            Acquirer acquirer, LockSpec spec, LockRequest[] requests, List<Lease> held, @Nullable HeldLeases chain) {
         this.acquirer = acquirer;
         this.spec = spec;
         this.requests = new ArrayList<>(requests.length);
         for (LockRequest request : requests) {
-            if (!Acquirer.reenters(outer(held, request), request)) {
+            Lease outer = outer(held, request);
+            if (outer == null && chain != null) {
+                outer = chain.find(request.name(), request.key());
+            }
+            if (!Acquirer.reenters(outer, request)) {
                 this.requests.add(request);
             }
         }

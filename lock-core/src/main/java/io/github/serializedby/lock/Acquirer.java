@@ -1,7 +1,6 @@
 package io.github.serializedby.lock;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -93,7 +92,7 @@ final class Acquirer {
 
     private RuntimeException interrupted(LockRequest request, InterruptedException e, long start, long spentBefore) {
         Thread.currentThread().interrupt();
-        listener.timedOut(request, waited(start, spentBefore));
+        listener.cancelled(request, waited(start, spentBefore));
         return new LockInterruptedException(request.name(), e);
     }
 
@@ -133,17 +132,35 @@ final class Acquirer {
         return Duration.ofNanos(spentBefore + System.nanoTime() - start);
     }
 
-    /** Releases {@code leases}, last taken first. */
-    void releaseAll(List<Lease> leases) {
-        long now = System.nanoTime();
-        for (int i = leases.size() - 1; i >= 0; i--) {
-            release(leases.get(i), now);
+    /**
+     * Releases {@code leases}, last taken first, skipping null slots. An {@link Error} from one release
+     * does not stop the others: the first is thrown once all were released, later ones suppressed in it.
+     */
+    void releaseAll(@Nullable Lease[] leases, long acquiredAt) {
+        Error first = null;
+        for (int i = leases.length - 1; i >= 0; i--) {
+            Lease lease = leases[i];
+            if (lease == null) {
+                continue;
+            }
+            try {
+                release(lease, acquiredAt);
+            } catch (Error e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
     /**
-     * Releases one lease; a failure is reported, never thrown: the call's own outcome stands, and the
-     * provider's lease runs out by itself.
+     * Releases one lease; a runtime failure is reported, never thrown: the call's own outcome stands, and
+     * the provider's lease runs out by itself.
      */
     void release(Lease lease, long acquiredAt) {
         try {

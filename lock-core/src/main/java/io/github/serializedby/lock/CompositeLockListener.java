@@ -74,6 +74,17 @@ final class CompositeLockListener implements LockListener {
     }
 
     @Override
+    public void cancelled(LockRequest request, Duration waited) {
+        for (LockListener listener : listeners) {
+            try {
+                listener.cancelled(request, waited);
+            } catch (Throwable e) {
+                report(listener, "cancelled", request.name(), e);
+            }
+        }
+    }
+
+    @Override
     public void failed(LockRequest request, RuntimeException error) {
         for (LockListener listener : listeners) {
             try {

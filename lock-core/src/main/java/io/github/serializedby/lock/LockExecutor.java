@@ -22,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  * LockMode#EXCLUSIVE} lease covers an inner request in either mode; an outer {@link LockMode#SHARED}
  * lease covers an inner shared request, while an inner exclusive request is refused with {@link
  * LockUpgradeException}, since two shared holders upgrading at once would deadlock.
+ *
+ * <p>Re-entry holds across blocking and asynchronous calls on the thread that makes them: {@link
+ * #executeAsync} and {@link #acquireAsync(LockSpec, List)} re-enter the leases of the blocking calls the
+ * thread is inside, and a blocking call made within {@link #executeHolding} re-enters the leases of an
+ * asynchronous one. An asynchronous inner call that re-enters is covered only until the outer call
+ * returns, so the outer call awaits it; on another thread it is a stranger and waits like any caller.
  */
 public final class LockExecutor {
 
@@ -119,7 +125,7 @@ public final class LockExecutor {
         } finally {
             detach(acquired, chain);
             if (!returned || stage == null) {
-                releaseAll(acquired, acquiredAt);
+                acquirer.releaseAll(acquired, acquiredAt);
             }
         }
         if (stage == null) {
@@ -127,7 +133,7 @@ public final class LockExecutor {
         }
         CompletableFuture<T> released = new CompletableFuture<>();
         stage.whenComplete((result, failure) -> {
-            releaseAll(acquired, acquiredAt);
+            acquirer.releaseAll(acquired, acquiredAt);
             if (failure != null) {
                 released.completeExceptionally(failure);
             } else {
@@ -144,22 +150,49 @@ public final class LockExecutor {
      * #acquireAsync(LockSpec, List)} for a caller that tracks what its chain holds.
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec) {
-        return acquireAsync(spec, List.of());
+        return acquireAsync(spec, List.of(), null);
     }
 
     /**
-     * Acquires, as {@link #acquireAsync(LockSpec)} does, the keys of {@code spec} that {@code held} does
-     * not hold already, by the re-entry rule of this executor: a key held exclusive, or held shared and
-     * wanted shared, is not acquired again (the handle then holds fewer leases, or none); a key held
-     * shared and wanted exclusive fails the future with {@link LockUpgradeException}.
+     * Acquires, as {@link #acquireAsync(LockSpec)} does, the keys of {@code spec} that neither {@code held}
+     * nor the calls of this executor the calling thread is inside hold already, by the re-entry rule: a
+     * key held exclusive, or held shared and wanted shared, is not acquired again (the handle then holds
+     * fewer leases, or none); a key held shared and wanted exclusive fails the future with {@link
+     * LockUpgradeException}.
      *
      * @param held the leases the caller's chain holds, such as those of its outer handles
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held) {
+        return acquireAsync(spec, held, heldByThread.get());
+    }
+
+    private CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held, @Nullable HeldLeases chain) {
         try {
-            return new NonBlockingAcquisition(acquirer, spec, requests(spec), held).start();
+            return new NonBlockingAcquisition(acquirer, spec, requests(spec), held, chain).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the calling thread as inside a call holding {@code held}, such as the leases
+     * of a {@link LockHandle}: a call of this executor that {@code action} makes on this thread re-enters
+     * them instead of waiting for keys its own chain holds.
+     *
+     * @throws E whatever {@code action} throws
+     */
+    public <T extends @Nullable Object, E extends Throwable> T executeHolding(
+            List<Lease> held, LockedCallable<T, E> action) throws E {
+        HeldLeases chain = heldByThread.get();
+        for (Lease lease : held) {
+            chain.add(lease);
+        }
+        try {
+            return action.call();
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                chain.remove(held.get(i));
+            }
         }
     }
 
@@ -192,17 +225,24 @@ public final class LockExecutor {
 
     /**
      * Acquires the keys of {@code spec} this chain does not hold yet, in canonical order, within one wait
-     * for all of them; on a failure the ones taken are released. A slot stays null where re-entry served.
+     * for all of them; on a failure the ones taken are released. The whole spec is checked against the
+     * chain first, so a refused upgrade takes no key. A slot stays null where re-entry served.
      */
     private @Nullable Lease[] acquireAll(LockSpec spec, HeldLeases chain) {
-        LockRequest[] requests = requests(spec);
+        @Nullable LockRequest[] requests = requests(spec);
+        for (int i = 0; i < requests.length; i++) {
+            LockRequest request = requests[i];
+            if (request != null && Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+                requests[i] = null;
+            }
+        }
         @Nullable Lease[] acquired = new Lease[requests.length];
         long start = 0;
         boolean started = false;
         try {
             for (int i = 0; i < requests.length; i++) {
                 LockRequest request = requests[i];
-                if (Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+                if (request == null) {
                     continue;
                 }
                 long spent = started ? System.nanoTime() - start : 0;
@@ -224,22 +264,13 @@ public final class LockExecutor {
 
     private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
         detach(acquired, chain);
-        releaseAll(acquired, acquiredAt);
+        acquirer.releaseAll(acquired, acquiredAt);
     }
 
     private static void detach(@Nullable Lease[] acquired, HeldLeases chain) {
         for (Lease lease : acquired) {
             if (lease != null) {
                 chain.remove(lease);
-            }
-        }
-    }
-
-    private void releaseAll(@Nullable Lease[] acquired, long acquiredAt) {
-        for (int i = acquired.length - 1; i >= 0; i--) {
-            Lease lease = acquired[i];
-            if (lease != null) {
-                acquirer.release(lease, acquiredAt);
             }
         }
     }

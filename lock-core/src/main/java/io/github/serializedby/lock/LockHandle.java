@@ -2,7 +2,6 @@ package io.github.serializedby.lock;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.ObjLongConsumer;
 
 /**
  * The locks one asynchronous call holds, from {@link LockExecutor#acquireAsync}: released together, once,
@@ -11,13 +10,13 @@ import java.util.function.ObjLongConsumer;
 public final class LockHandle implements AutoCloseable {
 
     private final List<Lease> leases;
-    private final ObjLongConsumer<Lease> release;
+    private final Acquirer acquirer;
     private final long acquiredAt = System.nanoTime();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    LockHandle(List<Lease> leases, ObjLongConsumer<Lease> release) {
+    LockHandle(List<Lease> leases, Acquirer acquirer) {
         this.leases = List.copyOf(leases);
-        this.release = release;
+        this.acquirer = acquirer;
     }
 
     /** The leases held, in the order they were taken. */
@@ -28,9 +27,7 @@ public final class LockHandle implements AutoCloseable {
     /** Releases every lease, last taken first. Idempotent. */
     public void release() {
         if (released.compareAndSet(false, true)) {
-            for (int i = leases.size() - 1; i >= 0; i--) {
-                release.accept(leases.get(i), acquiredAt);
-            }
+            acquirer.releaseAll(leases.toArray(Lease[]::new), acquiredAt);
         }
     }
 

@@ -27,8 +27,11 @@ public interface LockListener {
     /** A fail-fast caller found the lock held. */
     default void rejected(LockRequest request) {}
 
-    /** A waiting caller gave up at its timeout, or was interrupted. */
+    /** A waiting caller gave up at its timeout. */
     default void timedOut(LockRequest request, Duration waited) {}
+
+    /** The caller stopped asking after {@code waited}: its wait was interrupted or its future cancelled. */
+    default void cancelled(LockRequest request, Duration waited) {}
 
     /** The provider failed; the caller did not get the lock. */
     default void failed(LockRequest request, RuntimeException error) {}

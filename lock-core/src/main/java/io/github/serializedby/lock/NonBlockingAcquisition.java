@@ -27,14 +27,21 @@ final class NonBlockingAcquisition {
     /**
      * @param requests the requests of {@code spec} in canonical order
      * @param held the leases the caller's chain holds already; a key among them is not acquired again
+     * @param chain the blocking calls the calling thread is inside, whose keys are not acquired again
+     *     either; null for none
      * @throws LockUpgradeException when the chain holds a key shared that {@code spec} wants exclusive
      */
-    NonBlockingAcquisition(Acquirer acquirer, LockSpec spec, LockRequest[] requests, List<Lease> held) {
+    NonBlockingAcquisition(
+            Acquirer acquirer, LockSpec spec, LockRequest[] requests, List<Lease> held, @Nullable HeldLeases chain) {
         this.acquirer = acquirer;
         this.spec = spec;
         this.requests = new ArrayList<>(requests.length);
         for (LockRequest request : requests) {
-            if (!Acquirer.reenters(outer(held, request), request)) {
+            Lease outer = outer(held, request);
+            if (outer == null && chain != null) {
+                outer = chain.find(request.name(), request.key());
+            }
+            if (!Acquirer.reenters(outer, request)) {
                 this.requests.add(request);
             }
         }
@@ -49,7 +56,7 @@ final class NonBlockingAcquisition {
 
     private void acquireNext(int index) {
         if (index == requests.size()) {
-            LockHandle handle = new LockHandle(acquired, acquirer::release);
+            LockHandle handle = new LockHandle(acquired, acquirer);
             if (!result.complete(handle)) {
                 handle.release();
             }
@@ -77,8 +84,12 @@ final class NonBlockingAcquisition {
             try {
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
                 if (lease == null) {
-                    acquirer.releaseAll(acquired);
-                    result.completeExceptionally(acquirer.notAcquired(spec.policy(), request, waited, failure));
+                    releaseAcquired();
+                    if (result.isCancelled()) {
+                        acquirer.listener.cancelled(request, waited);
+                    } else {
+                        result.completeExceptionally(acquirer.notAcquired(spec.policy(), request, waited, failure));
+                    }
                     return;
                 }
                 if (acquirer.timed) {
@@ -89,12 +100,16 @@ final class NonBlockingAcquisition {
                 if (lease != null && !acquired.contains(lease)) {
                     Acquirer.releaseAfter(e, lease);
                 }
-                acquirer.releaseAll(acquired);
+                releaseAcquired();
                 result.completeExceptionally(e);
                 return;
             }
             acquireNext(index + 1);
         });
+    }
+
+    private void releaseAcquired() {
+        acquirer.releaseAll(acquired.toArray(Lease[]::new), System.nanoTime());
     }
 
     private static @Nullable Lease outer(List<Lease> held, LockRequest request) {

@@ -215,4 +215,38 @@ class LockExecutorAsyncTest {
         assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
         assertThat(provider.tryAcquire(LockRequest.exclusive("account", "B"))).isPresent();
     }
+
+    @Test
+    void acquireAsyncInsideABlockingCallReentersItsLeaseInsteadOfWaitingForIt() {
+        LockSpec waiting = LockSpec.waiting("account", Duration.ofMinutes(5), "A");
+
+        executor.run(waiting, () -> {
+            CompletableFuture<LockHandle> inner = executor.acquireAsync(waiting, List.of());
+
+            assertThat(inner).isCompleted();
+            assertThat(inner.join().leases()).isEmpty();
+        });
+        executor.run(
+                waiting.withMode(LockMode.SHARED),
+                () -> assertThatThrownBy(
+                                () -> executor.acquireAsync(waiting, List.of()).join())
+                        .hasCauseInstanceOf(LockUpgradeException.class));
+
+        assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
+    }
+
+    @Test
+    void aBlockingCallInsideExecuteHoldingReentersTheHandlesLeases() throws Exception {
+        LockHandle outer =
+                executor.acquireAsync(LockSpec.failFast("account", "A")).get(10, TimeUnit.SECONDS);
+
+        String inner = executor.executeHolding(
+                outer.leases(), () -> executor.execute(LockSpec.failFast("account", "A"), () -> "inside the handle"));
+
+        assertThat(inner).isEqualTo("inside the handle");
+        assertThat(executor.isHeldByCurrentThread("account", "A")).isFalse();
+        assertThat(outer.leases()).allMatch(Lease::isValid);
+        outer.release();
+        assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
+    }
 }

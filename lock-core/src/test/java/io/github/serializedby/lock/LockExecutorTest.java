@@ -243,17 +243,25 @@ class LockExecutorTest {
     }
 
     @Test
-    void refusedUpgradeReleasesKeysTheInnerCallHadTaken() {
+    void aRefusedUpgradeIsFoundBeforeAnyKeyIsTaken() {
         AtomicBoolean innerRan = new AtomicBoolean();
 
         executor.run(LockSpec.failFast(NAME, "b").withMode(LockMode.SHARED), () -> {
-            assertThatThrownBy(() -> executor.run(LockSpec.failFast(NAME, "a", "b"), () -> innerRan.set(true)))
-                    .isInstanceOf(LockUpgradeException.class);
+            try (Lease other = hold("a")) {
+                assertThatThrownBy(() -> executor.run(LockSpec.failFast(NAME, "a", "b"), () -> innerRan.set(true)))
+                        .as("refused for the upgrade, not for the key another holds")
+                        .isInstanceOf(LockUpgradeException.class);
+                assertThat(other.isValid()).isTrue();
+            }
             assertThat(executor.isHeldByCurrentThread(NAME, "a")).isFalse();
+            assertThat(executor.isHeldByCurrentThread(NAME, "b")).isTrue();
             assertKeyFree("a");
         });
 
         assertThat(innerRan).isFalse();
+        assertThat(listener.events)
+                .as("the inner call asked the provider for nothing")
+                .containsExactly("acquiring b FAIL_FAST", "acquired b", "released b");
         assertKeyFree("b");
     }
 
@@ -415,7 +423,7 @@ class LockExecutorTest {
                 .hasCauseInstanceOf(InterruptedException.class);
         assertThat(interruptFlagAfter).isTrue();
         assertThat(ran).isFalse();
-        assertThat(listener.events).endsWith("timedOut k1");
+        assertThat(listener.events).endsWith("cancelled k1");
         assertThat(holder.isValid()).isTrue();
 
         holder.release();
@@ -471,6 +479,20 @@ class LockExecutorTest {
         assertThat(listener.waits)
                 .singleElement()
                 .satisfies(waited -> assertThat(waited).isGreaterThanOrEqualTo(timeout));
+    }
+
+    @Test
+    void listenerHearsACancelledAsynchronousWaitAsCancelled() {
+        try (Lease holder = hold("k1")) {
+            CompletableFuture<LockHandle> waiting = executor.acquireAsync(LockSpec.waiting(NAME, LONG_WAIT, "k1"));
+
+            assertThat(waiting.cancel(false)).isTrue();
+            assertThat(holder.isValid()).isTrue();
+        }
+
+        assertThat(listener.events).containsExactly("acquiring k1 WAIT", "cancelled k1");
+        assertThat(listener.failures).isEmpty();
+        assertKeyFree("k1");
     }
 
     @ParameterizedTest
@@ -539,6 +561,18 @@ class LockExecutorTest {
         assertThat(ran).isFalse();
         assertThat(listener.events).containsExactly("acquiring k1 " + policy, "failed k1");
         assertThat(failing.isHeldByCurrentThread(NAME, "k1")).isFalse();
+    }
+
+    @Test
+    void anErrorReleasingOneKeyStillReleasesTheOthersAndIsThrown() {
+        Error broken = new Error("release broke");
+        LockExecutor failingRelease = new LockExecutor(new FailingReleaseProvider(provider, "b", broken), listener);
+
+        assertThatThrownBy(() -> failingRelease.run(LockSpec.failFast(NAME, "a", "b"), () -> {}))
+                .isSameAs(broken);
+
+        assertKeyFree("a");
+        assertThat(failingRelease.isHeldByCurrentThread(NAME, "b")).isFalse();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
@@ -617,6 +651,47 @@ class LockExecutorTest {
         }
     }
 
+    /** Passes through to a real provider; releasing a lease on {@code key} throws {@code failure}. */
+    private record FailingReleaseProvider(LockProvider delegate, String key, Error failure) implements LockProvider {
+
+        @Override
+        public Optional<Lease> tryAcquire(LockRequest request) {
+            return delegate.tryAcquire(request).map(this::failingOnRelease);
+        }
+
+        @Override
+        public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+            return delegate.acquire(request, maxWait).thenApply(lease -> lease.map(this::failingOnRelease));
+        }
+
+        private Lease failingOnRelease(Lease lease) {
+            if (!lease.request().key().equals(key)) {
+                return lease;
+            }
+            return new Lease() {
+                @Override
+                public LockRequest request() {
+                    return lease.request();
+                }
+
+                @Override
+                public long fencingToken() {
+                    return lease.fencingToken();
+                }
+
+                @Override
+                public boolean isValid() {
+                    return lease.isValid();
+                }
+
+                @Override
+                public void release() {
+                    throw failure;
+                }
+            };
+        }
+    }
+
     /** Hears every event as "what key [policy]", keeping durations and failures aside. */
     private static final class RecordingListener implements LockListener {
 
@@ -651,6 +726,12 @@ class LockExecutorTest {
         public void failed(LockRequest request, RuntimeException error) {
             events.add("failed " + request.key());
             failures.add(error);
+        }
+
+        @Override
+        public void cancelled(LockRequest request, Duration waited) {
+            events.add("cancelled " + request.key());
+            waits.add(waited);
         }
 
         @Override

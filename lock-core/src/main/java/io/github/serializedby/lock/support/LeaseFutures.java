@@ -27,10 +27,8 @@ public final class LeaseFutures {
             } else {
                 Lease lease;
                 try {
-                    lease = decorate.apply(granted.get());
+                    lease = ForwardingLease.decorate(granted.get(), decorate);
                 } catch (RuntimeException | Error e) {
-                    // A decorator that fails (metrics, tracing) must not keep the lock: give it back.
-                    granted.get().release();
                     result.completeExceptionally(e);
                     return;
                 }

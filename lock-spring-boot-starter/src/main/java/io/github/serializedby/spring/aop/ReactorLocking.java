@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
 import reactor.core.publisher.Flux;
@@ -39,7 +40,7 @@ final class ReactorLocking implements ReactiveLocking {
                 HeldLocks held = heldIn(context);
                 return Mono.usingWhen(
                         acquire(spec, held),
-                        handle -> Mono.from(proceed(invocation)).contextWrite(c -> c.put(HELD, held.with(handle))),
+                        handle -> Mono.fromDirect(proceedHolding(invocation, held.with(handle))),
                         ReactorLocking::release,
                         (handle, error) -> release(handle),
                         ReactorLocking::release);
@@ -49,7 +50,7 @@ final class ReactorLocking implements ReactiveLocking {
             HeldLocks held = heldIn(context);
             return Flux.usingWhen(
                     acquire(spec, held),
-                    handle -> Flux.from(proceed(invocation)).contextWrite(c -> c.put(HELD, held.with(handle))),
+                    handle -> proceedHolding(invocation, held.with(handle)),
                     ReactorLocking::release,
                     (handle, error) -> release(handle),
                     ReactorLocking::release);
@@ -92,6 +93,20 @@ final class ReactorLocking implements ReactiveLocking {
                     ? release.subscribeOn(Schedulers.boundedElastic())
                     : release;
         });
+    }
+
+    /**
+     * The method's publisher, run holding {@code held}: in its Reactor context, for a nested reactive call,
+     * and on the executor's chain of the subscribing thread while the method is called and subscribed to,
+     * for a blocking call it makes there; either re-enters instead of waiting for its own keys.
+     */
+    private Flux<Object> proceedHolding(MethodInvocation invocation, HeldLocks held) {
+        Publisher<Object> holding =
+                subscriber -> executor.get().<@Nullable Void, RuntimeException>executeHolding(held.leases(), () -> {
+                    proceed(invocation).subscribe(subscriber);
+                    return null;
+                });
+        return Flux.from(holding).contextWrite(c -> c.put(HELD, held));
     }
 
     /** Calls the method; each subscription gets its own invocation, as a retry needs. */

@@ -4,7 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.AbstractLease;
+import io.github.serializedby.lock.support.ForwardingLease;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.lock.support.LeaseFutures;
 import io.micrometer.core.instrument.Clock;
@@ -116,6 +116,10 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         return result;
     }
 
+    /**
+     * Records the acquisition's outcome; a granted lease is handed out with its hold recorded, or
+     * released when recording fails.
+     */
     private Optional<Lease> ended(
             LockMeters lock,
             Optional<Lease> lease,
@@ -123,10 +127,18 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
             long start,
             LongTaskTimer.@Nullable Sample waiting) {
         long now = clock.monotonicTime();
-        if (lock.observesAcquisition()) {
-            lock.acquired(lease.isPresent() ? LockOutcome.ACQUIRED : refusal, now - start, waiting);
+        if (lease.isEmpty()) {
+            if (lock.observesAcquisition()) {
+                lock.acquired(refusal, now - start, waiting);
+            }
+            return lease;
         }
-        return lease.isPresent() && lock.observesHold() ? Optional.of(hold(lock, lease.get(), now)) : lease;
+        return Optional.of(ForwardingLease.decorate(lease.get(), granted -> {
+            if (lock.observesAcquisition()) {
+                lock.acquired(LockOutcome.ACQUIRED, now - start, waiting);
+            }
+            return hold(lock, granted, now);
+        }));
     }
 
     private void failed(LockMeters lock, Throwable error, long start, LongTaskTimer.@Nullable Sample waiting) {
@@ -265,9 +277,8 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
     }
 
     /** A lease whose release also records its hold. */
-    private static final class MeteredLease extends AbstractLease {
+    private static final class MeteredLease extends ForwardingLease {
 
-        private final Lease delegate;
         private final LockMeters meters;
         private final long since;
         private final LongTaskTimer.@Nullable Sample holding;
@@ -275,8 +286,7 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
 
         MeteredLease(
                 Lease delegate, LockMeters meters, long since, LongTaskTimer.@Nullable Sample holding, Clock clock) {
-            super(delegate.request(), delegate.fencingToken());
-            this.delegate = delegate;
+            super(delegate);
             this.meters = meters;
             this.since = since;
             this.holding = holding;
@@ -284,17 +294,8 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         }
 
         @Override
-        public boolean isValid() {
-            return super.isValid() && delegate.isValid();
-        }
-
-        @Override
-        protected void doRelease() {
-            try {
-                delegate.release();
-            } finally {
-                meters.released(clock.monotonicTime() - since, holding);
-            }
+        protected void released() {
+            meters.released(clock.monotonicTime() - since, holding);
         }
     }
 }

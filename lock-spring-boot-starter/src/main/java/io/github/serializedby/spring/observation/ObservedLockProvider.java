@@ -3,7 +3,7 @@ package io.github.serializedby.spring.observation;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.AbstractLease;
+import io.github.serializedby.lock.support.ForwardingLease;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.lock.support.LeaseFutures;
 import io.micrometer.observation.Observation;
@@ -61,37 +61,32 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
     public Optional<Lease> tryAcquire(LockRequest request) {
         LockObservationContext context = context(request);
         Observation observation = startAcquire(context);
+        Optional<Lease> lease;
         try {
-            Optional<Lease> lease = delegate().tryAcquire(request);
-            context.setOutcome(lease.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.REJECTED);
-            return lease.map(this::hold);
+            lease = delegate().tryAcquire(request);
         } catch (RuntimeException | Error e) {
-            context.setOutcome(LockOutcome.ERROR);
-            observation.error(e);
+            failed(context, observation, e);
             throw e;
-        } finally {
-            observation.stop();
         }
+        return ended(context, observation, lease, LockOutcome.REJECTED);
     }
 
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
         LockObservationContext context = context(request);
         Observation observation = startAcquire(context);
+        Optional<Lease> lease;
         try {
-            Optional<Lease> lease = delegate().acquireBlocking(request, maxWait);
-            context.setOutcome(lease.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.TIMEOUT);
-            return lease.map(this::hold);
+            lease = delegate().acquireBlocking(request, maxWait);
         } catch (InterruptedException e) {
             context.setOutcome(LockOutcome.CANCELLED);
+            observation.stop();
             throw e;
         } catch (RuntimeException | Error e) {
-            context.setOutcome(LockOutcome.ERROR);
-            observation.error(e);
+            failed(context, observation, e);
             throw e;
-        } finally {
-            observation.stop();
         }
+        return ended(context, observation, lease, LockOutcome.TIMEOUT);
     }
 
     @Override
@@ -102,9 +97,7 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
         try {
             pending = delegate().acquire(request, maxWait);
         } catch (RuntimeException | Error e) {
-            context.setOutcome(LockOutcome.ERROR);
-            observation.error(e);
-            observation.stop();
+            failed(context, observation, e);
             throw e;
         }
         CompletableFuture<Optional<Lease>> result = LeaseFutures.decorate(pending, this::hold);
@@ -120,6 +113,30 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
             observation.stop();
         });
         return result;
+    }
+
+    /**
+     * Ends the acquisition's observation with its outcome; a granted lease is handed out under a hold
+     * observation, or released when observing fails.
+     */
+    private Optional<Lease> ended(
+            LockObservationContext context, Observation observation, Optional<Lease> lease, LockOutcome refusal) {
+        if (lease.isEmpty()) {
+            context.setOutcome(refusal);
+            observation.stop();
+            return lease;
+        }
+        return Optional.of(ForwardingLease.decorate(lease.get(), granted -> {
+            context.setOutcome(LockOutcome.ACQUIRED);
+            observation.stop();
+            return hold(granted);
+        }));
+    }
+
+    private static void failed(LockObservationContext context, Observation observation, Throwable error) {
+        context.setOutcome(LockOutcome.ERROR);
+        observation.error(error);
+        observation.stop();
     }
 
     private Observation startAcquire(LockObservationContext context) {
@@ -150,29 +167,18 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
     }
 
     /** A lease whose release also ends its hold observation. */
-    private static final class ObservedLease extends AbstractLease {
+    private static final class ObservedLease extends ForwardingLease {
 
-        private final Lease delegate;
         private final Observation observation;
 
         ObservedLease(Lease delegate, Observation observation) {
-            super(delegate.request(), delegate.fencingToken());
-            this.delegate = delegate;
+            super(delegate);
             this.observation = observation;
         }
 
         @Override
-        public boolean isValid() {
-            return super.isValid() && delegate.isValid();
-        }
-
-        @Override
-        protected void doRelease() {
-            try {
-                delegate.release();
-            } finally {
-                observation.stop();
-            }
+        protected void released() {
+            observation.stop();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.serializedby.spring.observation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -86,6 +88,29 @@ class MeteredLockProviderTests {
                 .release();
 
         assertThat(meters.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aMeterFilterThatFailsOnTheGrantFailsTheCallAndLeavesTheKeyFree() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        meters.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (LockOutcome.ACQUIRED.tagValue().equals(id.getTag("outcome"))) {
+                    throw new IllegalStateException("metrics are broken");
+                }
+                return id;
+            }
+        });
+        InMemoryLockProvider memory = new InMemoryLockProvider();
+        MeteredLockProvider provider = new MeteredLockProvider(memory, meters, resolution());
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+
+        assertThatThrownBy(() -> provider.tryAcquire(request)).hasMessage("metrics are broken");
+        assertThatThrownBy(() -> provider.acquireBlocking(request, Duration.ofSeconds(10)))
+                .hasMessage("metrics are broken");
+
+        assertThat(memory.tryAcquire(request)).as("the key is free").isPresent();
     }
 
     /** Acquired, rejected, timed out, cancelled, by a single try, a blocking wait and an asynchronous wait. */

@@ -2,16 +2,22 @@ package io.github.serializedby.spring.observation;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ObservedLockProviderTests {
 
@@ -123,6 +129,44 @@ class ObservedLockProviderTests {
                 .release();
 
         assertThat(registry).hasObservationWithNameEqualTo("my.lock.acquire");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aHandlerThatFailsOnTheGrantFailsTheCallAndLeavesTheKeyFree(boolean failsOnHoldStart) {
+        ObservationRegistry failing = ObservationRegistry.create();
+        failing.observationConfig().observationHandler(new FailingHandler(failsOnHoldStart));
+        ObservedLockProvider provider = new ObservedLockProvider(memory, failing, "in-memory", false, null, null);
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+
+        assertThatThrownBy(() -> provider.tryAcquire(request)).hasMessage("tracing is broken");
+        assertThatThrownBy(() -> provider.acquireBlocking(request, Duration.ofSeconds(10)))
+                .hasMessage("tracing is broken");
+
+        assertThat(memory.tryAcquire(request)).as("the key is free").isPresent();
+    }
+
+    /** Fails when a hold observation starts, or when a granted acquisition's observation stops. */
+    private record FailingHandler(boolean onHoldStart) implements ObservationHandler<Observation.Context> {
+
+        @Override
+        public void onStart(Observation.Context context) {
+            if (onHoldStart && DefaultLockHoldObservationConvention.NAME.equals(context.getName())) {
+                throw new IllegalStateException("tracing is broken");
+            }
+        }
+
+        @Override
+        public void onStop(Observation.Context context) {
+            if (!onHoldStart && context.getLowCardinalityKeyValue("outcome") != null) {
+                throw new IllegalStateException("tracing is broken");
+            }
+        }
+
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+            return true;
+        }
     }
 
     private ObservedLockProvider observed(boolean includeKey) {

@@ -1,0 +1,53 @@
+package io.github.serializedby.lock.support;
+
+import io.github.serializedby.lock.Lease;
+import java.util.function.UnaryOperator;
+
+/**
+ * A lease that forwards to the one another provider granted, for a {@link ForwardingLockProvider} that
+ * acts when its leases are released (ending a hold's observation or timer).
+ */
+public abstract class ForwardingLease extends AbstractLease {
+
+    private final Lease delegate;
+
+    protected ForwardingLease(Lease delegate) {
+        super(delegate.request(), delegate.fencingToken());
+        this.delegate = delegate;
+    }
+
+    /**
+     * {@code granted} passed through {@code decorate}. When {@code decorate} fails (a tracing handler, a
+     * meter filter), {@code granted} is released and the failure thrown: a decorator never keeps a lock
+     * it could not hand over.
+     */
+    public static Lease decorate(Lease granted, UnaryOperator<Lease> decorate) {
+        try {
+            return decorate.apply(granted);
+        } catch (RuntimeException | Error e) {
+            try {
+                granted.release();
+            } catch (RuntimeException | Error releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean isValid() {
+        return super.isValid() && delegate.isValid();
+    }
+
+    @Override
+    protected final void doRelease() {
+        try {
+            delegate.release();
+        } finally {
+            released();
+        }
+    }
+
+    /** Runs once, after the granted lease was released (or its release failed). */
+    protected abstract void released();
+}

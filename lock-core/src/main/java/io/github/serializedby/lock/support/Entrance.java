@@ -44,7 +44,7 @@ final class Entrance<K> {
                 if (state.retired) {
                     continue;
                 }
-                waiter = new Waiter<>(request, state);
+                waiter = new Waiter<>(request, state, onCaller);
                 signalsBefore = state.signals;
                 reserved = state.canTryNow(request.mode());
                 if (reserved) {
@@ -110,13 +110,11 @@ final class Entrance<K> {
                 lease = queues.attemptReserved(state, request, true);
             } catch (RuntimeException | Error e) {
                 queues.unreserve(state, request);
-                waiter.future.completeExceptionally(e);
+                queues.delivery.fail(waiter.future, waiter.direct, e);
                 return;
             }
             if (lease != null) {
-                if (!waiter.future.complete(Optional.of(lease))) {
-                    lease.release();
-                }
+                queues.delivery.grant(waiter.future, waiter.direct, Optional.of(lease));
                 return;
             }
             synchronized (state) {
@@ -146,7 +144,7 @@ final class Entrance<K> {
                     Math.max(0, saturatedNanos(remaining)),
                     TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            waiter.future.completeExceptionally(KeyQueues.closed(waiter.request));
+            queues.delivery.fail(waiter.future, waiter.direct, KeyQueues.closed(waiter.request));
             deadline = null;
         }
         ScheduledFuture<?> timeout = deadline;

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Invariant: a state counts every local lease and every attempt in flight as a holder, is in {@code
  * states} exactly while it has a holder, a waiter or a running pump, and is only read or changed while
- * synchronized on it; at most one pump runs per key, and a waiter's future is only completed by a pump
- * or a worker, never inside a release, so hand-overs never nest.
+ * synchronized on it; at most one pump runs per key, and a waiter's future is only completed through
+ * {@link #delivery}, never inside a release, so hand-overs never nest.
  */
 final class KeyQueues<K> {
 
@@ -32,6 +32,7 @@ final class KeyQueues<K> {
     final ConcurrentHashMap<K, KeyState<K>> states = new ConcurrentHashMap<>();
     final LockStore<K> store;
     final Executor workers;
+    final Delivery delivery;
     private final ScheduledExecutorService timer;
     private final Duration recheckInterval;
     private final LockListener listener;
@@ -39,11 +40,13 @@ final class KeyQueues<K> {
     KeyQueues(
             LockStore<K> store,
             Executor workers,
+            Delivery delivery,
             ScheduledExecutorService timer,
             Duration recheckInterval,
             LockListener listener) {
         this.store = store;
         this.workers = workers;
+        this.delivery = delivery;
         this.timer = timer;
         this.recheckInterval = recheckInterval;
         this.listener = listener;
@@ -224,7 +227,7 @@ final class KeyQueues<K> {
             }
             completeEmpty(expired);
             if (next == null) {
-                granted.handOver();
+                granted.handOver(delivery);
                 scheduleRecheck(state);
                 return;
             }
@@ -235,7 +238,7 @@ final class KeyQueues<K> {
                 synchronized (state) {
                     state.unhold(next.request.mode());
                 }
-                next.future.completeExceptionally(e);
+                delivery.fail(next.future, next.direct, e);
                 continue;
             }
             if (lease != null) {
@@ -257,16 +260,16 @@ final class KeyQueues<K> {
                 }
             }
             if (!again) {
-                granted.handOver();
+                granted.handOver(delivery);
                 scheduleRecheck(state);
                 return;
             }
         }
     }
 
-    private static void completeEmpty(List<? extends Waiter<?>> expired) {
+    private void completeEmpty(List<? extends Waiter<?>> expired) {
         for (Waiter<?> waiter : expired) {
-            waiter.future.complete(Optional.empty());
+            delivery.grant(waiter.future, waiter.direct, Optional.empty());
         }
         expired.clear();
     }

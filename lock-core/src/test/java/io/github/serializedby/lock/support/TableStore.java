@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A store for testing the room: locks in a map guarded by this object, as a database would keep them. It
  * can hold a key for "another process", fail its next attempt with an {@link Error}, lose its holds, and
- * it counts attempts, waiting announcements and the threads that tried.
+ * it counts attempts, waiting announcements and the threads that tried and released.
  */
 final class TableStore implements LockStore<String> {
 
@@ -24,6 +24,7 @@ final class TableStore implements LockStore<String> {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger waiting = new AtomicInteger();
     final Set<Thread> tryingThreads = ConcurrentHashMap.newKeySet();
+    final Set<Thread> releasingThreads = ConcurrentHashMap.newKeySet();
 
     private final Map<String, Integer> readers = new HashMap<>();
     private final Map<String, Boolean> writers = new HashMap<>();
@@ -150,6 +151,7 @@ final class TableStore implements LockStore<String> {
 
         @Override
         public void release() {
+            releasingThreads.add(Thread.currentThread());
             free(this);
         }
 

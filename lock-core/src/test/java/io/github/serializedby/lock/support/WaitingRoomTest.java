@@ -44,7 +44,7 @@ class WaitingRoomTest {
         }
     };
     private final WaitingRoom<String> room =
-            new WaitingRoom<>(store, threads.workers, threads.timer, NO_RECHECK, throwingListener);
+            new WaitingRoom<>(store, threads.workers, threads.delivery, threads.timer, NO_RECHECK, throwingListener);
     private final LockRequest writer = LockRequest.exclusive("room", "key");
     private final LockRequest reader = LockRequest.shared("room", "key");
 

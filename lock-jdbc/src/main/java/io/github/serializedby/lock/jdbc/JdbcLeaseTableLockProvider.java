@@ -42,19 +42,26 @@ import javax.sql.DataSource;
  */
 public final class JdbcLeaseTableLockProvider implements LockProvider, AutoCloseable {
 
+    /**
+     * Continuations of asynchronous callers that may block at once before others wait for their answer; a
+     * lease holds no connection here, so there is no pool size to match.
+     */
+    private static final int DELIVERY_THREADS = 10;
+
     private final ProviderThreads threads;
     private final LeaseTableStore store;
     private final WaitingRoom<Long> room;
 
     private JdbcLeaseTableLockProvider(Builder builder) {
-        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads);
+        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads, DELIVERY_THREADS);
         store = new LeaseTableStore(
                 DataSources.unwrap(builder.dataSource),
                 builder.leaseTime,
                 builder.createTable,
                 threads.workers,
                 threads.timer);
-        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.retryInterval, builder.listener);
+        room = new WaitingRoom<>(
+                store, threads.workers, threads.delivery, threads.timer, builder.retryInterval, builder.listener);
         try {
             store.prepareEagerly();
         } catch (RuntimeException e) {

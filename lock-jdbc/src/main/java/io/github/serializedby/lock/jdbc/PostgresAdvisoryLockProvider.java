@@ -56,11 +56,13 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
     private PostgresAdvisoryLockProvider(Builder builder) {
         DataSource dataSource = DataSources.unwrap(builder.dataSource);
-        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads);
+        // a continuation may block while it holds a lease: one delivery thread per lease there can be
+        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads, builder.maxConnections);
         SessionPool pool = new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, this::signalAll);
         SessionCheck check = new SessionCheck(pool, builder.createTable);
         store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
-        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
+        room = new WaitingRoom<>(
+                store, threads.workers, threads.delivery, threads.timer, builder.recheckInterval, builder.listener);
         releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
         try {
             check.tryEagerly();

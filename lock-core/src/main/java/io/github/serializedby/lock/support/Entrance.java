@@ -95,7 +95,8 @@ final class Entrance<K> {
 
     /**
      * Lets a new waiter in: makes its first attempt if it could try at once ({@code reserved}), else, or
-     * if the attempt finds the lock held, announces the waiter to the store and arms its deadline.
+     * if the attempt finds the lock held, announces the waiter to the store and arms its deadline. Runs on
+     * a worker, or on a caller that {@link WaitingRoom#firstAttemptOnCaller} has checked may block.
      */
     private void letIn(Waiter<K> waiter, boolean reserved, long signalsBefore, Duration remaining) {
         if (!waiter.claimEntry()) {

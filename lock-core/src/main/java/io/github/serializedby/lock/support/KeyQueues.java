@@ -118,6 +118,31 @@ final class KeyQueues<K> {
         ended(state, request, true);
     }
 
+    /**
+     * The last local lease of {@code hold} ended: gives the stored lock back, then serves the next waiter.
+     * The store's round trip is handed to the workers when this thread must not block (a multi-key
+     * reactive acquisition cancelled on an event loop releases the keys it already had there).
+     */
+    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request) {
+        Runnable release = () -> {
+            try {
+                hold.release();
+            } finally {
+                released(state, request);
+            }
+        };
+        if (!NonBlockingThreads.isCurrentThreadNonBlocking()) {
+            release.run();
+            return;
+        }
+        try {
+            workers.execute(release);
+        } catch (RejectedExecutionException e) {
+            // closed: the store's close ended its holds
+            released(state, request);
+        }
+    }
+
     private void ended(KeyState<K> state, LockRequest request, boolean release) {
         boolean pump;
         synchronized (state) {

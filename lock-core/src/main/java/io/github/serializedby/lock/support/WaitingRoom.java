@@ -90,8 +90,13 @@ public final class WaitingRoom<K> {
         this.entrance = new Entrance<>(queues, timer);
     }
 
-    /** Tries once, on the calling thread: empty when a local holder or a waiter ahead excludes it. */
+    /**
+     * Tries once, on the calling thread: empty when a local holder or a waiter ahead excludes it.
+     *
+     * @throws IllegalStateException on a thread that must not block ({@link NonBlockingThreads})
+     */
     public Optional<Lease> tryAcquire(LockRequest request) {
+        NonBlockingThreads.requireBlockingAllowed("LockProvider.tryAcquire");
         K key = queues.store.key(request);
         KeyState<K> state;
         while (true) {
@@ -136,7 +141,9 @@ public final class WaitingRoom<K> {
 
     /**
      * This room as a provider for callers that block anyway: its {@code acquire} makes the first attempt on
-     * the caller's thread, sparing the uncontended case a hand-over to a worker.
+     * the caller's thread, sparing the uncontended case a hand-over to a worker, and completes its future
+     * there or on a worker, since no continuation but the blocked caller's waits for it. On a thread that
+     * must not block ({@link NonBlockingThreads}) it throws {@link IllegalStateException}.
      */
     public LockProvider firstAttemptOnCaller() {
         return firstAttemptOnCaller;
@@ -163,6 +170,9 @@ public final class WaitingRoom<K> {
     }
 
     private CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait, boolean onCaller) {
+        if (onCaller) {
+            NonBlockingThreads.requireBlockingAllowed("LockProvider.acquireBlocking");
+        }
         if (maxWait.isZero() || maxWait.isNegative()) {
             return onCaller ? tryHere(request) : tryOnWorker(request);
         }

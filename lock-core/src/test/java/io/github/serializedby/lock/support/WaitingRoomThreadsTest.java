@@ -1,9 +1,11 @@
 package io.github.serializedby.lock.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +77,43 @@ class WaitingRoomThreadsTest {
             unblock.countDown();
         }
         CompletableFuture.allOf(continuations.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tryAcquireOnANonBlockingThreadFailsWithoutAStoreCall() {
+        assertThatThrownBy(() -> onEventLoop(() -> room.tryAcquire(request)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("must never block");
+        assertThat(store.attempts).hasValue(0);
+    }
+
+    @Test
+    void theFirstAttemptOnTheCallerFailsOnANonBlockingThreadWithoutAStoreCall() {
+        LockProvider onCaller = room.firstAttemptOnCaller();
+
+        assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquire(request, WAIT)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquireBlocking(request, WAIT)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquire(request, Duration.ZERO)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(store.attempts).hasValue(0);
+        assertThat(room.activeKeyCount()).isZero();
+    }
+
+    @Test
+    void aReleaseOnANonBlockingThreadGivesTheLockBackOnAWorker() throws Exception {
+        Lease lease = room.tryAcquire(request).orElseThrow();
+        CompletableFuture<Optional<Lease>> next = room.acquire(request, WAIT);
+
+        Thread releasing = onEventLoop(() -> {
+            lease.release();
+            return Thread.currentThread();
+        });
+
+        next.get(10, TimeUnit.SECONDS).orElseThrow().release();
+        assertThat(store.releasingThreads).isNotEmpty().doesNotContain(releasing);
+        assertThat(store.heldCount()).isZero();
     }
 
     /** Runs {@code call} on a Reactor non-blocking thread and returns its result, or throws its failure. */

@@ -53,8 +53,9 @@ final class Entrance<K> {
                     if (joined != null) {
                         return CompletableFuture.completedFuture(Optional.of(joined));
                     }
-                } else {
-                    state.enqueue(waiter);
+                } else if (!queues.queue(state, waiter, false)) {
+                    queues.retireIfIdle(state);
+                    return CompletableFuture.failedFuture(KeyQueues.closed(request));
                 }
                 break;
             }
@@ -118,10 +119,16 @@ final class Entrance<K> {
                 queues.delivery.grant(waiter.future, waiter.direct, Optional.of(lease));
                 return;
             }
+            boolean requeued;
             synchronized (state) {
                 state.unhold(request.mode());
-                state.requeueFirst(waiter);
+                requeued = queues.queue(state, waiter, true);
                 pumpNow = state.signals != signalsBefore;
+                queues.retireIfIdle(state);
+            }
+            if (!requeued) {
+                queues.delivery.fail(waiter.future, waiter.direct, KeyQueues.closed(request));
+                return;
             }
         }
         pumpNow |= queues.store.startWaiting(state.key);

@@ -37,6 +37,12 @@ final class KeyQueues<K> {
     private final Duration recheckInterval;
     private final LockListener listener;
 
+    /**
+     * Set by {@link #close}, before it drains the queues, and read under a key's monitor wherever a waiter
+     * is queued: a waiter queued after the drain of its key would never be answered.
+     */
+    private volatile boolean closed;
+
     KeyQueues(
             LockStore<K> store,
             Executor workers,
@@ -174,6 +180,33 @@ final class KeyQueues<K> {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    void requireOpen(LockRequest request) {
+        if (closed) {
+            throw closed(request);
+        }
+    }
+
+    /**
+     * Under the state's monitor: queues {@code waiter} at the back ({@code first} false) or, after an
+     * attempt that found the lock held, back at the front. False once the room has closed: the caller
+     * fails the waiter.
+     */
+    boolean queue(KeyState<K> state, Waiter<K> waiter, boolean first) {
+        if (closed) {
+            return false;
+        }
+        if (first) {
+            state.requeueFirst(waiter);
+        } else {
+            state.enqueue(waiter);
+        }
+        return true;
+    }
+
     /** A waiter whose future completed without a lease leaves the queue; the next may now be served. */
     void abandon(Waiter<K> waiter) {
         KeyState<K> state = waiter.state;
@@ -271,18 +304,24 @@ final class KeyQueues<K> {
                 continue;
             }
             boolean again;
+            boolean requeued = true;
             synchronized (state) {
                 state.unhold(next.request.mode());
                 if (next.expired || next.future.isDone()) {
                     expired.add(next);
                     again = true;
+                } else if (!queue(state, next, true)) {
+                    requeued = false;
+                    again = true;
                 } else {
-                    state.requeueFirst(next);
                     again = state.pumpAgain || state.signals != signalsBefore;
                 }
                 if (!again) {
                     state.pumping = false;
                 }
+            }
+            if (!requeued) {
+                delivery.fail(next.future, next.direct, closed(next.request));
             }
             if (!again) {
                 granted.handOver(delivery);
@@ -307,8 +346,9 @@ final class KeyQueues<K> {
         }
     }
 
-    /** Fails every waiter; called when the room closes. */
+    /** Refuses new waiters and fails every waiter queued; called when the room closes. */
     void close() {
+        closed = true;
         for (KeyState<K> state : states.values()) {
             List<Waiter<K>> waiting;
             synchronized (state) {

@@ -97,6 +97,7 @@ public final class WaitingRoom<K> {
      */
     public Optional<Lease> tryAcquire(LockRequest request) {
         NonBlockingThreads.requireBlockingAllowed("LockProvider.tryAcquire");
+        queues.requireOpen(request);
         K key = queues.store.key(request);
         KeyState<K> state;
         while (true) {
@@ -164,7 +165,10 @@ public final class WaitingRoom<K> {
         return queues.states.size();
     }
 
-    /** Fails every waiter; the provider calls it when it closes, before stopping the workers. */
+    /**
+     * Fails every waiter, and from now on every new call at once with {@link
+     * io.github.serializedby.lock.LockProviderUnavailableException}; the provider calls it when it closes, before stopping the workers.
+     */
     public void close() {
         queues.close();
     }
@@ -172,6 +176,9 @@ public final class WaitingRoom<K> {
     private CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait, boolean onCaller) {
         if (onCaller) {
             NonBlockingThreads.requireBlockingAllowed("LockProvider.acquireBlocking");
+        }
+        if (queues.isClosed()) {
+            return CompletableFuture.failedFuture(KeyQueues.closed(request));
         }
         if (maxWait.isZero() || maxWait.isNegative()) {
             return onCaller ? tryHere(request) : tryOnWorker(request);

@@ -94,13 +94,21 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return room.tryAcquire(request);
     }
 
-    /** Makes no database call on the calling thread: every attempt runs on the provider's worker threads. */
+    /**
+     * Makes no database call on the calling thread: every attempt runs on the provider's worker threads,
+     * and the future completes on one of its delivery threads, where the caller's stages may block without
+     * holding up the attempts and hand-overs of other keys.
+     */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return room.acquire(request, maxWait);
     }
 
-    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
+    /**
+     * Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}.
+     * On a thread that must not block (an event loop) it throws {@link IllegalStateException}, as {@link
+     * #tryAcquire} does.
+     */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
         return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
@@ -115,7 +123,11 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return store.heldCount();
     }
 
-    /** Fails the waiters, stops listening and closes the sessions; leases still held are lost. */
+    /**
+     * Fails the waiters, and every later call at once, with {@link
+     * io.github.serializedby.lock.LockProviderUnavailableException}; stops listening and closes the
+     * sessions; leases still held are lost.
+     */
     @Override
     public void close() {
         room.close();

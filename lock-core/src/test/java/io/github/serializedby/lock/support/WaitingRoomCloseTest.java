@@ -72,7 +72,7 @@ class WaitingRoomCloseTest {
             }
             outcomes.addAll(mine);
             Thread caller = new Thread(() -> {
-                awaitQuietly(start);
+                Waits.quietly(start);
                 for (int i = 0; i < callsEach; i++) {
                     if (i == (blocking ? 0 : callsEach / 2)) {
                         halfway.countDown();
@@ -132,9 +132,7 @@ class WaitingRoomCloseTest {
     void aWaiterWhoseAttemptByThePumpIsInFlightDuringCloseIsAnswered() throws Exception {
         store.holdElsewhere(store.key(heldElsewhere));
         CompletableFuture<Optional<Lease>> waiting = room.acquire(heldElsewhere, WAIT);
-        while (store.waiting.get() == 0) {
-            Thread.sleep(1); // until its first attempt failed and it waits in the queue
-        }
+        Waits.until(() -> store.waiting.get() > 0); // its first attempt failed: it waits in the queue
         TableStore.Pause pause = store.pauseNextAttempt();
         room.signal(store.key(heldElsewhere));
         assertThat(pause.started().await(10, TimeUnit.SECONDS)).isTrue();
@@ -166,14 +164,6 @@ class WaitingRoomCloseTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

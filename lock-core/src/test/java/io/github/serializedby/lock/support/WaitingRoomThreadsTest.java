@@ -58,7 +58,7 @@ class WaitingRoomThreadsTest {
                 holders.add(room.tryAcquire(busy).orElseThrow());
                 continuations.add(room.acquire(busy, WAIT).thenAccept(granted -> {
                     entered.countDown();
-                    awaitQuietly(unblock);
+                    Waits.quietly(unblock);
                     granted.orElseThrow().release();
                 }));
             }
@@ -130,14 +130,6 @@ class WaitingRoomThreadsTest {
             return result.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

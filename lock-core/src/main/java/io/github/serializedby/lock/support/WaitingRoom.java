@@ -24,9 +24,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>No thread is parked per waiter: a waiter is a future, and a pump (one at a time per key, on the
  * workers) tries the store for the first waiter when a local holder releases, when the store {@linkplain
  * #signal signals} a release elsewhere, every {@code recheckInterval} while someone waits, and once more
- * when a waiter's time runs out. A waiter's future is completed off the workers (see {@link Delivery}),
- * never inside the release that freed the key, so a continuation that releases again cannot nest
- * hand-overs, and one that blocks cannot stall the room. {@link #acquire} makes no store call on its
+ * when a waiter's time runs out. An asynchronous caller's future is completed on the delivery executor,
+ * never on the workers nor inside the release that freed the key, so a continuation that releases again
+ * cannot nest hand-overs, and one that blocks cannot stall the room. {@link #acquire} makes no store call on its
  * caller's thread, which may be an event loop.
  *
  * <p>Readers of one JVM share one shared lock of the store while it lasts: a reader arriving while another
@@ -57,7 +57,7 @@ public final class WaitingRoom<K> {
      * A room over {@code store}.
      *
      * @param workers run the store attempts of waiters and of asynchronous calls; nothing of the room
-     *     blocks them but the store's own calls, and no caller's code runs on them
+     *     blocks them but the store's own calls, and no caller's continuation runs on them
      * @param delivery completes the futures of asynchronous callers, so their continuations (the caller's
      *     code, which may block) run there. A blocking continuation holds one delivery thread: it delays
      *     the answers queued behind it once every delivery thread is held, but never an attempt, a

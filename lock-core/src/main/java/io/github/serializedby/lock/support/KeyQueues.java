@@ -346,7 +346,10 @@ final class KeyQueues<K> {
         }
     }
 
-    /** Refuses new waiters and fails every waiter queued; called when the room closes. */
+    /**
+     * Refuses new waiters and fails every waiter queued, through {@link #delivery} like every answer, so
+     * that a continuation that blocks on the failure cannot hold up the close.
+     */
     void close() {
         closed = true;
         for (KeyState<K> state : states.values()) {
@@ -354,7 +357,7 @@ final class KeyQueues<K> {
             synchronized (state) {
                 waiting = state.drainWaiters();
             }
-            waiting.forEach(waiter -> waiter.future.completeExceptionally(closed(waiter.request)));
+            waiting.forEach(waiter -> delivery.fail(waiter.future, waiter.direct, closed(waiter.request)));
         }
     }
 

@@ -142,6 +142,29 @@ class WaitingRoomCloseTest {
         assertClosedFailure(waiting);
     }
 
+    @Test
+    void aContinuationThatBlocksOnTheFailureDoesNotHoldUpTheClose() throws Exception {
+        Lease holder = room.tryAcquire(held).orElseThrow();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        CompletableFuture<Void> continuation = room.acquire(held, WAIT).handle((granted, failure) -> {
+            entered.countDown();
+            Waits.quietly(unblock);
+            return null;
+        });
+        Waits.until(() -> store.waiting.get() > 0);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(room::close);
+        try {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            closing.get(10, TimeUnit.SECONDS);
+        } finally {
+            unblock.countDown();
+        }
+        continuation.get(10, TimeUnit.SECONDS);
+        holder.release();
+    }
+
     /**
      * Closes while an attempt is held in flight, then lets it answer "held". The waiter's deadline is far
      * off, so only the close can answer it within the assertion's time.

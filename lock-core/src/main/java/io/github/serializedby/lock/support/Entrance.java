@@ -44,7 +44,7 @@ final class Entrance<K> {
                 if (state.retired) {
                     continue;
                 }
-                waiter = new Waiter<>(request, state);
+                waiter = new Waiter<>(request, state, onCaller);
                 signalsBefore = state.signals;
                 reserved = state.canTryNow(request.mode());
                 if (reserved) {
@@ -53,8 +53,9 @@ final class Entrance<K> {
                     if (joined != null) {
                         return CompletableFuture.completedFuture(Optional.of(joined));
                     }
-                } else {
-                    state.enqueue(waiter);
+                } else if (!queues.queue(state, waiter, false)) {
+                    queues.retireIfIdle(state);
+                    return CompletableFuture.failedFuture(KeyQueues.closed(request));
                 }
                 break;
             }
@@ -95,7 +96,8 @@ final class Entrance<K> {
 
     /**
      * Lets a new waiter in: makes its first attempt if it could try at once ({@code reserved}), else, or
-     * if the attempt finds the lock held, announces the waiter to the store and arms its deadline.
+     * if the attempt finds the lock held, announces the waiter to the store and arms its deadline. Runs on
+     * a worker, or on a caller that {@link WaitingRoom#firstAttemptOnCaller} has checked may block.
      */
     private void letIn(Waiter<K> waiter, boolean reserved, long signalsBefore, Duration remaining) {
         if (!waiter.claimEntry()) {
@@ -110,19 +112,23 @@ final class Entrance<K> {
                 lease = queues.attemptReserved(state, request, true);
             } catch (RuntimeException | Error e) {
                 queues.unreserve(state, request);
-                waiter.future.completeExceptionally(e);
+                queues.delivery.fail(waiter.future, waiter.direct, e);
                 return;
             }
             if (lease != null) {
-                if (!waiter.future.complete(Optional.of(lease))) {
-                    lease.release();
-                }
+                queues.delivery.grant(waiter.future, waiter.direct, Optional.of(lease));
                 return;
             }
+            boolean requeued;
             synchronized (state) {
                 state.unhold(request.mode());
-                state.requeueFirst(waiter);
+                requeued = queues.queue(state, waiter, true);
                 pumpNow = state.signals != signalsBefore;
+                queues.retireIfIdle(state);
+            }
+            if (!requeued) {
+                queues.delivery.fail(waiter.future, waiter.direct, KeyQueues.closed(request));
+                return;
             }
         }
         pumpNow |= queues.store.startWaiting(state.key);
@@ -146,7 +152,7 @@ final class Entrance<K> {
                     Math.max(0, saturatedNanos(remaining)),
                     TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            waiter.future.completeExceptionally(KeyQueues.closed(waiter.request));
+            queues.delivery.fail(waiter.future, waiter.direct, KeyQueues.closed(waiter.request));
             deadline = null;
         }
         ScheduledFuture<?> timeout = deadline;

@@ -20,12 +20,10 @@ final class Grants {
     }
 
     /** Completes the waiters' futures; a waiter that left meanwhile gives its lease back. */
-    void handOver() {
+    void handOver(Delivery delivery) {
         for (int i = 0; i < waiters.size(); i++) {
-            Lease lease = leases.get(i);
-            if (!waiters.get(i).future.complete(Optional.of(lease))) {
-                lease.release();
-            }
+            Waiter<?> waiter = waiters.get(i);
+            delivery.grant(waiter.future, waiter.direct, Optional.of(leases.get(i)));
         }
         waiters.clear();
         leases.clear();

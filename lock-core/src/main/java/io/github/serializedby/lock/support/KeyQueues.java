@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Invariant: a state counts every local lease and every attempt in flight as a holder, is in {@code
  * states} exactly while it has a holder, a waiter or a running pump, and is only read or changed while
- * synchronized on it; at most one pump runs per key, and a waiter's future is only completed by a pump
- * or a worker, never inside a release, so hand-overs never nest.
+ * synchronized on it; at most one pump runs per key, and a waiter's future is only completed through
+ * {@link #delivery}, never inside a release, so hand-overs never nest.
  */
 final class KeyQueues<K> {
 
@@ -32,18 +32,27 @@ final class KeyQueues<K> {
     final ConcurrentHashMap<K, KeyState<K>> states = new ConcurrentHashMap<>();
     final LockStore<K> store;
     final Executor workers;
+    final Delivery delivery;
     private final ScheduledExecutorService timer;
     private final Duration recheckInterval;
     private final LockListener listener;
 
+    /**
+     * Set by {@link #close}, before it drains the queues, and read under a key's monitor wherever a waiter
+     * is queued: a waiter queued after the drain of its key would never be answered.
+     */
+    private volatile boolean closed;
+
     KeyQueues(
             LockStore<K> store,
             Executor workers,
+            Delivery delivery,
             ScheduledExecutorService timer,
             Duration recheckInterval,
             LockListener listener) {
         this.store = store;
         this.workers = workers;
+        this.delivery = delivery;
         this.timer = timer;
         this.recheckInterval = recheckInterval;
         this.listener = listener;
@@ -115,6 +124,31 @@ final class KeyQueues<K> {
         ended(state, request, true);
     }
 
+    /**
+     * The last local lease of {@code hold} ended: gives the stored lock back, then serves the next waiter.
+     * The store's round trip is handed to the workers when this thread must not block (a multi-key
+     * reactive acquisition cancelled on an event loop releases the keys it already had there).
+     */
+    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request) {
+        Runnable release = () -> {
+            try {
+                hold.release();
+            } finally {
+                released(state, request);
+            }
+        };
+        if (!NonBlockingThreads.isCurrentThreadNonBlocking()) {
+            release.run();
+            return;
+        }
+        try {
+            workers.execute(release);
+        } catch (RejectedExecutionException e) {
+            // closed: the store's close ended its holds
+            released(state, request);
+        }
+    }
+
     private void ended(KeyState<K> state, LockRequest request, boolean release) {
         boolean pump;
         synchronized (state) {
@@ -144,6 +178,33 @@ final class KeyQueues<K> {
         if (pump) {
             schedulePump(state);
         }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void requireOpen(LockRequest request) {
+        if (closed) {
+            throw closed(request);
+        }
+    }
+
+    /**
+     * Under the state's monitor: queues {@code waiter} at the back ({@code first} false) or, after an
+     * attempt that found the lock held, back at the front. False once the room has closed: the caller
+     * fails the waiter.
+     */
+    boolean queue(KeyState<K> state, Waiter<K> waiter, boolean first) {
+        if (closed) {
+            return false;
+        }
+        if (first) {
+            state.requeueFirst(waiter);
+        } else {
+            state.enqueue(waiter);
+        }
+        return true;
     }
 
     /** A waiter whose future completed without a lease leaves the queue; the next may now be served. */
@@ -224,7 +285,7 @@ final class KeyQueues<K> {
             }
             completeEmpty(expired);
             if (next == null) {
-                granted.handOver();
+                granted.handOver(delivery);
                 scheduleRecheck(state);
                 return;
             }
@@ -235,7 +296,7 @@ final class KeyQueues<K> {
                 synchronized (state) {
                     state.unhold(next.request.mode());
                 }
-                next.future.completeExceptionally(e);
+                delivery.fail(next.future, next.direct, e);
                 continue;
             }
             if (lease != null) {
@@ -243,30 +304,36 @@ final class KeyQueues<K> {
                 continue;
             }
             boolean again;
+            boolean requeued = true;
             synchronized (state) {
                 state.unhold(next.request.mode());
                 if (next.expired || next.future.isDone()) {
                     expired.add(next);
                     again = true;
+                } else if (!queue(state, next, true)) {
+                    requeued = false;
+                    again = true;
                 } else {
-                    state.requeueFirst(next);
                     again = state.pumpAgain || state.signals != signalsBefore;
                 }
                 if (!again) {
                     state.pumping = false;
                 }
             }
+            if (!requeued) {
+                delivery.fail(next.future, next.direct, closed(next.request));
+            }
             if (!again) {
-                granted.handOver();
+                granted.handOver(delivery);
                 scheduleRecheck(state);
                 return;
             }
         }
     }
 
-    private static void completeEmpty(List<? extends Waiter<?>> expired) {
+    private void completeEmpty(List<? extends Waiter<?>> expired) {
         for (Waiter<?> waiter : expired) {
-            waiter.future.complete(Optional.empty());
+            delivery.grant(waiter.future, waiter.direct, Optional.empty());
         }
         expired.clear();
     }
@@ -279,14 +346,18 @@ final class KeyQueues<K> {
         }
     }
 
-    /** Fails every waiter; called when the room closes. */
+    /**
+     * Refuses new waiters and fails every waiter queued, through {@link #delivery} like every answer, so
+     * that a continuation that blocks on the failure cannot hold up the close.
+     */
     void close() {
+        closed = true;
         for (KeyState<K> state : states.values()) {
             List<Waiter<K>> waiting;
             synchronized (state) {
                 waiting = state.drainWaiters();
             }
-            waiting.forEach(waiter -> waiter.future.completeExceptionally(closed(waiter.request)));
+            waiting.forEach(waiter -> delivery.fail(waiter.future, waiter.direct, closed(waiter.request)));
         }
     }
 

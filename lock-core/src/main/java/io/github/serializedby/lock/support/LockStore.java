@@ -33,7 +33,9 @@ public interface LockStore<K> {
 
     /**
      * One more local waiter for {@code key}, whose attempt failed: releases elsewhere should be signalled
-     * from now on. Balanced by one {@link #stopWaiting}. Called on the room's workers.
+     * from now on. Balanced by one {@link #stopWaiting}. Called on the room's workers, or on a caller that
+     * blocks anyway. Never throws: a waiter whose announcement failed still tries every {@code
+     * recheckInterval}, but one that threw would be left without its deadline.
      *
      * @return whether the waiter should try again at once, since a release between its attempt and this
      *     call may have gone unsignalled
@@ -42,6 +44,6 @@ public interface LockStore<K> {
         return false;
     }
 
-    /** One local waiter for {@code key} no longer waits. Called on the room's workers. */
+    /** One local waiter for {@code key} no longer waits. Called on the room's workers; never throws. */
     default void stopWaiting(K key) {}
 }

@@ -34,11 +34,9 @@ final class RoomLease<K> extends AbstractLease {
                 state.sharedGroup = null;
             }
         }
-        try {
-            if (last) {
-                group.hold.release();
-            }
-        } finally {
+        if (last) {
+            queues.releaseStored(state, group.hold, request());
+        } else {
             queues.released(state, request());
         }
     }

@@ -13,14 +13,18 @@ final class Waiter<K> {
     final KeyState<K> state;
     final CompletableFuture<Optional<Lease>> future = new CompletableFuture<>();
 
+    /** Whether the caller blocks on {@link #future}, which then has no stages to run: see {@link Delivery}. */
+    final boolean direct;
+
     /** Set by the deadline timer; the waiter then gets one last attempt if it is next in line. */
     volatile boolean expired;
 
     private final AtomicBoolean entrySettled = new AtomicBoolean();
 
-    Waiter(LockRequest request, KeyState<K> state) {
+    Waiter(LockRequest request, KeyState<K> state, boolean direct) {
         this.request = request;
         this.state = state;
+        this.direct = direct;
     }
 
     /**

@@ -24,9 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>No thread is parked per waiter: a waiter is a future, and a pump (one at a time per key, on the
  * workers) tries the store for the first waiter when a local holder releases, when the store {@linkplain
  * #signal signals} a release elsewhere, every {@code recheckInterval} while someone waits, and once more
- * when a waiter's time runs out. A waiter's future is completed on a worker, never inside the release
- * that freed the key, so a continuation that releases again cannot nest hand-overs. {@link #acquire}
- * makes no store call on its caller's thread, which may be an event loop.
+ * when a waiter's time runs out. An asynchronous caller's future is completed on the delivery executor,
+ * never on the workers nor inside the release that freed the key, so a continuation that releases again
+ * cannot nest hand-overs, and one that blocks cannot stall the room. {@link #acquire} makes no store call on its
+ * caller's thread, which may be an event loop.
  *
  * <p>Readers of one JVM share one shared lock of the store while it lasts: a reader arriving while another
  * holds the key shared (and nobody waits) joins it without a round trip, taking the next token of the
@@ -56,7 +57,13 @@ public final class WaitingRoom<K> {
      * A room over {@code store}.
      *
      * @param workers run the store attempts of waiters and of asynchronous calls; nothing of the room
-     *     blocks them but the store's own calls
+     *     blocks them but the store's own calls, and no caller's continuation runs on them
+     * @param delivery completes the futures of asynchronous callers, so their continuations (the caller's
+     *     code, which may block) run there. A blocking continuation holds one delivery thread: it delays
+     *     the answers queued behind it once every delivery thread is held, but never an attempt, a
+     *     hand-over, a deadline or a release of any key. Its queue holds at most one task per waiter
+     *     being answered; give it a bounded number of threads, as many as continuations may block at once
+     *     (such as one per lock the store can hold)
      * @param timer ends waits at their deadline and triggers rechecks; its tasks only hand work to the
      *     workers
      * @param recheckInterval how often the first waiter of a key tries again without a signal, for
@@ -66,6 +73,7 @@ public final class WaitingRoom<K> {
     public WaitingRoom(
             LockStore<K> store,
             Executor workers,
+            Executor delivery,
             ScheduledExecutorService timer,
             Duration recheckInterval,
             LockListener listener) {
@@ -75,14 +83,21 @@ public final class WaitingRoom<K> {
         this.queues = new KeyQueues<>(
                 Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(workers, "workers"),
+                new Delivery(Objects.requireNonNull(delivery, "delivery")),
                 Objects.requireNonNull(timer, "timer"),
                 recheckInterval,
                 Objects.requireNonNull(listener, "listener"));
         this.entrance = new Entrance<>(queues, timer);
     }
 
-    /** Tries once, on the calling thread: empty when a local holder or a waiter ahead excludes it. */
+    /**
+     * Tries once, on the calling thread: empty when a local holder or a waiter ahead excludes it.
+     *
+     * @throws IllegalStateException on a thread that must not block ({@link NonBlockingThreads})
+     */
     public Optional<Lease> tryAcquire(LockRequest request) {
+        NonBlockingThreads.requireBlockingAllowed("LockProvider.tryAcquire");
+        queues.requireOpen(request);
         K key = queues.store.key(request);
         KeyState<K> state;
         while (true) {
@@ -127,7 +142,9 @@ public final class WaitingRoom<K> {
 
     /**
      * This room as a provider for callers that block anyway: its {@code acquire} makes the first attempt on
-     * the caller's thread, sparing the uncontended case a hand-over to a worker.
+     * the caller's thread, sparing the uncontended case a hand-over to a worker, and completes its future
+     * there or on a worker, since no continuation but the blocked caller's waits for it. On a thread that
+     * must not block ({@link NonBlockingThreads}) it throws {@link IllegalStateException}.
      */
     public LockProvider firstAttemptOnCaller() {
         return firstAttemptOnCaller;
@@ -148,12 +165,21 @@ public final class WaitingRoom<K> {
         return queues.states.size();
     }
 
-    /** Fails every waiter; the provider calls it when it closes, before stopping the workers. */
+    /**
+     * Fails every waiter, and from now on every new call at once with {@link
+     * io.github.serializedby.lock.LockProviderUnavailableException}; the provider calls it when it closes, before stopping the workers.
+     */
     public void close() {
         queues.close();
     }
 
     private CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait, boolean onCaller) {
+        if (onCaller) {
+            NonBlockingThreads.requireBlockingAllowed("LockProvider.acquireBlocking");
+        }
+        if (queues.isClosed()) {
+            return CompletableFuture.failedFuture(KeyQueues.closed(request));
+        }
         if (maxWait.isZero() || maxWait.isNegative()) {
             return onCaller ? tryHere(request) : tryOnWorker(request);
         }
@@ -176,12 +202,9 @@ public final class WaitingRoom<K> {
                     return;
                 }
                 try {
-                    Optional<Lease> lease = tryAcquire(request);
-                    if (!result.complete(lease)) {
-                        lease.ifPresent(Lease::release);
-                    }
+                    queues.delivery.grant(result, false, tryAcquire(request));
                 } catch (RuntimeException | Error e) {
-                    result.completeExceptionally(e);
+                    queues.delivery.fail(result, false, e);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A store for testing the room: locks in a map guarded by this object, as a database would keep them. It
- * can hold a key for "another process", fail its next attempt with an {@link Error}, lose its holds, and
- * it counts attempts, waiting announcements and the threads that tried.
+ * can hold a key for "another process", fail its next attempt with an {@link Error}, hold its next
+ * attempt in flight, lose its holds, and
+ * it counts attempts, waiting announcements and the threads that tried and released.
  */
 final class TableStore implements LockStore<String> {
 
@@ -24,12 +26,17 @@ final class TableStore implements LockStore<String> {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger waiting = new AtomicInteger();
     final Set<Thread> tryingThreads = ConcurrentHashMap.newKeySet();
+    final Set<Thread> releasingThreads = ConcurrentHashMap.newKeySet();
 
     private final Map<String, Integer> readers = new HashMap<>();
     private final Map<String, Boolean> writers = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private long tokens;
     private volatile boolean failNext;
+    private volatile @Nullable Pause pauseNext;
+
+    /** An attempt held between its start and its answer: {@code started} opens, then it awaits {@code resume}. */
+    record Pause(CountDownLatch started, CountDownLatch resume) {}
 
     @Override
     public String key(LockRequest request) {
@@ -38,6 +45,13 @@ final class TableStore implements LockStore<String> {
 
     void failNextAttempt() {
         failNext = true;
+    }
+
+    /** Holds the next attempt at its start until the returned pause's {@code resume} is counted down. */
+    Pause pauseNextAttempt() {
+        Pause pause = new Pause(new CountDownLatch(1), new CountDownLatch(1));
+        pauseNext = pause;
+        return pause;
     }
 
     /** Takes {@code key} exclusively as another process would: the room does not know. */
@@ -62,6 +76,16 @@ final class TableStore implements LockStore<String> {
     public @Nullable StoredLock tryLock(LockRequest request, String key, boolean waiting) {
         attempts.incrementAndGet();
         tryingThreads.add(Thread.currentThread());
+        Pause pause = pauseNext;
+        if (pause != null) {
+            pauseNext = null;
+            pause.started.countDown();
+            try {
+                pause.resume.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (failNext) {
             failNext = false;
             throw new LinkageError("a driver that fails with an Error");
@@ -150,6 +174,7 @@ final class TableStore implements LockStore<String> {
 
         @Override
         public void release() {
+            releasingThreads.add(Thread.currentThread());
             free(this);
         }
 

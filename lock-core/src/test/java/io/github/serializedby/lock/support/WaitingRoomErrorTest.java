@@ -24,8 +24,8 @@ class WaitingRoomErrorTest {
 
     private final RoomThreads threads = new RoomThreads();
     private final TableStore store = new TableStore();
-    private final WaitingRoom<String> room =
-            new WaitingRoom<>(store, threads.workers, threads.timer, Duration.ofSeconds(30), LockListener.NOOP);
+    private final WaitingRoom<String> room = new WaitingRoom<>(
+            store, threads.workers, threads.delivery, threads.timer, Duration.ofSeconds(30), LockListener.NOOP);
     private final LockRequest request = LockRequest.exclusive("waiting-room", "key");
 
     @AfterEach

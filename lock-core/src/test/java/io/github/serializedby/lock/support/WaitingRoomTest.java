@@ -44,7 +44,7 @@ class WaitingRoomTest {
         }
     };
     private final WaitingRoom<String> room =
-            new WaitingRoom<>(store, threads.workers, threads.timer, NO_RECHECK, throwingListener);
+            new WaitingRoom<>(store, threads.workers, threads.delivery, threads.timer, NO_RECHECK, throwingListener);
     private final LockRequest writer = LockRequest.exclusive("room", "key");
     private final LockRequest reader = LockRequest.shared("room", "key");
 
@@ -120,7 +120,7 @@ class WaitingRoomTest {
         Optional<Lease> granted = room.acquire(writer, Duration.ofMillis(50)).get(10, TimeUnit.SECONDS);
 
         assertThat(granted).isEmpty();
-        awaitCondition(() -> store.waiting.get() == 0 && room.activeKeyCount() == 0);
+        Waits.until(() -> store.waiting.get() == 0 && room.activeKeyCount() == 0);
     }
 
     @Test
@@ -185,17 +185,6 @@ class WaitingRoomTest {
 
     /** Until the last waiter asked for has announced itself to the store, after its first attempt failed. */
     private void awaitQueued() throws InterruptedException {
-        awaitCondition(() -> store.waiting.get() > 0);
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("waited 10 s for a condition")
-                    .isNegative();
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
+        Waits.until(() -> store.waiting.get() > 0);
     }
 }

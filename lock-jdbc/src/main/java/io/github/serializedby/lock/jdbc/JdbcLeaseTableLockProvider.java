@@ -42,19 +42,26 @@ import javax.sql.DataSource;
  */
 public final class JdbcLeaseTableLockProvider implements LockProvider, AutoCloseable {
 
+    /**
+     * Continuations of asynchronous callers that may block at once before others wait for their answer; a
+     * lease holds no connection here, so there is no pool size to match.
+     */
+    private static final int DELIVERY_THREADS = 10;
+
     private final ProviderThreads threads;
     private final LeaseTableStore store;
     private final WaitingRoom<Long> room;
 
     private JdbcLeaseTableLockProvider(Builder builder) {
-        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads);
+        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads, DELIVERY_THREADS);
         store = new LeaseTableStore(
                 DataSources.unwrap(builder.dataSource),
                 builder.leaseTime,
                 builder.createTable,
                 threads.workers,
                 threads.timer);
-        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.retryInterval, builder.listener);
+        room = new WaitingRoom<>(
+                store, threads.workers, threads.delivery, threads.timer, builder.retryInterval, builder.listener);
         try {
             store.prepareEagerly();
         } catch (RuntimeException e) {
@@ -78,19 +85,31 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
         return room.tryAcquire(request);
     }
 
-    /** Makes no database call on the calling thread: every attempt runs on the provider's worker threads. */
+    /**
+     * Makes no database call on the calling thread: every attempt runs on the provider's worker threads,
+     * and the future completes on one of its delivery threads, where the caller's stages may block without
+     * holding up the attempts and hand-overs of other keys.
+     */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return room.acquire(request, maxWait);
     }
 
-    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
+    /**
+     * Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}.
+     * On a thread that must not block (an event loop) it throws {@link IllegalStateException}, as {@link
+     * #tryAcquire} does.
+     */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
         return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
     }
 
-    /** Fails the waiters and stops renewing; rows of leases still held expire after their lease time. */
+    /**
+     * Fails the waiters, and every later call at once, with {@link
+     * io.github.serializedby.lock.LockProviderUnavailableException}; stops renewing; rows of leases still
+     * held expire after their lease time.
+     */
     @Override
     public void close() {
         room.close();

@@ -56,11 +56,13 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
     private PostgresAdvisoryLockProvider(Builder builder) {
         DataSource dataSource = DataSources.unwrap(builder.dataSource);
-        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads);
+        // a continuation may block while it holds a lease: one delivery thread per lease there can be
+        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads, builder.maxConnections);
         SessionPool pool = new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, this::signalAll);
         SessionCheck check = new SessionCheck(pool, builder.createTable);
         store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
-        room = new WaitingRoom<>(store, threads.workers, threads.timer, builder.recheckInterval, builder.listener);
+        room = new WaitingRoom<>(
+                store, threads.workers, threads.delivery, threads.timer, builder.recheckInterval, builder.listener);
         releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
         try {
             check.tryEagerly();
@@ -92,13 +94,21 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return room.tryAcquire(request);
     }
 
-    /** Makes no database call on the calling thread: every attempt runs on the provider's worker threads. */
+    /**
+     * Makes no database call on the calling thread: every attempt runs on the provider's worker threads,
+     * and the future completes on one of its delivery threads, where the caller's stages may block without
+     * holding up the attempts and hand-overs of other keys.
+     */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return room.acquire(request, maxWait);
     }
 
-    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
+    /**
+     * Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}.
+     * On a thread that must not block (an event loop) it throws {@link IllegalStateException}, as {@link
+     * #tryAcquire} does.
+     */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
         return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
@@ -113,7 +123,11 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return store.heldCount();
     }
 
-    /** Fails the waiters, stops listening and closes the sessions; leases still held are lost. */
+    /**
+     * Fails the waiters, and every later call at once, with {@link
+     * io.github.serializedby.lock.LockProviderUnavailableException}; stops listening and closes the
+     * sessions; leases still held are lost.
+     */
     @Override
     public void close() {
         room.close();

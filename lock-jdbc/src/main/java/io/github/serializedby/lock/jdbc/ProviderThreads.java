@@ -9,15 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The few daemon threads a provider owns: workers that make the database attempts of waiters, and one
+ * The few daemon threads a provider owns: workers that make the database attempts of waiters, delivery
+ * threads on which asynchronous callers' continuations run (started on demand, ended when idle), and one
  * timer for deadlines, rechecks and lease renewals. Their number does not grow with the waiters.
  */
 final class ProviderThreads implements AutoCloseable {
 
     final ExecutorService workers;
+    final ThreadPoolExecutor delivery;
     final ScheduledThreadPoolExecutor timer;
 
-    ProviderThreads(String prefix, int workerThreads) {
+    ProviderThreads(String prefix, int workerThreads, int deliveryThreads) {
         workers = new ThreadPoolExecutor(
                 workerThreads,
                 workerThreads,
@@ -25,6 +27,14 @@ final class ProviderThreads implements AutoCloseable {
                 TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(),
                 daemons(prefix + "-worker-"));
+        delivery = new ThreadPoolExecutor(
+                deliveryThreads,
+                deliveryThreads,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                daemons(prefix + "-delivery-"));
+        delivery.allowCoreThreadTimeOut(true);
         timer = new ScheduledThreadPoolExecutor(1, daemons(prefix + "-timer-"));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -39,6 +49,10 @@ final class ProviderThreads implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops the timer, lets the workers finish what they were handed (within five seconds), then lets the
+     * delivery threads answer the callers still queued, without waiting for continuations that may block.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
@@ -51,5 +65,6 @@ final class ProviderThreads implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        delivery.shutdown();
     }
 }

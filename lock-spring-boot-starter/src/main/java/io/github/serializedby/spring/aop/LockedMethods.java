@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +39,6 @@ public final class LockedMethods {
             ClassUtils.isPresent("reactor.core.publisher.Mono", LockedMethods.class.getClassLoader());
 
     private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
-    /**
-     * The compiled methods by the very {@link Method} objects that proxies pass on every call, so that a
-     * call finds its method without comparing signatures. Copied on write: it changes once per proxied
-     * method.
-     */
-    private volatile Map<Method, LockedMethod> byIdentity = new IdentityHashMap<>();
 
     private final LockSettings defaults;
     private final Map<String, LockSettings> instances;
@@ -84,26 +77,11 @@ public final class LockedMethods {
 
     /** The compiled method called on {@code target}, building it on first use. */
     LockedMethod get(Method method, @Nullable Object target) {
-        LockedMethod known = byIdentity.get(method);
-        if (known != null) {
-            return known;
-        }
         LockedMethod lockedMethod = compiled.get(method);
-        if (lockedMethod == null) {
-            lockedMethod = get(method, target != null ? AopUtils.getTargetClass(target) : null);
+        if (lockedMethod != null) {
+            return lockedMethod;
         }
-        remember(method, lockedMethod);
-        return lockedMethod;
-    }
-
-    private synchronized void remember(Method method, LockedMethod lockedMethod) {
-        Map<Method, LockedMethod> known = byIdentity;
-        // callers that pass a new Method object each time are served by the map of signatures instead
-        if (known.size() < 2 * compiled.size() + 16) {
-            Map<Method, LockedMethod> copy = new IdentityHashMap<>(known);
-            copy.put(method, lockedMethod);
-            byIdentity = copy;
-        }
+        return get(method, target != null ? AopUtils.getTargetClass(target) : null);
     }
 
     /** Every method compiled so far. */

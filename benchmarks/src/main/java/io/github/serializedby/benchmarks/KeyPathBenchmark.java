@@ -2,6 +2,7 @@ package io.github.serializedby.benchmarks;
 
 import java.lang.reflect.Method;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +20,12 @@ import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.PropertyAccessor;
 import org.springframework.expression.spel.SpelCompilerMode;
 import org.springframework.expression.spel.SpelParserConfiguration;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.expression.spel.support.ReflectivePropertyAccessor;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
 import org.springframework.util.ReflectionUtils;
 
@@ -174,12 +177,24 @@ public class KeyPathBenchmark {
         return customerIdInterpreted.getValue(methodContext(place, placeArguments));
     }
 
+    /** As the starter evaluated before 2026-12-01: each context with a property accessor of its own. */
+    @Benchmark
+    public @Nullable Object customerIdSpelInterpretedOwnAccessor() {
+        MethodBasedEvaluationContext context =
+                new MethodBasedEvaluationContext(target, place, placeArguments, parameterNames);
+        context.setBeanResolver(beanResolver);
+        return customerIdInterpreted.getValue(context);
+    }
+
     /** The context the starter builds per call for an expression that SpEL evaluates. */
     private EvaluationContext methodContext(Method on, @Nullable Object[] arguments) {
         MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(target, on, arguments, parameterNames);
         context.setBeanResolver(beanResolver);
+        context.setPropertyAccessors(PROPERTY_ACCESSORS);
         return context;
     }
+
+    private static final List<PropertyAccessor> PROPERTY_ACCESSORS = List.of(new ReflectivePropertyAccessor(false));
 
     private static final String[] PAYMENT_NAMES = {"paymentId"};
     private static final String[] ORDER_NAMES = {"order"};

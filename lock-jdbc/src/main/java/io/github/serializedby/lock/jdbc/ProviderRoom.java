@@ -13,9 +13,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The JVM side of a JDBC provider: its {@link ProviderThreads} and the {@link WaitingRoom} over its
- * store, which every acquisition goes through. Internal to lock-jdbc, public only for its provider
- * packages; not API.
+ * The JVM side of a JDBC provider, to which the provider forwards every acquisition: its {@link
+ * ProviderThreads} and the {@link WaitingRoom} over its store. Internal to lock-jdbc, public only for its
+ * provider packages; not API.
  *
  * @param <S> the provider's store
  */

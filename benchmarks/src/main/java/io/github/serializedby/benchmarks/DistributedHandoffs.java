@@ -3,7 +3,7 @@ package io.github.serializedby.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.serializedby.benchmarks.HandoffLatency.Handoff;
 import io.github.serializedby.benchmarks.HandoffLatency.Percentiles;
-import io.github.serializedby.lock.jdbc.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
 import io.github.serializedby.lock.redis.RedisLockProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;

@@ -3,7 +3,7 @@ package io.github.serializedby.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.jdbc.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

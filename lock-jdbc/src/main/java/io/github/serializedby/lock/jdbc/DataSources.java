@@ -1,20 +1,20 @@
 package io.github.serializedby.lock.jdbc;
 
-import io.github.serializedby.lock.LockProviderUnavailableException;
-import io.github.serializedby.lock.LockRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
-/** Small JDBC helpers shared by the providers. */
-final class DataSources {
+/**
+ * Small JDBC helpers shared by the providers. Internal to lock-jdbc, public only for its provider
+ * packages; not API.
+ */
+public final class DataSources {
 
     /** Where the schema files live on the class path. */
-    static final String SCHEMA_LOCATION = "io/github/serializedby/lock/jdbc/";
+    public static final String SCHEMA_LOCATION = "io/github/serializedby/lock/jdbc/";
 
     private DataSources() {}
 
@@ -23,7 +23,7 @@ final class DataSources {
      * connection of the caller's transaction, so locks would commit and roll back with it; its target is
      * used instead.
      */
-    static DataSource unwrap(DataSource dataSource) {
+    public static DataSource unwrap(DataSource dataSource) {
         DataSource current = dataSource;
         while (current instanceof TransactionAwareDataSourceProxy proxy) {
             DataSource target = proxy.getTargetDataSource();
@@ -36,7 +36,7 @@ final class DataSources {
     }
 
     /** Runs a schema file shipped with this module; its statements are idempotent. */
-    static void runSchema(Connection connection, String file) throws SQLException {
+    public static void runSchema(Connection connection, String file) throws SQLException {
         ResourceDatabasePopulator populator =
                 new ResourceDatabasePopulator(new ClassPathResource(SCHEMA_LOCATION + file));
         try {
@@ -44,26 +44,5 @@ final class DataSources {
         } catch (RuntimeException e) {
             throw new SQLException("Could not run " + SCHEMA_LOCATION + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Closes at once, without waiting for the server: the session, and any lock it holds, ends. */
-    static void discard(@Nullable Connection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            // closed below, or already gone
-        }
-        try {
-            connection.close();
-        } catch (SQLException | RuntimeException e) {
-            // the session is gone either way
-        }
-    }
-
-    static LockProviderUnavailableException unavailable(LockRequest request, Exception cause) {
-        return new LockProviderUnavailableException(request.name(), cause);
     }
 }

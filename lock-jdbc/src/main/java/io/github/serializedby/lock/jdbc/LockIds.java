@@ -8,17 +8,18 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Maps a lock's (name, key) to a 64-bit id: the first eight bytes, big-endian, of the SHA-256 of {@code
  * name + '\0' + key}. Two locks share an id only by a 64-bit collision (about one chance in 10^19 for a
- * given pair), unlike the 32-bit hashes that advisory-lock schemes often use.
+ * given pair), unlike the 32-bit hashes that advisory-lock schemes often use. Internal to lock-jdbc,
+ * public only for its provider packages; not API.
  */
-final class LockIds {
+public final class LockIds {
 
     private LockIds() {}
 
-    static long of(LockRequest request) {
+    public static long of(LockRequest request) {
         return of(request.name(), request.key());
     }
 
-    static long of(String name, String key) {
+    public static long of(String name, String key) {
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");

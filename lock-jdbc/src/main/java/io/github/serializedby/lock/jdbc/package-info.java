@@ -1,8 +1,8 @@
 /**
- * Lock providers on a relational database: {@link io.github.serializedby.lock.jdbc.PostgresAdvisoryLockProvider}
- * on PostgreSQL's session-level advisory locks, and {@link
- * io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider} on a lease table that PostgreSQL,
- * MariaDB/MySQL and H2 can hold.
+ * What the JDBC lock providers share: their threads and waiting room, lock ids, fencing-token blocks and
+ * schema files. Internal to lock-jdbc, public only for the provider packages {@link
+ * io.github.serializedby.lock.jdbc.advisory} (PostgreSQL advisory locks) and {@link
+ * io.github.serializedby.lock.jdbc.table} (a lease table); not API.
  */
 @NullMarked
 package io.github.serializedby.lock.jdbc;

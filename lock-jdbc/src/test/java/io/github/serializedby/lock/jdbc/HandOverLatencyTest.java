@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;

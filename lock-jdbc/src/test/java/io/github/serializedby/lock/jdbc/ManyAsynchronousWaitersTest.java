@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.advisory.AdvisorySessions;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +61,7 @@ class ManyAsynchronousWaitersTest {
                 .createTable(true)
                 .build()) {
             assertEveryWaiterServedInOrder(provider);
-            assertThat(provider.heldSessionCount()).isZero();
+            assertThat(AdvisorySessions.held(provider)).isZero();
         }
     }
 

@@ -8,6 +8,8 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

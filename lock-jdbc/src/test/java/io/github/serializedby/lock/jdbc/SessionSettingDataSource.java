@@ -7,11 +7,11 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /** A data source whose every connection first runs one statement, as a pool's connection-init SQL does. */
-final class SessionSettingDataSource extends DelegatingDataSource {
+public final class SessionSettingDataSource extends DelegatingDataSource {
 
     private final String sessionStatement;
 
-    SessionSettingDataSource(DataSource target, String sessionStatement) {
+    public SessionSettingDataSource(DataSource target, String sessionStatement) {
         super(target);
         this.sessionStatement = sessionStatement;
     }

@@ -17,7 +17,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * The database servers the tests use. A server that does not answer aborts the calling test class with
  * one line (JUnit skips it), or fails it when {@code CI=true}, where the servers must be there.
  */
-final class TestDatabases {
+public final class TestDatabases {
 
     private static final Map<String, Object> REACHED = new ConcurrentHashMap<>();
     private static final Map<DataSource, DataSource> POOLS = new ConcurrentHashMap<>();
@@ -25,24 +25,24 @@ final class TestDatabases {
     private TestDatabases() {}
 
     /** PostgreSQL: {@code SERIALIZEDBY_POSTGRES_URL}, or database {@code test} on 127.0.0.1:5432. */
-    static DataSource postgres() {
+    public static DataSource postgres() {
         String url = env("SERIALIZEDBY_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         return reach("PostgreSQL", url, List.of("postgres", System.getProperty("user.name")));
     }
 
     /** MariaDB or MySQL: {@code SERIALIZEDBY_MARIADB_URL}, or database {@code test} on 127.0.0.1:3306. */
-    static DataSource mariadb() {
+    public static DataSource mariadb() {
         String url = env("SERIALIZEDBY_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
         return reach("MariaDB", url, List.of("root"));
     }
 
     /** An in-memory H2 database that lives as long as the JVM. */
-    static DataSource h2() {
+    public static DataSource h2() {
         return new DriverManagerDataSource("jdbc:h2:mem:serialized_by;DB_CLOSE_DELAY=-1", "sa", "");
     }
 
     /** A connection pool on {@code dataSource}, as an application would give the lease-table provider. */
-    static DataSource pooled(DataSource dataSource) {
+    public static DataSource pooled(DataSource dataSource) {
         return POOLS.computeIfAbsent(dataSource, source -> {
             HikariConfig config = new HikariConfig();
             config.setDataSource(source);

@@ -101,7 +101,7 @@ record LockProviderChoice(
                 }
             }
             case JDBC -> {
-                if (!isPresent("io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider", classLoader)) {
+                if (!isPresent("io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider", classLoader)) {
                     missing.add("io.github.serializedby:lock-jdbc is not on the class path");
                 }
                 if (!hasBean(beanFactory, DataSource.class)) {

@@ -2,8 +2,8 @@ package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider;
-import io.github.serializedby.lock.jdbc.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

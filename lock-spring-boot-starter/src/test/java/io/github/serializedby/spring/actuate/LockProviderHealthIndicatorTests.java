@@ -6,7 +6,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.redis.RedisLockOptions;
 import io.github.serializedby.lock.redis.RedisLockProvider;

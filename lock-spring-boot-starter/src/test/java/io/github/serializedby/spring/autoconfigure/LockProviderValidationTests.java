@@ -3,7 +3,7 @@ package io.github.serializedby.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.redis.RedisLockProvider;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockSpec;
-import io.github.serializedby.lock.jdbc.JdbcLeaseTableLockProvider;
+import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,8 +1,11 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.HeldLock;
+import io.github.serializedby.lock.jdbc.LockIds;
+import io.github.serializedby.lock.jdbc.TokenBlocks;
 import io.github.serializedby.lock.support.LockStore;
 import io.github.serializedby.lock.support.StoredLock;
 import java.sql.Array;
@@ -44,6 +47,11 @@ final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
         this.markers = markers;
     }
 
+    /** Runs the {@link SessionCheck} now, unless the database cannot be reached yet. */
+    void checkEagerly() {
+        check.tryEagerly();
+    }
+
     @Override
     public Long key(LockRequest request) {
         return LockIds.of(request);
@@ -57,7 +65,7 @@ final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
             session = pool.borrow();
         } catch (SQLException e) {
             pool.evictIdle();
-            throw DataSources.unavailable(request, e);
+            throw new LockProviderUnavailableException(request.name(), e);
         }
         if (session == null) {
             if (waiting) {
@@ -88,7 +96,7 @@ final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
             // the lock may have been taken before the failure: only closing the session surely frees it
             pool.discard(session);
             pool.evictIdle();
-            throw DataSources.unavailable(request, e);
+            throw new LockProviderUnavailableException(request.name(), e);
         }
         pool.giveBack(session);
         return null;
@@ -148,60 +156,28 @@ final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
         pool.close();
     }
 
-    private final class AdvisoryHold implements StoredLock {
+    private final class AdvisoryHold extends HeldLock {
 
         final SessionPool.Session session;
         private final long lockId;
         private final LockMode mode;
-        private final long token;
-        private final long lastToken;
-        private volatile boolean lost;
-        private volatile @Nullable Runnable onLost;
 
         AdvisoryHold(SessionPool.Session session, long lockId, LockMode mode, long token, long lastToken) {
+            super(held, token, lastToken);
             this.session = session;
             this.lockId = lockId;
             this.mode = mode;
-            this.token = token;
-            this.lastToken = lastToken;
         }
 
+        /** The session is gone, or the provider closes: the lock went, or goes, with it. */
         @Override
-        public long token() {
-            return token;
-        }
-
-        @Override
-        public long lastToken() {
-            return lastToken;
-        }
-
-        @Override
-        public boolean isValid() {
-            return !lost;
-        }
-
-        @Override
-        public void onLost(Runnable callback) {
-            this.onLost = callback;
-        }
-
-        /** The session is gone, or the provider closes: the lock is no longer held. */
-        void lose() {
-            if (!held.remove(this)) {
-                return;
-            }
-            lost = true;
+        protected void stopHolding() {
             pool.discard(session);
-            Runnable callback = onLost;
-            if (callback != null) {
-                callback.run();
-            }
         }
 
         @Override
         public void release() {
-            if (!held.remove(this)) {
+            if (!end()) {
                 return;
             }
             boolean unlocked = false;

@@ -1,10 +1,13 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.SessionSettingDataSource;
+import io.github.serializedby.lock.jdbc.TestDatabases;
+import io.github.serializedby.lock.jdbc.TokenBlocks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

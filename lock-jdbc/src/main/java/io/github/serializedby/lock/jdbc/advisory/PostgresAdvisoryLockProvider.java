@@ -1,14 +1,11 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
-import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.WaitingRoom;
+import io.github.serializedby.lock.jdbc.DataSources;
+import io.github.serializedby.lock.jdbc.ProviderRoom;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /**
@@ -36,6 +33,13 @@ import javax.sql.DataSource;
  * when its wait runs out. Within one JVM a waiting writer is served before later readers; across
  * processes PostgreSQL's try-locks keep no queue, so readers of another process may overtake it.
  *
+ * <p><b>Threads.</b> {@code acquire} makes no database call on the calling thread: every attempt runs on
+ * the provider's worker threads, and the future completes on one of its delivery threads, where the
+ * caller's stages may block without holding up the attempts and hand-overs of other keys. {@code
+ * acquireBlocking} makes the first attempt on the calling thread, which blocks anyway, then waits like
+ * {@code acquire}; on a thread that must not block (an event loop) it throws {@link
+ * IllegalStateException}, as {@code tryAcquire} does.
+ *
  * <p><b>Fencing.</b> Right after taking the lock, in the same statement, the session draws the next value
  * of the sequence {@code serialized_by_fence_token}; it ends the lease's block of tokens. Tokens thus
  * grow across keys, processes and restarts, also after a crash of PostgreSQL; see {@link TokenSequence}.
@@ -47,36 +51,45 @@ import javax.sql.DataSource;
  * A transaction-pooling proxy, where session locks cannot work, is detected and refused; see {@link
  * SessionCheck}.
  */
-public final class PostgresAdvisoryLockProvider implements LockProvider, AutoCloseable {
+public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider implements AutoCloseable {
 
-    private final ProviderThreads threads;
-    private final AdvisoryLockStore store;
-    private final WaitingRoom<Long> room;
+    private final ProviderRoom<AdvisoryLockStore> room;
     private final ReleaseListener releases;
 
-    private PostgresAdvisoryLockProvider(Builder builder) {
-        DataSource dataSource = DataSources.unwrap(builder.dataSource);
-        // a continuation may block while it holds a lease: one delivery thread per lease there can be
-        threads = new ProviderThreads("serialized-by-pg", builder.workerThreads, builder.maxConnections);
-        SessionPool pool = new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, this::signalAll);
-        SessionCheck check = new SessionCheck(pool, builder.createTable);
-        store = new AdvisoryLockStore(pool, check, new WaitMarkers(dataSource, builder.networkTimeout));
-        room = new WaitingRoom<>(
-                store, threads.workers, threads.delivery, threads.timer, builder.recheckInterval, builder.listener);
-        releases = new ReleaseListener(dataSource, room, store, builder.sessionCheckInterval, Duration.ofSeconds(1));
+    private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource) {
+        this(builder, dataSource, openRoom(builder, dataSource));
+    }
+
+    private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource, ProviderRoom<AdvisoryLockStore> room) {
+        super(room);
+        this.room = room;
+        releases = new ReleaseListener(
+                dataSource, room, room.store(), builder.sessionCheckInterval, Duration.ofSeconds(1));
         try {
-            check.tryEagerly();
+            room.store().checkEagerly();
         } catch (RuntimeException e) {
-            store.close();
-            threads.close();
+            room.close(room.store()::close);
             throw e;
         }
         releases.start();
     }
 
-    /** Every waiter tries again: a session came free after waiters found none to spare. */
-    private void signalAll() {
-        room.signalAll();
+    private static ProviderRoom<AdvisoryLockStore> openRoom(Builder builder, DataSource dataSource) {
+        // a continuation may block while it holds a lease: one delivery thread per lease there can be
+        return new ProviderRoom<>(
+                "serialized-by-pg",
+                builder.workerThreads,
+                builder.maxConnections,
+                builder.recheckInterval,
+                builder.listener,
+                (workers, timer, signalAll) -> {
+                    SessionPool pool =
+                            new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, signalAll);
+                    return new AdvisoryLockStore(
+                            pool,
+                            new SessionCheck(pool, builder.createTable),
+                            new WaitMarkers(dataSource, builder.networkTimeout));
+                });
     }
 
     /** A provider taking its sessions from {@code dataSource}, with the defaults of {@link Builder}. */
@@ -89,38 +102,13 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
         return new Builder(dataSource);
     }
 
-    @Override
-    public Optional<Lease> tryAcquire(LockRequest request) {
-        return room.tryAcquire(request);
-    }
-
-    /**
-     * Makes no database call on the calling thread: every attempt runs on the provider's worker threads,
-     * and the future completes on one of its delivery threads, where the caller's stages may block without
-     * holding up the attempts and hand-overs of other keys.
-     */
-    @Override
-    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        return room.acquire(request, maxWait);
-    }
-
-    /**
-     * Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}.
-     * On a thread that must not block (an event loop) it throws {@link IllegalStateException}, as {@link
-     * #tryAcquire} does.
-     */
-    @Override
-    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
-    }
-
     /**
      * How many leases of this provider hold a session now. Package-private for the tests that check no
      * session stays pinned after waits and close: the database cannot tell this provider's sessions from
      * those of other tests running beside it.
      */
     int heldSessionCount() {
-        return store.heldCount();
+        return room.store().heldCount();
     }
 
     /**
@@ -130,15 +118,12 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
      */
     @Override
     public void close() {
-        room.close();
-        releases.close();
-        store.close();
-        threads.close();
+        room.close(releases::close, room.store()::close);
     }
 
     @Override
     public String toString() {
-        return "PostgresAdvisoryLockProvider[held=" + store.heldCount() + ", activeKeys=" + room.activeKeyCount() + "]";
+        return room.describe("PostgresAdvisoryLockProvider", room.store().heldCount());
     }
 
     /** Options of a {@link PostgresAdvisoryLockProvider}; every one has a default. */
@@ -180,28 +165,25 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
 
         /** How often waiters try again without a notification, for holders that died unannounced (1 s). */
         public Builder recheckInterval(Duration recheckInterval) {
-            this.recheckInterval = positive(recheckInterval, "recheckInterval");
+            this.recheckInterval = ProviderRoom.positive(recheckInterval, "recheckInterval");
             return this;
         }
 
         /** How often the sessions holding locks are checked to be alive (2 s). */
         public Builder sessionCheckInterval(Duration sessionCheckInterval) {
-            this.sessionCheckInterval = positive(sessionCheckInterval, "sessionCheckInterval");
+            this.sessionCheckInterval = ProviderRoom.positive(sessionCheckInterval, "sessionCheckInterval");
             return this;
         }
 
         /** Longest wait for the database to answer one statement before it counts as unreachable (5 s). */
         public Builder networkTimeout(Duration networkTimeout) {
-            this.networkTimeout = positive(networkTimeout, "networkTimeout");
+            this.networkTimeout = ProviderRoom.positive(networkTimeout, "networkTimeout");
             return this;
         }
 
         /** Threads that make the attempts of asynchronous acquisitions and waiters (2); they never wait for a lock. */
         public Builder workerThreads(int workerThreads) {
-            if (workerThreads < 1) {
-                throw new IllegalArgumentException("workerThreads must be at least 1");
-            }
-            this.workerThreads = workerThreads;
+            this.workerThreads = ProviderRoom.atLeastOne(workerThreads, "workerThreads");
             return this;
         }
 
@@ -212,14 +194,7 @@ public final class PostgresAdvisoryLockProvider implements LockProvider, AutoClo
          * @throws IllegalStateException when the check fails
          */
         public PostgresAdvisoryLockProvider build() {
-            return new PostgresAdvisoryLockProvider(this);
-        }
-
-        static Duration positive(Duration duration, String name) {
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            return duration;
+            return new PostgresAdvisoryLockProvider(this, DataSources.unwrap(dataSource));
         }
     }
 }

@@ -1,9 +1,11 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.LockIds;
+import io.github.serializedby.lock.jdbc.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -130,7 +130,7 @@ final class SessionPool implements AutoCloseable {
 
     /** Closes a session that may still hold a lock (its server process then ends, and the lock with it). */
     void discard(Session session) {
-        DataSources.discard(session.connection());
+        Connections.discard(session.connection());
         freed(true);
     }
 
@@ -142,7 +142,7 @@ final class SessionPool implements AutoCloseable {
             idle.clear();
             open -= evicted.size();
         }
-        evicted.forEach(session -> DataSources.discard(session.connection()));
+        evicted.forEach(session -> Connections.discard(session.connection()));
     }
 
     private void freed(boolean notify) {
@@ -177,7 +177,7 @@ final class SessionPool implements AutoCloseable {
                 return new Session(connection, result.getInt(1));
             }
         } catch (SQLException | RuntimeException e) {
-            DataSources.discard(connection);
+            Connections.discard(connection);
             throw e;
         }
     }

@@ -1,5 +1,6 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
+import io.github.serializedby.lock.jdbc.TokenBlocks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

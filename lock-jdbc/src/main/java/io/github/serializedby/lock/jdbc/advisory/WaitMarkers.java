@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -87,7 +87,7 @@ final class WaitMarkers implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "Wait markers lost their session; taking them again later", e);
-            DataSources.discard(connection);
+            Connections.discard(connection);
             connection = null;
         }
     }
@@ -103,7 +103,7 @@ final class WaitMarkers implements AutoCloseable {
             }
             return fresh;
         } catch (SQLException | RuntimeException e) {
-            DataSources.discard(fresh);
+            Connections.discard(fresh);
             throw e;
         }
     }
@@ -118,7 +118,7 @@ final class WaitMarkers implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        DataSources.discard(connection);
+        Connections.discard(connection);
         connection = null;
     }
 }

@@ -1,6 +1,7 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.jdbc.TestDatabases;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,7 +1,7 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockMode;
-import io.github.serializedby.lock.support.StoredLock;
+import io.github.serializedby.lock.jdbc.HeldLock;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -12,25 +12,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/**
- * One lease in the lease tables, renewed every third of the lease time until it is released or lost.
- * Invariant: a hold is in its store's {@code held} set exactly while it renews, and only the one call
- * that removes it from the set (a release or a loss) acts on its end.
- */
-final class TableHold implements StoredLock {
+/** One lease in the lease tables, renewed every third of the lease time while it is held. */
+final class TableHold extends HeldLock {
 
     private final LeaseRows rows;
-    private final Set<TableHold> held;
     private final Duration leaseTime;
     private final LeaseDialect sql;
     private final long lockId;
     private final String owner;
     private final LockMode mode;
-    private final long token;
-    private final long lastToken;
     private volatile long validUntil;
-    private volatile boolean lost;
-    private volatile @Nullable Runnable onLost;
     private volatile @Nullable ScheduledFuture<?> renewal;
 
     TableHold(
@@ -43,15 +34,13 @@ final class TableHold implements StoredLock {
             long token,
             long lastToken,
             long sentAt) {
+        super(held, token, lastToken);
         this.rows = rows;
-        this.held = held;
         this.leaseTime = rows.leaseTime();
         this.sql = sql;
         this.lockId = lockId;
         this.owner = owner;
         this.mode = mode;
-        this.token = token;
-        this.lastToken = lastToken;
         this.validUntil = sentAt + leaseTime.toNanos();
     }
 
@@ -66,29 +55,14 @@ final class TableHold implements StoredLock {
         }
     }
 
-    @Override
-    public long token() {
-        return token;
-    }
-
-    @Override
-    public long lastToken() {
-        return lastToken;
-    }
-
     /** Valid until the lease would expire by this JVM's clock, counted from before the last renewal. */
     @Override
     public boolean isValid() {
-        return !lost && System.nanoTime() - validUntil < 0;
-    }
-
-    @Override
-    public void onLost(Runnable callback) {
-        this.onLost = callback;
+        return super.isValid() && System.nanoTime() - validUntil < 0;
     }
 
     private void renew() {
-        if (!held.contains(this)) {
+        if (!isHeld()) {
             return;
         }
         long sentAt = System.nanoTime();
@@ -110,20 +84,9 @@ final class TableHold implements StoredLock {
         }
     }
 
-    /** The lease expired or its row went to someone else: stop renewing and tell the listener. */
-    void lose() {
-        if (!held.remove(this)) {
-            return;
-        }
-        lost = true;
-        cancelRenewal();
-        Runnable callback = onLost;
-        if (callback != null) {
-            callback.run();
-        }
-    }
-
-    private void cancelRenewal() {
+    /** The lease expired, its row went to someone else, or the provider closes: stop renewing. */
+    @Override
+    protected void stopHolding() {
         ScheduledFuture<?> scheduled = renewal;
         if (scheduled != null) {
             scheduled.cancel(false);
@@ -133,10 +96,10 @@ final class TableHold implements StoredLock {
     /** Deletes the lease by owner; if that fails the row simply expires. */
     @Override
     public void release() {
-        if (!held.remove(this)) {
+        if (!end()) {
             return;
         }
-        cancelRenewal();
+        stopHolding();
         try {
             if (mode == LockMode.EXCLUSIVE) {
                 rows.releaseExclusive(sql, lockId, owner);

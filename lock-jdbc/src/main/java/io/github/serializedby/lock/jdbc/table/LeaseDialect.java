@@ -1,4 +1,4 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import java.sql.Connection;
 import java.sql.SQLException;

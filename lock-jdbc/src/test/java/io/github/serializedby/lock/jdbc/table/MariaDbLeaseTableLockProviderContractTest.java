@@ -1,19 +1,20 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.jdbc.TestDatabases;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import org.junit.jupiter.api.BeforeAll;
 
-class H2LeaseTableLockProviderContractTest extends LockProviderContractTest {
+class MariaDbLeaseTableLockProviderContractTest extends LockProviderContractTest {
 
     @BeforeAll
     static void requireDatabase() {
-        TestDatabases.h2();
+        TestDatabases.mariadb();
     }
 
     @Override
     protected LockProvider createProvider() {
-        return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.h2()))
+        return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.mariadb()))
                 .createTable(true)
                 .build();
     }
@@ -25,7 +26,7 @@ class H2LeaseTableLockProviderContractTest extends LockProviderContractTest {
 
     @Override
     protected int fuzzAcquisitions() {
-        return 40_000;
+        return 12_000;
     }
 
     /** Each hand-over is a database round trip on the provider's workers: 1,000 stay well inside the wait on a loaded machine. */

@@ -1,27 +1,27 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.jdbc.TestDatabases;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresAdvisoryLockProviderContractTest extends LockProviderContractTest {
+class H2LeaseTableLockProviderContractTest extends LockProviderContractTest {
 
     @BeforeAll
-    static void requirePostgres() {
-        TestDatabases.postgres();
+    static void requireDatabase() {
+        TestDatabases.h2();
     }
 
     @Override
     protected LockProvider createProvider() {
-        return PostgresAdvisoryLockProvider.builder(TestDatabases.postgres())
+        return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.h2()))
                 .createTable(true)
-                .maxConnections(Integer.getInteger("conns", 10))
                 .build();
     }
 
     @Override
     protected void closeProvider(LockProvider provider) {
-        ((PostgresAdvisoryLockProvider) provider).close();
+        ((JdbcLeaseTableLockProvider) provider).close();
     }
 
     @Override

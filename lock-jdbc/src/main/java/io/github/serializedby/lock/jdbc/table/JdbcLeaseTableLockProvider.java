@@ -1,14 +1,12 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
-import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.WaitingRoom;
+import io.github.serializedby.lock.jdbc.DataSources;
+import io.github.serializedby.lock.jdbc.ProviderRoom;
+import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /**
@@ -36,11 +34,18 @@ import javax.sql.DataSource;
  * PostgresAdvisoryLockProvider}: the first one tries again when a local holder releases, every {@code
  * retryInterval} while the key is held elsewhere, and once more when its wait runs out.
  *
+ * <p><b>Threads.</b> {@code acquire} makes no database call on the calling thread: every attempt runs on
+ * the provider's worker threads, and the future completes on one of its delivery threads, where the
+ * caller's stages may block without holding up the attempts and hand-overs of other keys. {@code
+ * acquireBlocking} makes the first attempt on the calling thread, which blocks anyway, then waits like
+ * {@code acquire}; on a thread that must not block (an event loop) it throws {@link
+ * IllegalStateException}, as {@code tryAcquire} does.
+ *
  * <p>The tables come from {@code schema-postgresql.sql}, {@code schema-mariadb.sql} or {@code
  * schema-h2.sql} next to this class, run by the application's migrations or, with {@code
  * createTable(true)}, by the provider at start-up.
  */
-public final class JdbcLeaseTableLockProvider implements LockProvider, AutoCloseable {
+public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider implements AutoCloseable {
 
     /**
      * Continuations of asynchronous callers that may block at once before others wait for their answer; a
@@ -48,24 +53,30 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
      */
     private static final int DELIVERY_THREADS = 10;
 
-    private final ProviderThreads threads;
-    private final LeaseTableStore store;
-    private final WaitingRoom<Long> room;
+    private final ProviderRoom<LeaseTableStore> room;
 
     private JdbcLeaseTableLockProvider(Builder builder) {
-        threads = new ProviderThreads("serialized-by-lease", builder.workerThreads, DELIVERY_THREADS);
-        store = new LeaseTableStore(
-                DataSources.unwrap(builder.dataSource),
-                builder.leaseTime,
-                builder.createTable,
-                threads.workers,
-                threads.timer);
-        room = new WaitingRoom<>(
-                store, threads.workers, threads.delivery, threads.timer, builder.retryInterval, builder.listener);
+        this(new ProviderRoom<>(
+                "serialized-by-lease",
+                builder.workerThreads,
+                DELIVERY_THREADS,
+                builder.retryInterval,
+                builder.listener,
+                (workers, timer, signalAll) -> new LeaseTableStore(
+                        DataSources.unwrap(builder.dataSource),
+                        builder.leaseTime,
+                        builder.createTable,
+                        workers,
+                        timer)));
+    }
+
+    private JdbcLeaseTableLockProvider(ProviderRoom<LeaseTableStore> room) {
+        super(room);
+        this.room = room;
         try {
-            store.prepareEagerly();
+            room.store().prepareEagerly();
         } catch (RuntimeException e) {
-            threads.close();
+            room.close();
             throw e;
         }
     }
@@ -80,31 +91,6 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
         return new Builder(dataSource);
     }
 
-    @Override
-    public Optional<Lease> tryAcquire(LockRequest request) {
-        return room.tryAcquire(request);
-    }
-
-    /**
-     * Makes no database call on the calling thread: every attempt runs on the provider's worker threads,
-     * and the future completes on one of its delivery threads, where the caller's stages may block without
-     * holding up the attempts and hand-overs of other keys.
-     */
-    @Override
-    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        return room.acquire(request, maxWait);
-    }
-
-    /**
-     * Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}.
-     * On a thread that must not block (an event loop) it throws {@link IllegalStateException}, as {@link
-     * #tryAcquire} does.
-     */
-    @Override
-    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
-    }
-
     /**
      * Fails the waiters, and every later call at once, with {@link
      * io.github.serializedby.lock.LockProviderUnavailableException}; stops renewing; rows of leases still
@@ -112,14 +98,12 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
      */
     @Override
     public void close() {
-        room.close();
-        store.close();
-        threads.close();
+        room.close(room.store()::close);
     }
 
     @Override
     public String toString() {
-        return "JdbcLeaseTableLockProvider[held=" + store.heldCount() + ", activeKeys=" + room.activeKeyCount() + "]";
+        return room.describe("JdbcLeaseTableLockProvider", room.store().heldCount());
     }
 
     /** Options of a {@link JdbcLeaseTableLockProvider}; every one has a default. */
@@ -138,13 +122,13 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
 
         /** Time a lock stays held without renewal if its holder dies (30 s); renewed every third of it. */
         public Builder leaseTime(Duration leaseTime) {
-            this.leaseTime = PostgresAdvisoryLockProvider.Builder.positive(leaseTime, "leaseTime");
+            this.leaseTime = ProviderRoom.positive(leaseTime, "leaseTime");
             return this;
         }
 
         /** How often a waiter tries again while the key is held by another process (100 ms). */
         public Builder retryInterval(Duration retryInterval) {
-            this.retryInterval = PostgresAdvisoryLockProvider.Builder.positive(retryInterval, "retryInterval");
+            this.retryInterval = ProviderRoom.positive(retryInterval, "retryInterval");
             return this;
         }
 
@@ -162,10 +146,7 @@ public final class JdbcLeaseTableLockProvider implements LockProvider, AutoClose
 
         /** Threads that make the attempts of asynchronous acquisitions and waiters, and the renewals (2). */
         public Builder workerThreads(int workerThreads) {
-            if (workerThreads < 1) {
-                throw new IllegalArgumentException("workerThreads must be at least 1");
-            }
-            this.workerThreads = workerThreads;
+            this.workerThreads = ProviderRoom.atLeastOne(workerThreads, "workerThreads");
             return this;
         }
 

@@ -1,6 +1,6 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
-import io.github.serializedby.lock.support.WaitingRoom;
+import io.github.serializedby.lock.jdbc.ProviderRoom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,7 +25,7 @@ final class ReleaseListener implements AutoCloseable {
     private static final int POLL_MILLIS = 250;
 
     private final DataSource dataSource;
-    private final WaitingRoom<Long> room;
+    private final ProviderRoom<?> room;
     private final AdvisoryLockStore store;
     private final Duration sessionCheckInterval;
     private final Duration reconnectDelay;
@@ -35,7 +35,7 @@ final class ReleaseListener implements AutoCloseable {
 
     ReleaseListener(
             DataSource dataSource,
-            WaitingRoom<Long> room,
+            ProviderRoom<?> room,
             AdvisoryLockStore store,
             Duration sessionCheckInterval,
             Duration reconnectDelay) {
@@ -80,12 +80,12 @@ final class ReleaseListener implements AutoCloseable {
                     break;
                 }
                 LOG.log(System.Logger.Level.DEBUG, "Lock release listener lost its connection; reconnecting", e);
-                DataSources.discard(connection);
+                Connections.discard(connection);
                 connection = null;
                 awaitClose(reconnectDelay);
             }
         }
-        DataSources.discard(connection);
+        Connections.discard(connection);
         connection = null;
     }
 
@@ -106,7 +106,7 @@ final class ReleaseListener implements AutoCloseable {
             }
             return fresh;
         } catch (SQLException | RuntimeException e) {
-            DataSources.discard(fresh);
+            Connections.discard(fresh);
             throw e;
         }
     }

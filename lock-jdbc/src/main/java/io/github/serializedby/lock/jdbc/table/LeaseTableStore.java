@@ -1,7 +1,9 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.LockIds;
 import io.github.serializedby.lock.support.LockStore;
 import io.github.serializedby.lock.support.StoredLock;
 import java.sql.SQLException;
@@ -72,7 +74,7 @@ final class LeaseTableStore implements LockStore<Long>, AutoCloseable {
             hold.scheduleRenewal(timer, workers);
             return hold;
         } catch (SQLException e) {
-            throw DataSources.unavailable(request, e);
+            throw new LockProviderUnavailableException(request.name(), e);
         }
     }
 

@@ -1,6 +1,8 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
+import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.jdbc.DataSources;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +53,7 @@ final class SessionCheck {
         try {
             run();
         } catch (SQLException e) {
-            throw DataSources.unavailable(request, e);
+            throw new LockProviderUnavailableException(request.name(), e);
         }
     }
 

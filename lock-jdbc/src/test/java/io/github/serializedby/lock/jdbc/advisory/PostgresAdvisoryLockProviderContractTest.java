@@ -1,31 +1,33 @@
-package io.github.serializedby.lock.jdbc;
+package io.github.serializedby.lock.jdbc.advisory;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.jdbc.TestDatabases;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import org.junit.jupiter.api.BeforeAll;
 
-class MariaDbLeaseTableLockProviderContractTest extends LockProviderContractTest {
+class PostgresAdvisoryLockProviderContractTest extends LockProviderContractTest {
 
     @BeforeAll
-    static void requireDatabase() {
-        TestDatabases.mariadb();
+    static void requirePostgres() {
+        TestDatabases.postgres();
     }
 
     @Override
     protected LockProvider createProvider() {
-        return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.mariadb()))
+        return PostgresAdvisoryLockProvider.builder(TestDatabases.postgres())
                 .createTable(true)
+                .maxConnections(Integer.getInteger("conns", 10))
                 .build();
     }
 
     @Override
     protected void closeProvider(LockProvider provider) {
-        ((JdbcLeaseTableLockProvider) provider).close();
+        ((PostgresAdvisoryLockProvider) provider).close();
     }
 
     @Override
     protected int fuzzAcquisitions() {
-        return 12_000;
+        return 40_000;
     }
 
     /** Each hand-over is a database round trip on the provider's workers: 1,000 stay well inside the wait on a loaded machine. */

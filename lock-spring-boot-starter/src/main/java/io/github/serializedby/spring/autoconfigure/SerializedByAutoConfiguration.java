@@ -62,7 +62,11 @@ public final class SerializedByAutoConfiguration {
             decorated = decorator.decorate(decorated);
         }
         return new LockExecutor(
-                decorated, LockListener.of(listeners.orderedStream().toList()));
+                decorated,
+                LockListener.of(listeners
+                        .orderedStream()
+                        .filter(listener -> !(listener instanceof LeaseLossListener))
+                        .toList()));
     }
 
     @Bean

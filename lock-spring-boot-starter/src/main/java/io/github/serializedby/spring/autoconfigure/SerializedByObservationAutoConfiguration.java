@@ -165,7 +165,7 @@ public final class SerializedByObservationAutoConfiguration {
         @Bean
         @ConditionalOnBean(MeterRegistry.class)
         LockListener leaseLostCounter(ObjectProvider<MeterRegistry> registry) {
-            return new LockListener() {
+            return new LeaseLossListener() {
                 @Override
                 public void leaseLost(Lease lease) {
                     Counter.builder(LEASE_LOST_METER)

@@ -83,6 +83,11 @@ final class LockMeters {
         return held != null;
     }
 
+    /** Whether waiting callers are counted by a long-task timer. */
+    boolean countsWaiting() {
+        return acquireActive != null;
+    }
+
     /** Counts a caller as waiting; null when no long-task timer is kept. */
     LongTaskTimer.@Nullable Sample startWaiting() {
         return acquireActive != null ? acquireActive.start() : null;

@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * applications whose observations end in meters alone (Spring Boot's actuator without tracing). It
  * gives the same meters, names and tags as {@link ObservedLockProvider} with Micrometer's meter
  * handler, at a fraction of the cost: conventions, filters and predicates are applied once per lock
- * name and mode, and a call allocates only its lease wrapper and the long-task timer samples. A single
- * try, which never waits, is not counted as waiting by {@code serialized.lock.acquire.active}.
+ * name and mode, and a call allocates only its lease wrapper and the long-task timer samples. A call that
+ * never waits (a single try, or a blocking call granted at its first try) is not counted as waiting by
+ * {@code serialized.lock.acquire.active}.
  */
 public final class MeteredLockProvider extends ForwardingLockProvider {
 
@@ -67,14 +68,24 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         return ended(lock, lease, LockOutcome.REJECTED, start, null);
     }
 
+    /**
+     * Where waiting callers are counted, tries once first and counts the caller as waiting only when that
+     * try fails, so an uncontended grant starts no long-task timer sample; the wait that follows is
+     * shortened by the time the try took.
+     */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
         LockMeters lock = meters(request);
         long start = clock.monotonicTime();
-        LongTaskTimer.Sample waiting = lock.observesAcquisition() ? lock.startWaiting() : null;
+        LongTaskTimer.Sample waiting = null;
         Optional<Lease> lease;
         try {
-            lease = delegate().acquireBlocking(request, maxWait);
+            lease = lock.countsWaiting() ? delegate().tryAcquire(request) : Optional.empty();
+            if (lease.isEmpty()) {
+                Duration remaining = lock.countsWaiting() ? maxWait.minusNanos(clock.monotonicTime() - start) : maxWait;
+                waiting = lock.startWaiting();
+                lease = delegate().acquireBlocking(request, remaining);
+            }
         } catch (InterruptedException e) {
             if (lock.observesAcquisition()) {
                 lock.acquired(LockOutcome.CANCELLED, clock.monotonicTime() - start, waiting);
@@ -153,7 +164,10 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
 
     /** The meters of the request's lock name and mode, resolved on first use. */
     private LockMeters meters(LockRequest request) {
-        LockMeters[] byMode = meters.computeIfAbsent(request.name(), name -> new LockMeters[MODES.length]);
+        LockMeters[] byMode = meters.get(request.name());
+        if (byMode == null) {
+            byMode = meters.computeIfAbsent(request.name(), name -> new LockMeters[MODES.length]);
+        }
         int mode = request.mode().ordinal();
         LockMeters lock = byMode[mode];
         if (lock == null) {

@@ -7,6 +7,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,10 @@ import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +69,52 @@ class MeteredLockProviderTests {
         assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
                 .isZero();
         assertThat(meters.get("serialized.lock.held").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aBlockingCallIsCountedAsWaitingOnlyOnceItsFirstTryFails() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        InMemoryLockProvider memory = new InMemoryLockProvider();
+        List<String> asked = new ArrayList<>();
+        LockProvider watched = new ForwardingLockProvider(memory) {
+            @Override
+            public Optional<Lease> tryAcquire(LockRequest request) {
+                asked.add("try, waiting " + waiting(meters));
+                return super.tryAcquire(request);
+            }
+
+            @Override
+            public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+                asked.add("wait, waiting " + waiting(meters));
+                return super.acquireBlocking(request, maxWait);
+            }
+        };
+        MeteredLockProvider provider = new MeteredLockProvider(watched, meters, resolution());
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+
+        provider.acquireBlocking(request, Duration.ofSeconds(10)).orElseThrow().release();
+        assertThat(asked).containsExactly("try, waiting 0");
+
+        asked.clear();
+        Lease holder = memory.tryAcquire(request).orElseThrow();
+        assertThat(provider.acquireBlocking(request, Duration.ofMillis(5))).isEmpty();
+        holder.release();
+        assertThat(asked).containsExactly("try, waiting 0", "wait, waiting 1");
+        assertThat(waiting(meters)).isZero();
+        assertThat(meters.get("serialized.lock.acquire")
+                        .tag("outcome", "acquired")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("serialized.lock.acquire")
+                        .tag("outcome", "timeout")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+    }
+
+    private static int waiting(MeterRegistry meters) {
+        return longTask(meters, "serialized.lock.acquire.active").activeTasks();
     }
 
     @Test

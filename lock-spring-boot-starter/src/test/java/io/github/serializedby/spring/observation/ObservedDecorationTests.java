@@ -16,6 +16,11 @@ import io.micrometer.observation.ObservationHandler;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -45,9 +50,20 @@ class ObservedDecorationTests {
     @Test
     void aWaitingCallReachesTheProvidersTunedBlockingAcquisition() {
         runner.run(context -> {
-            assertThat(context.getBean(Orders.class).ship("o-1")).isEqualTo("shipped o-1");
-
             TunedProvider provider = context.getBean(TunedProvider.class);
+            Lease holder =
+                    provider.tryAcquire(LockRequest.exclusive("orders", "o-1")).orElseThrow();
+            ExecutorService threads = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> shipped =
+                        threads.submit(() -> context.getBean(Orders.class).ship("o-1"));
+                assertThat(provider.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+                holder.release();
+
+                assertThat(shipped.get(10, TimeUnit.SECONDS)).isEqualTo("shipped o-1");
+            } finally {
+                threads.shutdownNow();
+            }
             assertThat(provider.blocking).hasValue(1);
             assertThat(provider.asynchronous).hasValue(0);
         });
@@ -93,6 +109,7 @@ class ObservedDecorationTests {
         private final InMemoryLockProvider memory = new InMemoryLockProvider();
         final AtomicInteger blocking = new AtomicInteger();
         final AtomicInteger asynchronous = new AtomicInteger();
+        final CountDownLatch waiting = new CountDownLatch(1);
 
         @Override
         public Optional<Lease> tryAcquire(LockRequest request) {
@@ -108,6 +125,7 @@ class ObservedDecorationTests {
         @Override
         public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
             blocking.incrementAndGet();
+            waiting.countDown();
             return memory.acquireBlocking(request, maxWait);
         }
     }

@@ -2,6 +2,7 @@ package io.github.serializedby.lock.redis;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -35,6 +36,16 @@ final class ProviderThreads implements Executor {
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
                 daemon("serialized-by-redis-" + id + "-worker"));
+    }
+
+    /** The pool for the waiting room: it rejects tasks once shut down, which the room reads as closed. */
+    Executor workers() {
+        return pool;
+    }
+
+    /** The timer for the waiting room's deadlines and rechecks. */
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     @Override

@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** A release is published only while someone waits for the lock. */
+/**
+ * A release is published only while someone waits for the lock in Redis: a waiter of another instance,
+ * whose refused attempt marked the lock as waited for. (A waiter of the same instance waits in its
+ * waiting room, and is served by the release itself.)
+ */
 @Timeout(60)
 class ReleaseMessagesTest {
 
@@ -31,6 +36,7 @@ class ReleaseMessagesTest {
     void aReleaseNobodyWaitsForIsNotPublishedAndOneAWaiterWaitsForIs() throws Exception {
         RedisClient client = RedisClient.create(LocalRedis.URI);
         try (RedisLockProvider provider = new RedisLockProvider(redis.factory());
+                RedisLockProvider other = new RedisLockProvider(redis.factory());
                 StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub()) {
             String channel = LockKeys.of(provider.options().prefix(), request).channel();
             BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -46,12 +52,25 @@ class ReleaseMessagesTest {
             assertThat(messages.poll(200, TimeUnit.MILLISECONDS)).isNull();
 
             Lease held = provider.tryAcquire(request).orElseThrow();
-            CompletableFuture<Optional<Lease>> waiting = provider.acquire(request, Duration.ofSeconds(10));
+            CompletableFuture<Optional<Lease>> waiting = other.acquire(request, Duration.ofSeconds(10));
+            awaitWaitingMarker(channel);
             held.release();
             assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("released");
             waiting.get(10, TimeUnit.SECONDS).orElseThrow().release();
         } finally {
             client.shutdown();
+        }
+    }
+
+    /** The other instance's first attempt runs on its worker: waits until its refusal marked the lock. */
+    private static void awaitWaitingMarker(String hash) {
+        StringRedisTemplate template = new StringRedisTemplate(redis.factory());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!template.opsForHash().hasKey(hash, "waiting")) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("waiting marker set within 10 s")
+                    .isNegative();
+            Thread.onSpinWait();
         }
     }
 }

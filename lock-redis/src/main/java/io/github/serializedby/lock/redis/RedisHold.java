@@ -60,6 +60,11 @@ final class RedisHold implements StoredLock {
         return !released.get() && !lost.get() && System.nanoTime() - validUntil < 0;
     }
 
+    /** Whether Redis said, or the clock showed, that the lock was no longer held. */
+    boolean isLost() {
+        return lost.get();
+    }
+
     @Override
     public void onLost(Runnable callback) {
         this.onLost = callback;

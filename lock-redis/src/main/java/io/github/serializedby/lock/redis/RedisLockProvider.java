@@ -83,7 +83,12 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 threads.workers(),
                 threads.timer(),
                 Duration.ofMillis(Math.max(1, marker / 3)),
-                options.listener());
+                new LockListener() {
+                    @Override
+                    public void leaseLost(Lease lease) {
+                        lost(lease);
+                    }
+                });
         this.subscription = new ReleaseSubscription(
                 connectionFactory,
                 LockKeys.channelPattern(options.prefix()),
@@ -136,6 +141,19 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         room.close();
         subscription.close();
         threads.shutdown();
+    }
+
+    /**
+     * Tells the listener, then frees the key in this JVM: the room counts a lease as a local holder until
+     * it is released, and a lost lease holds nothing in Redis, so the next waiter may take the lock now.
+     * The owner's own release later does nothing.
+     */
+    private void lost(Lease lease) {
+        try {
+            options.listener().leaseLost(lease);
+        } finally {
+            lease.release();
+        }
     }
 
     @Override

@@ -112,11 +112,15 @@ final class RedisLockStore implements LockStore<LockKeys> {
 
     /**
      * Gives a hold back: waits for Redis's answer on an ordinary thread; on a thread that must not block,
-     * sends the release and returns. A failed release is the lease's end in Redis. Once the provider is
-     * closed it fails at once, sending nothing: the lock ends with its lease.
+     * sends the release and returns. A failed release is the lease's end in Redis. A lost hold has nothing
+     * left to release. Once the provider is closed it fails at once, sending nothing: the lock ends with
+     * its lease.
      */
     void release(RedisHold hold) {
         watchdog.forget(hold);
+        if (hold.isLost()) {
+            return;
+        }
         requireOpen(hold.name());
         if (NonBlockingThreads.isCurrentThreadNonBlocking()) {
             if (commands.sendsWithoutBlocking()) {

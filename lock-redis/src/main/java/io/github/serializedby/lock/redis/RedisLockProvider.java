@@ -23,8 +23,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * <p>Each acquisition and each release is one Lua script, one round trip. Waiting parks no thread and
  * happens in this JVM, in the shared {@link WaitingRoom}: waiters of a key queue first come, first
  * served, and only the first one tries Redis again, when a local holder releases, when a release
- * elsewhere is published on the lock's channel, and every third of the waiting-marker time (which
- * refreshes the markers that make releases publish and hold back other instances' readers); see {@link
+ * elsewhere is published on the lock's channel, when what stood in its way expires, and every third of
+ * the waiting-marker time (which refreshes the markers that make releases publish and hold back other
+ * instances' readers); see {@link
  * LockScripts}. While held, a lease is renewed by the {@link LeaseWatchdog} about every {@link
  * RedisLockOptions#renewEvery()}; when a renewal finds the lock gone, or the lease runs out unrenewed, the
  * lease turns invalid and the listener hears {@link LockListener#leaseLost}. A lease is no guarantee under
@@ -69,21 +70,20 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         long lease = Math.max(1, options.leaseTime().toMillis());
         long marker = Math.min(lease, MAX_MARKER_MILLIS);
         this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
+        long recheckMillis = Math.max(1, marker / 3);
         this.store = new RedisLockStore(
                 commands,
                 threads,
                 options.prefix(),
                 TimeUnit.MILLISECONDS.toNanos(lease),
-                options.renewEvery().map(Duration::toNanos).orElse(0L));
+                options.renewEvery().map(Duration::toNanos).orElse(0L),
+                recheckMillis,
+                this::signal);
         LeaseWatchdog watchdog = store.watchdog();
         threads.scheduleEvery(watchdog::sweep, watchdog.periodNanos(), TimeUnit.NANOSECONDS);
         // A refused waiter's markers live `marker` ms: the first waiter retries, refreshing them, thrice as often.
         this.room = new WaitingRoom<>(
-                store,
-                threads.workers(),
-                threads.timer(),
-                Duration.ofMillis(Math.max(1, marker / 3)),
-                new LockListener() {
+                store, threads.workers(), threads.timer(), Duration.ofMillis(recheckMillis), new LockListener() {
                     @Override
                     public void leaseLost(Lease lease) {
                         lost(lease);
@@ -93,7 +93,7 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
                 connectionFactory,
                 LockKeys.channelPattern(options.prefix()),
                 threads.forSubscription(),
-                channel -> room.signal(LockKeys.ofChannel(channel)),
+                channel -> signal(LockKeys.ofChannel(channel)),
                 room::signalAll);
         subscription.start();
         threads.execute(commands::connect);
@@ -141,6 +141,11 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         room.close();
         subscription.close();
         threads.shutdown();
+    }
+
+    /** Something may have freed {@code keys}: its first local waiter tries again. */
+    private void signal(LockKeys keys) {
+        room.signal(keys);
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * retries it every {@code recheckInterval} (a third of the marker time), which refreshes the markers while
  * this JVM waits; one marker token per provider makes those refreshes overwrite each other. When the last
  * local waiter of a key leaves, the writer marker is removed; should that fail, it expires with its time.
+ * A holder that died publishes nothing: when what refused a waiter expires before the next recheck, the
+ * store signals the key just after, as the room cannot know that time.
  */
 final class RedisLockStore implements LockStore<LockKeys> {
 
@@ -33,6 +37,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final String prefix;
     private final long leaseNanos;
     private final long renewNanos;
+    private final long recheckMillis;
+    private final Consumer<LockKeys> expired;
     private final String tokenPrefix = UUID.randomUUID() + ":";
     private final String markerToken = tokenPrefix + "waits";
     private final AtomicLong tokenCount = new AtomicLong();
@@ -41,12 +47,25 @@ final class RedisLockStore implements LockStore<LockKeys> {
 
     private volatile boolean closed;
 
-    RedisLockStore(LockCommands commands, ProviderThreads threads, String prefix, long leaseNanos, long renewNanos) {
+    /**
+     * @param recheckMillis how often the room retries its first waiters
+     * @param expired told of a key whose refusing entries expired before the next recheck
+     */
+    RedisLockStore(
+            LockCommands commands,
+            ProviderThreads threads,
+            String prefix,
+            long leaseNanos,
+            long renewNanos,
+            long recheckMillis,
+            Consumer<LockKeys> expired) {
         this.commands = commands;
         this.threads = threads;
         this.prefix = prefix;
         this.leaseNanos = leaseNanos;
         this.renewNanos = renewNanos;
+        this.recheckMillis = recheckMillis;
+        this.expired = expired;
         this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
     }
 
@@ -74,6 +93,10 @@ final class RedisLockStore implements LockStore<LockKeys> {
             throw unavailable(request, keys, token, e.getCause());
         }
         if (result <= 0) {
+            long retryMillis = -result - 1 + 2;
+            if (waiting && retryMillis < recheckMillis) {
+                var unused = threads.schedule(() -> expired.accept(keys), retryMillis, TimeUnit.MILLISECONDS);
+            }
             return null;
         }
         RedisHold hold = new RedisHold(this, request.name(), keys, token, result, sentAt);

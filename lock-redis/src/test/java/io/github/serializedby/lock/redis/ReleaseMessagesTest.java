@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * A release is published only while someone waits for the lock in Redis: a waiter of another instance,
@@ -53,24 +52,12 @@ class ReleaseMessagesTest {
 
             Lease held = provider.tryAcquire(request).orElseThrow();
             CompletableFuture<Optional<Lease>> waiting = other.acquire(request, Duration.ofSeconds(10));
-            awaitWaitingMarker(channel);
+            LocalRedis.awaitWaitingMarker(redis.factory(), channel);
             held.release();
             assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("released");
             waiting.get(10, TimeUnit.SECONDS).orElseThrow().release();
         } finally {
             client.shutdown();
-        }
-    }
-
-    /** The other instance's first attempt runs on its worker: waits until its refusal marked the lock. */
-    private static void awaitWaitingMarker(String hash) {
-        StringRedisTemplate template = new StringRedisTemplate(redis.factory());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!template.opsForHash().hasKey(hash, "waiting")) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("waiting marker set within 10 s")
-                    .isNegative();
-            Thread.onSpinWait();
         }
     }
 }

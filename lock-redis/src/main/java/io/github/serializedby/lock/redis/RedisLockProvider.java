@@ -5,7 +5,6 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
-import io.github.serializedby.lock.support.NonBlockingThreads;
 import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,7 +82,12 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         threads.scheduleEvery(watchdog::sweep, watchdog.periodNanos(), TimeUnit.NANOSECONDS);
         // A refused waiter's markers live `marker` ms: the first waiter retries, refreshing them, thrice as often.
         this.room = new WaitingRoom<>(
-                store, threads.workers(), threads.timer(), Duration.ofMillis(recheckMillis), new LockListener() {
+                store,
+                threads.workers(),
+                threads.delivery(),
+                threads.timer(),
+                Duration.ofMillis(recheckMillis),
+                new LockListener() {
                     @Override
                     public void leaseLost(Lease lease) {
                         lost(lease);
@@ -106,27 +110,21 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     @Override
     public Optional<Lease> tryAcquire(LockRequest request) {
-        NonBlockingThreads.requireBlockingAllowed("RedisLockProvider.tryAcquire");
-        store.requireOpen(request.name());
         return room.tryAcquire(request);
     }
 
-    /** Makes no Redis call on the calling thread: every attempt runs on the provider's worker threads. */
+    /**
+     * Makes no Redis call on the calling thread: every attempt runs on the provider's worker threads, and
+     * the future completes on one of its delivery threads.
+     */
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        try {
-            store.requireOpen(request.name());
-        } catch (LockProviderUnavailableException e) {
-            return CompletableFuture.failedFuture(e);
-        }
         return room.acquire(request, maxWait);
     }
 
     /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
     @Override
     public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        NonBlockingThreads.requireBlockingAllowed("RedisLockProvider.acquireBlocking");
-        store.requireOpen(request.name());
         return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
     }
 
@@ -137,8 +135,8 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
      */
     @Override
     public void close() {
-        store.close();
         room.close();
+        store.close();
         subscription.close();
         threads.shutdown();
     }

@@ -10,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The period is a tenth of the renewal interval (of the lease time without renewal): a lease is renewed
  * at most one period before its interval ends, never after, and a loss is reported at most one period
- * after the lease ran out ({@link RedisLease#isValid()} turns false on time, by the clock).
+ * after the lease ran out ({@link RedisHold#isValid()} turns false on time, by the clock).
  */
 final class LeaseWatchdog {
 
-    private final Set<RedisLease> leases = ConcurrentHashMap.newKeySet();
+    private final Set<RedisHold> leases = ConcurrentHashMap.newKeySet();
     private final long periodNanos;
 
     LeaseWatchdog(long leaseNanos, long renewNanos) {
@@ -25,11 +25,11 @@ final class LeaseWatchdog {
         return periodNanos;
     }
 
-    void watch(RedisLease lease) {
+    void watch(RedisHold lease) {
         leases.add(lease);
     }
 
-    void forget(RedisLease lease) {
+    void forget(RedisHold lease) {
         leases.remove(lease);
     }
 

@@ -64,16 +64,22 @@ final class LockCommands implements AutoCloseable {
     }
 
     /**
-     * The fencing token when granted, else minus one minus the milliseconds until what is in the way
-     * expires. A caller that {@code waits} has its waiting markers set when refused.
+     * Waits on the calling thread for one try: the fencing token when granted, else minus one minus the
+     * milliseconds until what is in the way expires. A caller that {@code waits} has its provider's
+     * waiting markers (under {@code markerToken}) set when refused.
      */
-    CompletableFuture<Long> acquire(LockKeys keys, LockMode mode, String token, boolean waits) {
-        return bounded(sendAcquire(keys, mode, token, waits ? markerMillis : "0"));
-    }
-
-    /** {@link #acquire} on the calling thread. */
-    long acquireNow(LockKeys keys, LockMode mode, String token, boolean waits) throws ExecutionException {
-        return await(sendAcquire(keys, mode, token, waits ? markerMillis : "0"));
+    long acquireNow(LockKeys keys, LockMode mode, String token, String markerToken, boolean waits)
+            throws ExecutionException {
+        String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
+        return await(send(
+                LockScripts.ACQUIRE,
+                keys.both(),
+                token,
+                modeCode,
+                leaseMillis,
+                waits ? markerMillis : "0",
+                fenceMillis,
+                markerToken));
     }
 
     /** 1 when the token held the lock and let it go, 0 when it no longer held it. */
@@ -91,9 +97,9 @@ final class LockCommands implements AutoCloseable {
         return bounded(send(LockScripts.RENEW, keys.hashOnly(), token, leaseMillis));
     }
 
-    /** Removes a waiting writer's marker. */
-    CompletableFuture<Long> stopWaiting(LockKeys keys, String token) {
-        return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), token));
+    /** Removes the provider's writer marker. */
+    CompletableFuture<Long> stopWaiting(LockKeys keys, String markerToken) {
+        return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), markerToken));
     }
 
     /** Opens the provider's own connection, if it uses one, so that the first lock does not wait for it. */
@@ -123,11 +129,6 @@ final class LockCommands implements AutoCloseable {
         if (open != null) {
             open.closeAsync();
         }
-    }
-
-    private CompletableFuture<Long> sendAcquire(LockKeys keys, LockMode mode, String token, String marker) {
-        String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
-        return send(LockScripts.ACQUIRE, keys.both(), token, modeCode, leaseMillis, marker, fenceMillis);
     }
 
     /** The reply, unbounded in time unless it goes through the template. */

@@ -10,8 +10,12 @@ import io.github.serializedby.lock.LockRequest;
 record LockKeys(String hash, String fence) {
 
     static LockKeys of(String prefix, LockRequest request) {
-        String base = prefix + "{" + escapeName(request.name()) + ":" + request.key() + "}";
-        return new LockKeys(base, base + ":fence");
+        return ofChannel(prefix + "{" + escapeName(request.name()) + ":" + request.key() + "}");
+    }
+
+    /** The names of the lock whose releases are published on {@code channel}. */
+    static LockKeys ofChannel(String channel) {
+        return new LockKeys(channel, channel + ":fence");
     }
 
     /** The channel a release of this lock is published on. */

@@ -10,8 +10,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  *   <li>{@code h:<token>}: a holder, valued with the Redis time (ms) at which its lease ends;
  *   <li>{@code mode}: {@code s} while shared holders hold the lock; holders without it are one exclusive
  *       holder (older versions also wrote {@code x});
- *   <li>{@code w:<token>}: a waiting writer, valued with the time its marker ends. While any writer waits,
- *       new shared requests are refused, so readers cannot starve a writer;
+ *   <li>{@code w:<token>}: a provider with a waiting writer, valued with the time its marker ends. While
+ *       any writer waits, new shared requests are refused, so readers cannot starve a writer;
  *   <li>{@code waiting}: the time until which some caller, reader or writer, waits for the lock. A release
  *       publishes only while it lasts; waiters refresh it each time they are refused.
  * </ul>
@@ -94,9 +94,11 @@ final class LockScripts {
 
     /**
      * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, marker ms ({@code 0} for a
-     * caller that does not wait), fence key time to live ms. Returns the new fencing token (positive) when granted; otherwise minus
-     * one minus the milliseconds until the entry that lives longest expires, and a waiting caller's
-     * markers ({@code waiting}, and {@code w:<token>} for a writer) are set or refreshed.
+     * caller that does not wait), fence key time to live ms, marker token (one per provider, whose own
+     * writer marker does not hold back its readers). Returns the new fencing token (positive) when granted;
+     * otherwise minus one minus the milliseconds until the entry that lives longest expires, and a waiting
+     * caller's markers ({@code waiting}, and {@code w:<marker token>} for a writer) are set or refreshed.
+     * A grant leaves the marker: other local waiters may still need it; {@link #STOP_WAITING} removes it.
      */
     static final RedisScript<Long> ACQUIRE = RedisScript.of(PRELUDE + FENCE + """
             local now = clock()
@@ -111,7 +113,7 @@ final class LockScripts {
               redis.call('PEXPIRE', KEYS[1], lease)
               return fence(KEYS[2], now, ARGV[5])
             end
-            local self = 'w:' .. ARGV[1]
+            local self = 'w:' .. ARGV[6]
             local holders, writers, latest, mode = scan(KEYS[1], self, now)
             local free
             if ARGV[2] == 'x' then
@@ -126,7 +128,6 @@ final class LockScripts {
               else
                 redis.call('HSET', KEYS[1], holder, expiry)
               end
-              if marker > 0 then redis.call('HDEL', KEYS[1], self) end
               settle(KEYS[1], math.max(latest, expiry))
               return fence(KEYS[2], now, ARGV[5])
             end
@@ -171,7 +172,7 @@ final class LockScripts {
             """, Long.class);
 
     /**
-     * KEYS: hash. ARGV: waiting writer's token. Removes the writer's marker; publishes when that lets
+     * KEYS: hash. ARGV: marker token. Removes the provider's writer marker; publishes when that lets
      * shared requests in. Returns 1 when there was a marker, else 0.
      */
     static final RedisScript<Long> STOP_WAITING = RedisScript.of(PRELUDE + """

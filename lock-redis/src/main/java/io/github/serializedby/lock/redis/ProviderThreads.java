@@ -2,6 +2,7 @@ package io.github.serializedby.lock.redis;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -12,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The provider's threads: one timer for deadlines, the lease watchdog and retries, and a pool that grows on demand
- * and shrinks when idle, for talking to Redis and completing callers' futures. Neither ever runs on
- * Lettuce's I/O threads, so a caller's code that blocks cannot stall the client. After {@link #shutdown()}
- * a task still handed in runs on the calling thread.
+ * The provider's threads: one timer for deadlines, rechecks and the lease watchdog, a pool for talking to
+ * Redis (the waiting room's workers), and one for completing callers' futures; both pools grow on demand
+ * and shrink when idle. None ever runs on Lettuce's I/O threads, so a caller's code that blocks cannot
+ * stall the client. After {@link #shutdown()} a task still handed to {@link #execute} runs on the calling
+ * thread, while the pools reject theirs, which the room reads as closed.
  */
 final class ProviderThreads implements Executor {
 
@@ -23,6 +25,7 @@ final class ProviderThreads implements Executor {
 
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor delivery;
 
     ProviderThreads() {
         int id = PROVIDERS.incrementAndGet();
@@ -35,6 +38,31 @@ final class ProviderThreads implements Executor {
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
                 daemon("serialized-by-redis-" + id + "-worker"));
+        delivery = new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                daemon("serialized-by-redis-" + id + "-delivery"));
+    }
+
+    /** The pool for the waiting room: it rejects tasks once shut down, which the room reads as closed. */
+    Executor workers() {
+        return pool;
+    }
+
+    /**
+     * Where the waiting room completes callers' futures: a pool apart from the workers, growing with the
+     * continuations that block at once, as Redis sets no bound on the locks held.
+     */
+    Executor delivery() {
+        return delivery;
+    }
+
+    /** The timer for the waiting room's deadlines and rechecks. */
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     @Override
@@ -78,6 +106,7 @@ final class ProviderThreads implements Executor {
     void shutdown() {
         timer.shutdownNow();
         pool.shutdown();
+        delivery.shutdown();
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -1,9 +1,6 @@
 package io.github.serializedby.lock.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -14,12 +11,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
- * The provider's one subscription: a pattern covering the channels of all its locks, and the local
- * waiters of each channel. A release message wakes the waiters of its lock; a (re)subscription wakes all
- * of them, since messages published while the subscription was down are lost.
- *
- * <p>Invariant: a waiter is registered before its first attempt and unregistered only after its future
- * is complete, so a release that follows a refused attempt always finds it.
+ * The provider's one subscription: a pattern covering the channels of all its locks. A release message
+ * is passed on with its channel; a (re)subscription is passed on as a change of every lock, since
+ * messages published while the subscription was down are lost. Both are passed on from the thread that
+ * read them, one of Lettuce's, and must not block.
  */
 final class ReleaseSubscription implements MessageListener, SubscriptionListener {
 
@@ -29,7 +24,8 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
     private final RedisConnectionFactory connectionFactory;
     private final String pattern;
     private final Scheduling scheduling;
-    private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final Consumer<String> released;
+    private final Runnable resubscribed;
     private @Nullable RedisConnection connection;
     private boolean closed;
 
@@ -40,10 +36,17 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
         void execute(Runnable task);
     }
 
-    ReleaseSubscription(RedisConnectionFactory connectionFactory, String pattern, Scheduling scheduling) {
+    ReleaseSubscription(
+            RedisConnectionFactory connectionFactory,
+            String pattern,
+            Scheduling scheduling,
+            Consumer<String> released,
+            Runnable resubscribed) {
         this.connectionFactory = connectionFactory;
         this.pattern = pattern;
         this.scheduling = scheduling;
+        this.released = released;
+        this.resubscribed = resubscribed;
     }
 
     /** Subscribes in the background, trying again with back-off while Redis cannot be reached. */
@@ -51,34 +54,14 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
         scheduling.execute(() -> subscribe(FIRST_RETRY_MILLIS));
     }
 
-    void register(Waiter waiter) {
-        waiters.computeIfAbsent(waiter.keys.channel(), channel -> ConcurrentHashMap.newKeySet())
-                .add(waiter);
-    }
-
-    void unregister(Waiter waiter) {
-        waiters.computeIfPresent(waiter.keys.channel(), (channel, set) -> {
-            set.remove(waiter);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
-    /** Every waiter still registered, for the provider to fail when it closes. */
-    void forEachWaiter(Consumer<Waiter> action) {
-        waiters.values().forEach(set -> set.forEach(action));
-    }
-
     @Override
     public void onMessage(Message message, byte @Nullable [] pattern) {
-        Set<Waiter> listening = waiters.get(new String(message.getChannel(), StandardCharsets.UTF_8));
-        if (listening != null) {
-            listening.forEach(Waiter::wake);
-        }
+        released.accept(new String(message.getChannel(), StandardCharsets.UTF_8));
     }
 
     @Override
     public void onPatternSubscribed(byte[] pattern, long count) {
-        forEachWaiter(Waiter::wake);
+        resubscribed.run();
     }
 
     private void subscribe(long retryMillis) {

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A release is published only while someone waits for the lock. */
+/**
+ * A release is published only while someone waits for the lock in Redis: a waiter of another instance,
+ * whose refused attempt marked the lock as waited for. (A waiter of the same instance waits in its
+ * waiting room, and is served by the release itself.)
+ */
 @Timeout(60)
 class ReleaseMessagesTest {
 
@@ -31,6 +35,7 @@ class ReleaseMessagesTest {
     void aReleaseNobodyWaitsForIsNotPublishedAndOneAWaiterWaitsForIs() throws Exception {
         RedisClient client = RedisClient.create(LocalRedis.URI);
         try (RedisLockProvider provider = new RedisLockProvider(redis.factory());
+                RedisLockProvider other = new RedisLockProvider(redis.factory());
                 StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub()) {
             String channel = LockKeys.of(provider.options().prefix(), request).channel();
             BlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -46,7 +51,8 @@ class ReleaseMessagesTest {
             assertThat(messages.poll(200, TimeUnit.MILLISECONDS)).isNull();
 
             Lease held = provider.tryAcquire(request).orElseThrow();
-            CompletableFuture<Optional<Lease>> waiting = provider.acquire(request, Duration.ofSeconds(10));
+            CompletableFuture<Optional<Lease>> waiting = other.acquire(request, Duration.ofSeconds(10));
+            LocalRedis.awaitWaitingMarker(redis.factory(), channel);
             held.release();
             assertThat(messages.poll(5, TimeUnit.SECONDS)).isEqualTo("released");
             waiting.get(10, TimeUnit.SECONDS).orElseThrow().release();

@@ -1,0 +1,198 @@
+package io.github.serializedby.lock.redis;
+
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.LockStore;
+import io.github.serializedby.lock.support.NonBlockingThreads;
+import io.github.serializedby.lock.support.StoredLock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Locks in Redis for the provider's {@link io.github.serializedby.lock.support.WaitingRoom}: each attempt
+ * is one {@link LockScripts#ACQUIRE} round trip under a fresh holder token; a hold is renewed by the
+ * {@link LeaseWatchdog} until released.
+ *
+ * <p>Waiting markers: a refused attempt of a waiter sets the lock's {@code waiting} marker (and, for a
+ * writer, the provider's writer marker {@code w:<marker token>}), so that releases elsewhere are published
+ * and other instances' readers held back. The room lets only the first local waiter of a key try, and
+ * retries it every {@code recheckInterval} (a third of the marker time), which refreshes the markers while
+ * this JVM waits; one marker token per provider makes those refreshes overwrite each other. When the last
+ * local waiter of a key leaves, the writer marker is removed; should that fail, it expires with its time.
+ * A holder that died publishes nothing: when what refused a waiter expires before the next recheck, the
+ * store signals the key just after, as the room cannot know that time.
+ */
+final class RedisLockStore implements LockStore<LockKeys> {
+
+    private final LockCommands commands;
+    private final ProviderThreads threads;
+    private final LeaseWatchdog watchdog;
+    private final String prefix;
+    private final long leaseNanos;
+    private final long renewNanos;
+    private final long recheckMillis;
+    private final Consumer<LockKeys> expired;
+    private final String tokenPrefix = UUID.randomUUID() + ":";
+    private final String markerToken = tokenPrefix + "waits";
+    private final AtomicLong tokenCount = new AtomicLong();
+    /** Local waiters per key, between their {@link #startWaiting} and {@link #stopWaiting}. */
+    private final Map<LockKeys, Integer> waiters = new ConcurrentHashMap<>();
+
+    private volatile boolean closed;
+
+    /**
+     * @param recheckMillis how often the room retries its first waiters
+     * @param expired told of a key whose refusing entries expired before the next recheck
+     */
+    RedisLockStore(
+            LockCommands commands,
+            ProviderThreads threads,
+            String prefix,
+            long leaseNanos,
+            long renewNanos,
+            long recheckMillis,
+            Consumer<LockKeys> expired) {
+        this.commands = commands;
+        this.threads = threads;
+        this.prefix = prefix;
+        this.leaseNanos = leaseNanos;
+        this.renewNanos = renewNanos;
+        this.recheckMillis = recheckMillis;
+        this.expired = expired;
+        this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
+    }
+
+    /** The watchdog of the holds, which the provider runs. */
+    LeaseWatchdog watchdog() {
+        return watchdog;
+    }
+
+    @Override
+    public LockKeys key(LockRequest request) {
+        return LockKeys.of(prefix, request);
+    }
+
+    @Override
+    public @Nullable StoredLock tryLock(LockRequest request, LockKeys keys, boolean waiting) {
+        requireOpen(request.name());
+        String token = tokenPrefix + Long.toString(tokenCount.incrementAndGet(), 36);
+        // The lease is counted from the send: opening a first connection must not eat into it.
+        commands.connect();
+        long sentAt = System.nanoTime();
+        long result;
+        try {
+            result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting);
+        } catch (ExecutionException e) {
+            throw unavailable(request, keys, token, e.getCause());
+        }
+        if (result <= 0) {
+            long retryMillis = -result - 1 + 2;
+            if (waiting && retryMillis < recheckMillis) {
+                var unused = threads.schedule(() -> expired.accept(keys), retryMillis, TimeUnit.MILLISECONDS);
+            }
+            return null;
+        }
+        RedisHold hold = new RedisHold(this, request.name(), keys, token, result, sentAt);
+        watchdog.watch(hold);
+        return hold;
+    }
+
+    @Override
+    public boolean startWaiting(LockKeys keys) {
+        waiters.merge(keys, 1, Integer::sum);
+        return false;
+    }
+
+    @Override
+    public void stopWaiting(LockKeys keys) {
+        if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
+            var unused = commands.stopWaiting(keys, markerToken);
+        }
+    }
+
+    /** Refuses every call from now on; held locks expire in Redis at the end of their lease. */
+    void close() {
+        closed = true;
+        commands.close();
+    }
+
+    void requireOpen(String name) {
+        if (closed) {
+            throw new LockProviderUnavailableException(name, closedFailure());
+        }
+    }
+
+    static IllegalStateException closedFailure() {
+        return new IllegalStateException("The Redis lock provider was closed");
+    }
+
+    /**
+     * Gives a hold back: waits for Redis's answer on an ordinary thread; on a thread that must not block,
+     * sends the release and returns. A failed release is the lease's end in Redis. A lost hold has nothing
+     * left to release. Once the provider is closed it fails at once, sending nothing: the lock ends with
+     * its lease.
+     */
+    void release(RedisHold hold) {
+        watchdog.forget(hold);
+        if (hold.isLost()) {
+            return;
+        }
+        requireOpen(hold.name());
+        if (NonBlockingThreads.isCurrentThreadNonBlocking()) {
+            if (commands.sendsWithoutBlocking()) {
+                var unused = commands.release(hold.keys(), hold.holderToken());
+            } else {
+                threads.execute(() -> {
+                    var unused = commands.release(hold.keys(), hold.holderToken());
+                });
+            }
+            return;
+        }
+        try {
+            commands.releaseNow(hold.keys(), hold.holderToken());
+        } catch (ExecutionException e) {
+            // The lock expires at the end of its lease.
+        }
+    }
+
+    CompletableFuture<Long> renew(RedisHold hold) {
+        return commands.renew(hold.keys(), hold.holderToken());
+    }
+
+    void execute(Runnable task) {
+        threads.execute(task);
+    }
+
+    long leaseNanos() {
+        return leaseNanos;
+    }
+
+    /** The renewal interval, or zero when leases are not renewed. */
+    long renewNanos() {
+        return renewNanos;
+    }
+
+    long watchPeriodNanos() {
+        return watchdog.periodNanos();
+    }
+
+    /**
+     * The exception for a failed try. The try may have reached Redis before its answer was lost, so the
+     * token's lock, if any, is given back in the background.
+     */
+    private LockProviderUnavailableException unavailable(
+            LockRequest request, LockKeys keys, String token, @Nullable Throwable failure) {
+        var unused = commands.release(keys, token);
+        Throwable cause = failure != null ? failure : new IllegalStateException("Redis gave no answer");
+        return cause instanceof LockProviderUnavailableException unavailable
+                ? unavailable
+                : new LockProviderUnavailableException(request.name(), cause);
+    }
+}

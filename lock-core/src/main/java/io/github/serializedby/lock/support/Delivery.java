@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.support;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockProviderUnavailableException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -24,9 +25,18 @@ final class Delivery {
     void grant(CompletableFuture<Optional<Lease>> future, boolean direct, Optional<Lease> granted) {
         run(direct, () -> {
             if (!future.complete(granted)) {
-                granted.ifPresent(Lease::release);
+                granted.ifPresent(Delivery::giveBack);
             }
         });
+    }
+
+    /** Releases a lease nobody waits for; one the closed store refuses expires in the store by itself. */
+    private static void giveBack(Lease lease) {
+        try {
+            lease.release();
+        } catch (LockProviderUnavailableException e) {
+            // closed: nothing to answer, and the pump that found the lease must go on
+        }
     }
 
     void fail(CompletableFuture<Optional<Lease>> future, boolean direct, Throwable failure) {

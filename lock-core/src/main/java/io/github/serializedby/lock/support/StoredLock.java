@@ -18,7 +18,12 @@ public interface StoredLock {
     /** Whether the store still holds the lock, as far as it knows. */
     boolean isValid();
 
-    /** Gives the lock back in the store; called once. Never throws: a failure is the store's to handle. */
+    /**
+     * Gives the lock back in the store; called once. A failure is the store's to handle (the lock expires
+     * with its lease); the only exception is a {@link io.github.serializedby.lock.LockProviderUnavailableException}
+     * once the provider is closed, so that a caller releasing late learns that its release did not reach
+     * the store.
+     */
     void release();
 
     /**

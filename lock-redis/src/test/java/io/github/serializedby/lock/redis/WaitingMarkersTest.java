@@ -1,0 +1,123 @@
+package io.github.serializedby.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The waiting markers a store sets for its waiters: they stand exactly while a waiter of the store waits,
+ * and what refused a waiter is retried when it expires.
+ */
+@Timeout(60)
+class WaitingMarkersTest {
+
+    private static final long LEASE_MILLIS = 30_000;
+    private static final long MARKER_MILLIS = 3_000;
+    private static final long RECHECK_MILLIS = MARKER_MILLIS / 3;
+
+    @RegisterExtension
+    static final LocalRedis.Connection redis = new LocalRedis.Connection();
+
+    private final String name = "markers." + UUID.randomUUID();
+    private final ProviderThreads threads = new ProviderThreads();
+    private final List<RedisLockStore> stores = new ArrayList<>();
+
+    @AfterEach
+    void stopStores() {
+        stores.forEach(RedisLockStore::close);
+        threads.shutdown();
+    }
+
+    /** A provider closing while its writer waits takes its writer marker along, as a release would. */
+    @Test
+    void aClosedProvidersWriterMarkerDoesNotHoldBackAnotherInstancesReaders() throws Exception {
+        LockRequest writer = LockRequest.exclusive(name, "closed");
+        try (RedisLockProvider other = new RedisLockProvider(redis.factory())) {
+            Lease held = other.tryAcquire(writer).orElseThrow();
+            RedisLockProvider closing = new RedisLockProvider(redis.factory());
+            CompletableFuture<Optional<Lease>> waiting = closing.acquire(writer, Duration.ofSeconds(30));
+            String hash = LockKeys.of(closing.options().prefix(), writer).hash();
+            awaitWriterMarker(hash);
+
+            closing.close();
+            assertThat(waiting).failsWithin(10, TimeUnit.SECONDS);
+            held.release();
+
+            assertThat(other.tryAcquire(LockRequest.shared(name, "closed")))
+                    .as("a reader of the instance left, while nobody waits any more")
+                    .isPresent()
+                    .get()
+                    .satisfies(Lease::release);
+        }
+    }
+
+    /**
+     * A holder that died publishes nothing: a waiter refused by an entry that expires before the next
+     * recheck is signalled once it has expired, rather than at the recheck.
+     */
+    @Test
+    void aWaiterRefusedByAnEntryExpiringBeforeTheRecheckIsSignalledWhenItExpires() throws InterruptedException {
+        CountDownLatch signalled = new CountDownLatch(1);
+        RedisLockStore store = store(keys -> signalled.countDown());
+        LockRequest request = LockRequest.exclusive(name, "dead-holder");
+        LockKeys keys = store.key(request);
+        StringRedisTemplate template = new StringRedisTemplate(redis.factory());
+        long expiresIn = RECHECK_MILLIS / 4;
+        template.opsForHash().put(keys.hash(), "h:dead", Long.toString(redisMillis(template) + expiresIn));
+        template.expire(keys.hash(), Duration.ofMillis(expiresIn));
+
+        assertThat(store.tryLock(request, keys, true)).isNull();
+
+        assertThat(signalled.await(5, TimeUnit.SECONDS))
+                .as("the key was signalled once the dead holder's entry expired (recheck every %d ms)", RECHECK_MILLIS)
+                .isTrue();
+    }
+
+    private RedisLockStore store(Consumer<LockKeys> expired) {
+        LockCommands commands = new LockCommands(redis.factory(), Duration.ofSeconds(5), LEASE_MILLIS, MARKER_MILLIS);
+        RedisLockStore store = new RedisLockStore(
+                commands,
+                threads,
+                "markers-test:",
+                TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS),
+                0,
+                RECHECK_MILLIS,
+                expired);
+        stores.add(store);
+        return store;
+    }
+
+    private static void awaitWriterMarker(String hash) {
+        StringRedisTemplate template = new StringRedisTemplate(redis.factory());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (template.opsForHash().keys(hash).stream()
+                .noneMatch(field -> field.toString().startsWith("w:"))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no writer marked " + hash + " within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static long redisMillis(StringRedisTemplate template) {
+        return Objects.requireNonNull(
+                template.execute((RedisCallback<Long>) c -> c.serverCommands().time()));
+    }
+}

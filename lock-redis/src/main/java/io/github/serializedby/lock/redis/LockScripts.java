@@ -41,10 +41,11 @@ final class LockScripts {
               return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
             end
 
-            -- Drops expired entries; counts live holders and the waiting writers other than `self`.
+            -- Drops expired entries; counts live holders and the waiting writers other than `self`, and
+            -- when the last of each expires (`held`, `others`).
             local function scan(key, self, now)
               local entries = redis.call('HGETALL', key)
-              local holders, writers, latest, mode, waiting = 0, 0, 0, false, false
+              local holders, writers, latest, mode, waiting, held, others = 0, 0, 0, false, false, 0, 0
               for i = 1, #entries, 2 do
                 local field, value = entries[i], entries[i + 1]
                 if field == 'mode' then
@@ -57,9 +58,13 @@ final class LockScripts {
                     local kind = string.sub(field, 1, 2)
                     if kind == 'h:' then
                       holders = holders + 1
+                      if expiry > held then held = expiry end
                     else
                       waiting = true
-                      if kind == 'w:' and field ~= self then writers = writers + 1 end
+                      if kind == 'w:' and field ~= self then
+                        writers = writers + 1
+                        if expiry > others then others = expiry end
+                      end
                     end
                     if expiry > latest then latest = expiry end
                   end
@@ -69,7 +74,7 @@ final class LockScripts {
                 redis.call('HDEL', key, 'mode')
                 mode = false
               end
-              return holders, writers, latest, mode, waiting
+              return holders, writers, latest, mode, waiting, held, others
             end
 
             -- The hash lives exactly as long as its longest entry.
@@ -96,8 +101,9 @@ final class LockScripts {
      * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, marker ms ({@code 0} for a
      * caller that does not wait), fence key time to live ms, marker token (one per provider, whose own
      * writer marker does not hold back its readers). Returns the new fencing token (positive) when granted;
-     * otherwise minus one minus the milliseconds until the entry that lives longest expires, and a waiting
-     * caller's markers ({@code waiting}, and {@code w:<marker token>} for a writer) are set or refreshed.
+     * otherwise minus one minus the milliseconds until what refused it expires (the holders, and for a
+     * reader the other providers' writer markers; never the caller's own markers), and a waiting caller's
+     * markers ({@code waiting}, and {@code w:<marker token>} for a writer) are set or refreshed.
      * A grant leaves the marker: other local waiters may still need it; {@link #STOP_WAITING} removes it.
      */
     static final RedisScript<Long> ACQUIRE = RedisScript.of(PRELUDE + FENCE + """
@@ -114,7 +120,7 @@ final class LockScripts {
               return fence(KEYS[2], now, ARGV[5])
             end
             local self = 'w:' .. ARGV[6]
-            local holders, writers, latest, mode = scan(KEYS[1], self, now)
+            local holders, writers, latest, mode, waiting, held, others = scan(KEYS[1], self, now)
             local free
             if ARGV[2] == 'x' then
               free = holders == 0
@@ -139,7 +145,9 @@ final class LockScripts {
               latest = math.max(latest, expiry)
             end
             settle(KEYS[1], latest)
-            return -1 - (latest - now)
+            local refusing = held
+            if ARGV[2] == 's' then refusing = math.max(held, others) end
+            return -1 - (refusing - now)
             """, Long.class);
 
     /**

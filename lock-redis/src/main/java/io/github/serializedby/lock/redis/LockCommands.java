@@ -131,6 +131,16 @@ final class LockCommands implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses every call from now on, like {@link #close()}, but closes the connection only once {@code
+     * pending}, commands sent before, has completed (bounded by the operation timeout): a command sent just
+     * before a close could otherwise be lost, when Redis has forgotten its script and it is sent again.
+     */
+    void closeAfter(CompletableFuture<?> pending) {
+        closed = true;
+        pending.whenComplete((result, failure) -> close());
+    }
+
     /** The reply, unbounded in time unless it goes through the template. */
     private CompletableFuture<Long> send(RedisScript<Long> script, String[] keys, String... args) {
         if (closed) {

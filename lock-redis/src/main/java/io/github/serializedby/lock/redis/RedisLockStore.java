@@ -117,10 +117,18 @@ final class RedisLockStore implements LockStore<LockKeys> {
         }
     }
 
-    /** Refuses every call from now on; held locks expire in Redis at the end of their lease. */
+    /**
+     * Refuses every call from now on; held locks expire in Redis at the end of their lease. The writer
+     * markers of keys still waited for are removed, as their waiters are failed (left standing, they would
+     * hold back other instances' readers for up to the marker time); the connection closes once Redis
+     * answered, within the operation timeout, but close does not wait for it.
+     */
     void close() {
         closed = true;
-        commands.close();
+        CompletableFuture<?>[] stops = waiters.keySet().stream()
+                .map(keys -> commands.stopWaiting(keys, markerToken))
+                .toArray(CompletableFuture<?>[]::new);
+        commands.closeAfter(CompletableFuture.allOf(stops));
     }
 
     void requireOpen(String name) {

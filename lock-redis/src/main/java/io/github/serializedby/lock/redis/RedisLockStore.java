@@ -120,11 +120,16 @@ final class RedisLockStore implements LockStore<LockKeys> {
     /**
      * Refuses every call from now on; held locks expire in Redis at the end of their lease. The writer
      * markers of keys still waited for are removed, as their waiters are failed (left standing, they would
-     * hold back other instances' readers for up to the marker time); the connection closes once Redis
-     * answered, within the operation timeout, but close does not wait for it.
+     * hold back other instances' readers for up to the marker time) when the provider's own connection is
+     * open; the connection closes once Redis answered, within the operation timeout. Close waits for
+     * neither Redis nor a connect under way.
      */
     void close() {
         closed = true;
+        if (!commands.sendsWithoutBlocking()) {
+            commands.close();
+            return;
+        }
         CompletableFuture<?>[] stops = waiters.keySet().stream()
                 .map(keys -> commands.stopWaiting(keys, markerToken))
                 .toArray(CompletableFuture<?>[]::new);

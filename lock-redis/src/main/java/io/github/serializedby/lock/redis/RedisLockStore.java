@@ -104,16 +104,25 @@ final class RedisLockStore implements LockStore<LockKeys> {
         return hold;
     }
 
+    /**
+     * Counts a local waiter. The first of a key tries again at once: the removal of the markers that the
+     * key's previous waiters sent as they left may have reached Redis after this waiter's refused attempt
+     * set its marker. Its next attempt is sent after that removal, on the same connection, and sets the
+     * marker again.
+     */
     @Override
     public boolean startWaiting(LockKeys keys) {
-        waiters.merge(keys, 1, Integer::sum);
-        return false;
+        synchronized (waiters) {
+            return waiters.merge(keys, 1, Integer::sum) == 1;
+        }
     }
 
     @Override
     public void stopWaiting(LockKeys keys) {
-        if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
-            var unused = commands.stopWaiting(keys, markerToken);
+        synchronized (waiters) {
+            if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
+                var unused = commands.stopWaiting(keys, markerToken);
+            }
         }
     }
 

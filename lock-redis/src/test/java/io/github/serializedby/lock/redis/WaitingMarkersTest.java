@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.StoredLock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,36 @@ class WaitingMarkersTest {
                 .isTrue();
     }
 
+    /**
+     * The last waiter of a key leaving while a new waiter's refused attempt has just set the writer marker,
+     * before the new waiter is counted: the new waiter must not be left waiting without its marker until
+     * its recheck (other instances' readers would overtake it meanwhile).
+     */
+    @Test
+    void aWaiterCountedJustAfterTheLastOneLeftKeepsItsWriterMarker() throws Exception {
+        RedisLockStore store = store(keys -> {});
+        LockRequest request = LockRequest.exclusive(name, "hand-over");
+        LockKeys keys = store.key(request);
+        StoredLock held = Objects.requireNonNull(store.tryLock(request, keys, false));
+        RedisHold hold = (RedisHold) held;
+
+        store.startWaiting(keys); // the old waiter
+        assertThat(store.tryLock(request, keys, true))
+                .as("the new waiter is refused")
+                .isNull();
+        store.stopWaiting(keys); // the old waiter leaves
+        boolean retryAtOnce = store.startWaiting(keys); // the new waiter is counted
+        awaitEverySent(store, hold);
+
+        StringRedisTemplate template = new StringRedisTemplate(redis.factory());
+        boolean marked = template.opsForHash().keys(keys.hash()).stream()
+                .anyMatch(field -> field.toString().startsWith("w:"));
+        assertThat(marked || retryAtOnce)
+                .as("the new waiter has its writer marker, or is told to try again at once")
+                .isTrue();
+        held.release();
+    }
+
     private RedisLockStore store(Consumer<LockKeys> expired) {
         LockCommands commands = new LockCommands(redis.factory(), Duration.ofSeconds(5), LEASE_MILLIS, MARKER_MILLIS);
         RedisLockStore store = new RedisLockStore(
@@ -110,6 +143,12 @@ class WaitingMarkersTest {
                 expired);
         stores.add(store);
         return store;
+    }
+
+    /** One more round trip on the store's connection, answered after every command sent before it. */
+    private static void awaitEverySent(RedisLockStore store, RedisHold hold)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        assertThat(store.renew(hold).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
     }
 
     private static void awaitWriterMarker(String hash) {

@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.LockStore;
 import io.github.serializedby.lock.support.NonBlockingThreads;
 import io.github.serializedby.lock.support.StoredLock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -134,12 +135,18 @@ final class RedisLockStore implements LockStore<LockKeys> {
      * neither Redis nor a connect under way.
      */
     void close() {
-        closed = true;
+        List<LockKeys> waited;
+        // Under the monitor of stopWaiting: a waiter leaving now either sends its removal itself, before
+        // the flag, or is still among the keys removed here.
+        synchronized (waiters) {
+            closed = true;
+            waited = List.copyOf(waiters.keySet());
+        }
         if (!commands.sendsWithoutBlocking()) {
             commands.close();
             return;
         }
-        CompletableFuture<?>[] stops = waiters.keySet().stream()
+        CompletableFuture<?>[] stops = waited.stream()
                 .map(keys -> commands.stopWaiting(keys, markerToken))
                 .toArray(CompletableFuture<?>[]::new);
         commands.closeAfter(CompletableFuture.allOf(stops));

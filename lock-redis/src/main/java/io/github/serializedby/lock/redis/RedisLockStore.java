@@ -7,6 +7,7 @@ import io.github.serializedby.lock.support.NonBlockingThreads;
 import io.github.serializedby.lock.support.StoredLock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +47,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final AtomicLong tokenCount = new AtomicLong();
     /** Local waiters per key, between their {@link #startWaiting} and {@link #stopWaiting}. */
     private final Map<LockKeys, Integer> waiters = new ConcurrentHashMap<>();
+    /** Marker removals sent by leaving waiters and not yet answered; close lets them finish. */
+    private final Set<CompletableFuture<Long>> removals = ConcurrentHashMap.newKeySet();
 
     private volatile boolean closed;
 
@@ -122,7 +126,9 @@ final class RedisLockStore implements LockStore<LockKeys> {
     public void stopWaiting(LockKeys keys) {
         synchronized (waiters) {
             if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
-                var unused = commands.stopWaiting(keys, markerToken);
+                CompletableFuture<Long> removal = commands.stopWaiting(keys, markerToken);
+                removals.add(removal);
+                removal.whenComplete((result, failure) -> removals.remove(removal));
             }
         }
     }
@@ -136,18 +142,22 @@ final class RedisLockStore implements LockStore<LockKeys> {
      */
     void close() {
         List<LockKeys> waited;
+        List<CompletableFuture<Long>> sent;
         // Under the monitor of stopWaiting: a waiter leaving now either sends its removal itself, before
         // the flag, or is still among the keys removed here.
         synchronized (waiters) {
             closed = true;
             waited = List.copyOf(waiters.keySet());
+            sent = List.copyOf(removals);
         }
         if (!commands.sendsWithoutBlocking()) {
             commands.close();
             return;
         }
-        CompletableFuture<?>[] stops = waited.stream()
-                .map(keys -> commands.stopWaiting(keys, markerToken))
+        // The removals sent by leaving waiters are awaited too: one that Redis answers NOSCRIPT is sent
+        // again in full, which a connection closed meanwhile would lose.
+        CompletableFuture<?>[] stops = Stream.concat(
+                        waited.stream().map(keys -> commands.stopWaiting(keys, markerToken)), sent.stream())
                 .toArray(CompletableFuture<?>[]::new);
         commands.closeAfter(CompletableFuture.allOf(stops));
     }

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * states} exactly while it has a holder, a waiter or a running pump, and is only read or changed while
  * synchronized on it; at most one pump runs per key, and a waiter's future is only completed through
  * {@link #delivery}, never inside a release, so hand-overs never nest.
+ *
+ * <p>Over 300 lines: the pump, the releases, the signals and the close all change a key's state under
+ * one monitor, and their invariant (above) is checked more easily in one class than across several.
  */
 final class KeyQueues<K> {
 

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * name and mode, and a call allocates only its lease wrapper and the long-task timer samples. A call that
  * never waits (a single try, or a blocking call granted at its first try) is not counted as waiting by
  * {@code serialized.lock.acquire.active}.
+ *
+ * <p>Over 300 lines: each of the three ways to acquire records its own outcome, waiting sample and hold,
+ * and the lease wrapper must release what a failing meter would otherwise leak on every path.
  */
 public final class MeteredLockProvider extends ForwardingLockProvider {
 

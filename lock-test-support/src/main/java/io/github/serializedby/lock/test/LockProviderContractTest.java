@@ -48,6 +48,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>It is longer than 300 lines because it is the whole contract in one place, one test per clause, so
  * that a provider author reads every promise in one file and passes them all by extending one class.
+ *
+ * <p>Over 300 lines: it is the one contract every provider must pass, so each rule a provider keeps has
+ * its test here rather than in a second class that a provider's test could forget to extend.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class LockProviderContractTest {

@@ -132,12 +132,11 @@ final class LockCommands implements AutoCloseable {
     }
 
     /**
-     * Refuses every call from now on, like {@link #close()}, but closes the connection only once {@code
-     * pending}, commands sent before, has completed (bounded by the operation timeout): a command sent just
-     * before a close could otherwise be lost, when Redis has forgotten its script and it is sent again.
+     * {@link #close()} once {@code pending} has completed: the owner's last commands, sent meanwhile, are
+     * not cut off (a command whose script Redis had forgotten is sent a second time, which a connection
+     * closed in between would lose). The owner sends nothing else from now on.
      */
     void closeAfter(CompletableFuture<?> pending) {
-        closed = true;
         pending.whenComplete((result, failure) -> close());
     }
 

@@ -69,24 +69,22 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
         long lease = Math.max(1, options.leaseTime().toMillis());
         long marker = Math.min(lease, MAX_MARKER_MILLIS);
         this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
-        long recheckMillis = Math.max(1, marker / 3);
         this.store = new RedisLockStore(
                 commands,
                 threads,
                 options.prefix(),
                 TimeUnit.MILLISECONDS.toNanos(lease),
                 options.renewEvery().map(Duration::toNanos).orElse(0L),
-                recheckMillis,
+                marker,
                 this::signal);
-        LeaseWatchdog watchdog = store.watchdog();
-        threads.scheduleEvery(watchdog::sweep, watchdog.periodNanos(), TimeUnit.NANOSECONDS);
+        threads.scheduleEvery(store::sweep, store.watchPeriodNanos(), TimeUnit.NANOSECONDS);
         // A refused waiter's markers live `marker` ms: the first waiter retries, refreshing them, thrice as often.
         this.room = new WaitingRoom<>(
                 store,
                 threads.workers(),
                 threads.delivery(),
                 threads.timer(),
-                Duration.ofMillis(recheckMillis),
+                Duration.ofMillis(store.recheckMillis()),
                 new LockListener() {
                     @Override
                     public void leaseLost(Lease lease) {

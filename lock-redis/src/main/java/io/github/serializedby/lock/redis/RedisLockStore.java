@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.LockStore;
 import io.github.serializedby.lock.support.NonBlockingThreads;
 import io.github.serializedby.lock.support.StoredLock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final String prefix;
     private final long leaseNanos;
     private final long renewNanos;
+    private final long markerNanos;
     private final long recheckMillis;
     private final Consumer<LockKeys> expired;
     private final String tokenPrefix = UUID.randomUUID() + ":";
@@ -49,11 +51,25 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final Map<LockKeys, Integer> waiters = new ConcurrentHashMap<>();
     /** Marker removals sent by leaving waiters and not yet answered; close lets them finish. */
     private final Set<CompletableFuture<Long>> removals = ConcurrentHashMap.newKeySet();
+    /**
+     * The attempts of waiters under way, with their keys; each future completes once its attempt is
+     * answered and recorded in {@link #marked}.
+     */
+    private final Map<CompletableFuture<Void>, LockKeys> attempts = new ConcurrentHashMap<>();
+    /**
+     * The keys where a refused attempt of a waiter set this provider's markers, with when those end
+     * ({@link System#nanoTime()}): until the last local waiter leaves, or, for an attempt the room never
+     * counted as a waiter (it closed meanwhile, or the waiter had already left), until the marker time has
+     * passed ({@link #sweep}). Close removes their markers: a waiter counted by nobody would leave its
+     * marker behind otherwise.
+     */
+    private final Map<LockKeys, Long> marked = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
 
     /**
-     * @param recheckMillis how often the room retries its first waiters
+     * @param markerMillis how long a waiting marker lasts; the room retries its first waiters, which
+     *     refreshes their markers, three times as often
      * @param expired told of a key whose refusing entries expired before the next recheck
      */
     RedisLockStore(
@@ -62,21 +78,32 @@ final class RedisLockStore implements LockStore<LockKeys> {
             String prefix,
             long leaseNanos,
             long renewNanos,
-            long recheckMillis,
+            long markerMillis,
             Consumer<LockKeys> expired) {
         this.commands = commands;
         this.threads = threads;
         this.prefix = prefix;
         this.leaseNanos = leaseNanos;
         this.renewNanos = renewNanos;
-        this.recheckMillis = recheckMillis;
+        this.markerNanos = TimeUnit.MILLISECONDS.toNanos(markerMillis);
+        this.recheckMillis = Math.max(1, markerMillis / 3);
         this.expired = expired;
         this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
     }
 
-    /** The watchdog of the holds, which the provider runs. */
-    LeaseWatchdog watchdog() {
-        return watchdog;
+    /** How often the room retries the first waiter of a key. */
+    long recheckMillis() {
+        return recheckMillis;
+    }
+
+    /**
+     * Every {@link #watchPeriodNanos()}: renews the holds that are due, reports those lost, and forgets the
+     * markers of attempts that no waiter followed once they have ended.
+     */
+    void sweep() {
+        watchdog.sweep();
+        long now = System.nanoTime();
+        marked.values().removeIf(end -> end - now < 0);
     }
 
     @Override
@@ -90,12 +117,17 @@ final class RedisLockStore implements LockStore<LockKeys> {
         String token = tokenPrefix + Long.toString(tokenCount.incrementAndGet(), 36);
         // The lease is counted from the send: opening a first connection must not eat into it.
         commands.connect();
+        CompletableFuture<Void> answered = waiting ? startAttempt(request, keys) : null;
         long sentAt = System.nanoTime();
-        long result;
+        long result = 0;
         try {
             result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting);
         } catch (ExecutionException e) {
             throw unavailable(request, keys, token, e.getCause());
+        } finally {
+            if (answered != null) {
+                endAttempt(answered, keys, result <= 0);
+            }
         }
         if (result <= 0) {
             long retryMillis = -result - 1 + 2;
@@ -107,6 +139,33 @@ final class RedisLockStore implements LockStore<LockKeys> {
         RedisHold hold = new RedisHold(this, request.name(), keys, token, result, sentAt);
         watchdog.watch(hold);
         return hold;
+    }
+
+    /**
+     * Registers a waiter's attempt before it is sent, under the monitor that close takes: either close
+     * sees the attempt and removes its marker once it is answered, or the attempt sees the store closed
+     * and is not sent. Without this, an attempt sent just after close sent its removals would set a
+     * marker that nobody removes (a reply may even be sent a second time after them, when Redis has
+     * forgotten the script).
+     */
+    private CompletableFuture<Void> startAttempt(LockRequest request, LockKeys keys) {
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        synchronized (waiters) {
+            requireOpen(request.name());
+            attempts.put(answered, keys);
+        }
+        return answered;
+    }
+
+    /** A waiter's attempt was answered, or failed; a refusal set the markers on {@code keys}. */
+    private void endAttempt(CompletableFuture<Void> answered, LockKeys keys, boolean refused) {
+        synchronized (waiters) {
+            if (refused) {
+                marked.put(keys, System.nanoTime() + markerNanos);
+            }
+            attempts.remove(answered);
+        }
+        answered.complete(null);
     }
 
     /**
@@ -126,6 +185,7 @@ final class RedisLockStore implements LockStore<LockKeys> {
     public void stopWaiting(LockKeys keys) {
         synchronized (waiters) {
             if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
+                marked.remove(keys);
                 CompletableFuture<Long> removal = commands.stopWaiting(keys, markerToken);
                 removals.add(removal);
                 removal.whenComplete((result, failure) -> removals.remove(removal));
@@ -135,31 +195,39 @@ final class RedisLockStore implements LockStore<LockKeys> {
 
     /**
      * Refuses every call from now on; held locks expire in Redis at the end of their lease. The writer
-     * markers of keys still waited for are removed, as their waiters are failed (left standing, they would
-     * hold back other instances' readers for up to the marker time) when the provider's own connection is
-     * open; the connection closes once Redis answered, within the operation timeout. Close waits for
-     * neither Redis nor a connect under way.
+     * markers that this provider's waiters set are removed, as their waiters are failed (left standing,
+     * they would hold back other instances' readers for up to the marker time), once the attempts under
+     * way are answered, when the provider's own connection is open; the connection closes once Redis
+     * answered, within the operation timeout. Close waits for neither Redis nor a connect under way.
      */
     void close() {
-        List<LockKeys> waited;
+        Set<LockKeys> waited = new HashSet<>();
+        List<CompletableFuture<Void>> underWay;
         List<CompletableFuture<Long>> sent;
-        // Under the monitor of stopWaiting: a waiter leaving now either sends its removal itself, before
-        // the flag, or is still among the keys removed here.
+        // Under the monitor of stopWaiting and startAttempt: a waiter leaving now either sends its removal
+        // itself, before the flag, or is still among the keys removed here; an attempt is either seen here
+        // or never sent.
         synchronized (waiters) {
             closed = true;
-            waited = List.copyOf(waiters.keySet());
+            waited.addAll(waiters.keySet());
+            waited.addAll(attempts.values());
+            waited.addAll(marked.keySet());
+            underWay = List.copyOf(attempts.keySet());
             sent = List.copyOf(removals);
         }
         if (!commands.sendsWithoutBlocking()) {
             commands.close();
             return;
         }
-        // The removals sent by leaving waiters are awaited too: one that Redis answers NOSCRIPT is sent
-        // again in full, which a connection closed meanwhile would lose.
-        CompletableFuture<?>[] stops = Stream.concat(
-                        waited.stream().map(keys -> commands.stopWaiting(keys, markerToken)), sent.stream())
-                .toArray(CompletableFuture<?>[]::new);
-        commands.closeAfter(CompletableFuture.allOf(stops));
+        // The removals follow the answers to the attempts: an attempt that Redis answers NOSCRIPT is sent
+        // again in full, after a removal sent meanwhile. The removals sent by leaving waiters are awaited
+        // for the same reason, as a connection closed meanwhile would lose their second sending.
+        CompletableFuture<Void> removed = CompletableFuture.allOf(underWay.toArray(CompletableFuture<?>[]::new))
+                .handle((ignored, failure) -> null)
+                .thenCompose(ignored -> CompletableFuture.allOf(Stream.concat(
+                                waited.stream().map(keys -> commands.stopWaiting(keys, markerToken)), sent.stream())
+                        .toArray(CompletableFuture<?>[]::new)));
+        commands.closeAfter(removed);
     }
 
     void requireOpen(String name) {
@@ -202,6 +270,9 @@ final class RedisLockStore implements LockStore<LockKeys> {
     }
 
     CompletableFuture<Long> renew(RedisHold hold) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedFailure());
+        }
         return commands.renew(hold.keys(), hold.holderToken());
     }
 

@@ -3,6 +3,7 @@ package io.github.serializedby.lock.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.StoredLock;
 import java.time.Duration;
@@ -34,6 +35,8 @@ class WaitingMarkersTest {
     private static final long LEASE_MILLIS = 30_000;
     private static final long MARKER_MILLIS = 30_000;
     private static final long RECHECK_MILLIS = MARKER_MILLIS / 3;
+    private static final int ROUNDS = 200;
+    private static final int WAITERS = 8;
 
     @RegisterExtension
     static final LocalRedis.Connection redis = new LocalRedis.Connection();
@@ -59,11 +62,7 @@ class WaitingMarkersTest {
             String hash = LockKeys.of(closing.options().prefix(), writer).hash();
             awaitWriterMarker(hash);
 
-            // As on a Redis that has not run the script yet: the marker's removal is sent twice.
-            new StringRedisTemplate(redis.factory()).execute((RedisCallback<Void>) c -> {
-                c.scriptingCommands().scriptFlush();
-                return null;
-            });
+            flushScripts(); // as on a Redis that has not run the script yet: the marker's removal is sent twice
             closing.close();
             assertThat(waiting).failsWithin(10, TimeUnit.SECONDS);
             // Close sends the removal without waiting for it. Left in place, an expired marker would stay
@@ -77,6 +76,67 @@ class WaitingMarkersTest {
                     .get()
                     .satisfies(Lease::release);
         }
+    }
+
+    /**
+     * The room counts a waiter only after its first attempt was refused, and not at all when it closed
+     * meanwhile: the marker that attempt set is removed by close all the same.
+     */
+    @Test
+    void aClosingStoreRemovesTheMarkerOfAnAttemptNoWaiterFollowed() throws Exception {
+        LockRequest request = LockRequest.exclusive(name, "not-counted");
+        RedisLockStore holder = store(keys -> {});
+        LockKeys keys = holder.key(request);
+        StoredLock held = Objects.requireNonNull(holder.tryLock(request, keys, false));
+        RedisLockStore closing = store(k -> {});
+
+        assertThat(closing.tryLock(request, keys, true)).isNull();
+        awaitWriterMarker(keys.hash());
+        closing.close();
+
+        awaitWriterMarker(keys.hash(), false);
+        held.release();
+    }
+
+    /**
+     * A store closing while its waiters' attempts are under way: an attempt sent just after close sent its
+     * marker removals would set a marker that stays, so close lets the attempts it saw be answered before
+     * it removes their markers, and refuses the attempts it did not see.
+     */
+    @Test
+    void attemptsUnderWayWhileTheStoreClosesLeaveNoWriterMarker() throws Exception {
+        LockRequest request = LockRequest.exclusive(name, "under-way");
+        RedisLockStore holder = store(keys -> {});
+        LockKeys keys = holder.key(request);
+        StoredLock held = Objects.requireNonNull(holder.tryLock(request, keys, false));
+        for (int round = 0; round < ROUNDS; round++) {
+            RedisLockStore closing = store(k -> {});
+            assertThat(closing.tryLock(request, keys, true)).isNull(); // connected, and the marker set once
+            CountDownLatch trying = new CountDownLatch(WAITERS);
+            List<Thread> waiters = new ArrayList<>();
+            for (int i = 0; i < WAITERS; i++) {
+                Thread waiter = new Thread(() -> {
+                    trying.countDown();
+                    try {
+                        while (true) {
+                            var unused = closing.tryLock(request, keys, true);
+                        }
+                    } catch (LockProviderUnavailableException e) {
+                        // closed
+                    }
+                });
+                waiter.start();
+                waiters.add(waiter);
+            }
+            trying.await();
+            flushScripts(); // as on a Redis that has not run the scripts yet: some are sent twice
+            closing.close();
+            for (Thread waiter : waiters) {
+                waiter.join();
+            }
+            awaitWriterMarker(keys.hash(), false);
+        }
+        held.release();
     }
 
     /**
@@ -142,7 +202,7 @@ class WaitingMarkersTest {
                 "markers-test:",
                 TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS),
                 0,
-                RECHECK_MILLIS,
+                MARKER_MILLIS,
                 expired);
         stores.add(store);
         return store;
@@ -171,6 +231,13 @@ class WaitingMarkersTest {
             }
             Thread.onSpinWait();
         }
+    }
+
+    private static void flushScripts() {
+        new StringRedisTemplate(redis.factory()).execute((RedisCallback<Void>) c -> {
+            c.scriptingCommands().scriptFlush();
+            return null;
+        });
     }
 
     private static long redisMillis(StringRedisTemplate template) {

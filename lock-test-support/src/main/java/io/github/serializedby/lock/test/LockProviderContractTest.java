@@ -46,11 +46,8 @@ import org.junit.jupiter.api.Timeout;
  * Every test uses lock names of its own, so a provider backed by a shared server needs no clean-up
  * between tests. Tests synchronise with futures and latches, never with sleeps.
  *
- * <p>It is longer than 300 lines because it is the whole contract in one place, one test per clause, so
- * that a provider author reads every promise in one file and passes them all by extending one class.
- *
- * <p>Over 300 lines: it is the one contract every provider must pass, so each rule a provider keeps has
- * its test here rather than in a second class that a provider's test could forget to extend.
+ * <p>Over 300 lines: it is the whole contract in one place, one test per clause, so that a provider
+ * author reads every promise in one file and no provider's test can forget to extend a second class.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class LockProviderContractTest {

@@ -61,7 +61,7 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
     }
 
     private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource, ProviderRoom<AdvisoryLockStore> room) {
-        super(room);
+        super(room.acquisitions());
         this.room = room;
         releases = new ReleaseListener(
                 dataSource, room, room.store(), builder.sessionCheckInterval, Duration.ofSeconds(1));

@@ -71,7 +71,7 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
     }
 
     private JdbcLeaseTableLockProvider(ProviderRoom<LeaseTableStore> room) {
-        super(room);
+        super(room.acquisitions());
         this.room = room;
         try {
             room.store().prepareEagerly();

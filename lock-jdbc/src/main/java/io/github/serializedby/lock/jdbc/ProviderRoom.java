@@ -78,6 +78,19 @@ public final class ProviderRoom<S extends LockStore<Long>> {
     }
 
     /**
+     * Runs the provider's start-up {@code check}; when it throws, closes this room with {@code parts}, as
+     * {@link #close} does, and rethrows, so a provider that fails to start leaves no thread behind.
+     */
+    public void checkOrClose(Runnable check, Runnable... parts) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            close(parts);
+            throw e;
+        }
+    }
+
+    /**
      * Fails the waiters, and every later call at once, with {@link
      * io.github.serializedby.lock.LockProviderUnavailableException}; then closes {@code parts} in order,
      * and stops the threads.

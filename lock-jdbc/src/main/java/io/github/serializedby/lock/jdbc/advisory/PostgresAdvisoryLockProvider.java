@@ -65,12 +65,7 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
         this.room = room;
         releases = new ReleaseListener(
                 dataSource, room, room.store(), builder.sessionCheckInterval, Duration.ofSeconds(1));
-        try {
-            room.store().checkEagerly();
-        } catch (RuntimeException e) {
-            room.close(room.store()::close);
-            throw e;
-        }
+        room.checkOrClose(room.store()::checkEagerly, room.store()::close);
         releases.start();
     }
 

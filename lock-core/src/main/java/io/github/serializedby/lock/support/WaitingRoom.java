@@ -15,7 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The JVM-side half of a lock provider over a shared {@link LockStore}: callers that must wait do so
  * here, in a queue per key, and the store is asked again only when there is a reason to expect a
- * different answer. A provider is then a store plus this room.
+ * different answer. The room is the provider's {@link LockProvider}: a provider is a store plus a thin
+ * public class that forwards to its room ({@link ForwardingLockProvider}) and closes it with the store.
  *
  * <p>Invariant: within one JVM, waiters of a key are served first come, first served, and a newcomer
  * never tries the store while a waiter is queued ahead of it, so a waiting writer is not starved by later
@@ -27,7 +28,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * when a waiter's time runs out. An asynchronous caller's future is completed on the delivery executor,
  * never on the workers nor inside the release that freed the key, so a continuation that releases again
  * cannot nest hand-overs, and one that blocks cannot stall the room. {@link #acquire} makes no store call on its
- * caller's thread, which may be an event loop.
+ * caller's thread, which may be an event loop; {@link #acquireBlocking} makes its first attempt on the
+ * caller, which blocks anyway.
  *
  * <p>Readers of one JVM share one shared lock of the store while it lasts: a reader arriving while another
  * holds the key shared (and nobody waits) joins it without a round trip, taking the next token of the
@@ -35,13 +37,13 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param <K> the store's key type
  */
-public final class WaitingRoom<K> {
+public final class WaitingRoom<K> implements LockProvider {
 
     private final KeyQueues<K> queues;
     private final Entrance<K> entrance;
 
     /** This room for blocking callers: the first attempt of its {@code acquire} runs on the caller. */
-    private final LockProvider firstAttemptOnCaller = new LockProvider() {
+    private final LockProvider onCaller = new LockProvider() {
         @Override
         public Optional<Lease> tryAcquire(LockRequest request) {
             return WaitingRoom.this.tryAcquire(request);
@@ -95,6 +97,7 @@ public final class WaitingRoom<K> {
      *
      * @throws IllegalStateException on a thread that must not block ({@link NonBlockingThreads})
      */
+    @Override
     public Optional<Lease> tryAcquire(LockRequest request) {
         NonBlockingThreads.requireBlockingAllowed("LockProvider.tryAcquire");
         queues.requireOpen(request);
@@ -136,18 +139,29 @@ public final class WaitingRoom<K> {
      * every attempt, and the announcing of the waiter, runs on the workers. Keeps the {@link LockProvider}
      * contract: cancelling the future ends the wait, and a lease granted to a done future is released.
      */
+    @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
         return acquire(request, maxWait, false);
     }
 
     /**
-     * This room as a provider for callers that block anyway: its {@code acquire} makes the first attempt on
-     * the caller's thread, sparing the uncontended case a hand-over to a worker, and completes its future
-     * there or on a worker, since no continuation but the blocked caller's waits for it. On a thread that
-     * must not block ({@link NonBlockingThreads}) it throws {@link IllegalStateException}.
+     * Makes the first attempt on the calling thread, which blocks anyway, sparing the uncontended case a
+     * hand-over to a worker; then waits like {@link #acquire}.
+     *
+     * @throws IllegalStateException on a thread that must not block ({@link NonBlockingThreads})
      */
-    public LockProvider firstAttemptOnCaller() {
-        return firstAttemptOnCaller;
+    @Override
+    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
+        return onCaller.acquireBlocking(request, maxWait);
+    }
+
+    /**
+     * This room for callers that block anyway, as {@link #acquireBlocking} uses it: its {@code acquire} makes
+     * the first attempt on the caller's thread and completes its future there or on a worker, since no
+     * continuation but the blocked caller's waits for it.
+     */
+    LockProvider firstAttemptOnCaller() {
+        return onCaller;
     }
 
     /** A release elsewhere (another process) may have freed {@code key}: its first waiter tries again. */

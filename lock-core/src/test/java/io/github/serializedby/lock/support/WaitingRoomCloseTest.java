@@ -47,8 +47,7 @@ class WaitingRoomCloseTest {
         assertThatThrownBy(() -> room.tryAcquire(held)).isInstanceOf(LockProviderUnavailableException.class);
         assertThat(room.acquire(held, WAIT)).isCompletedExceptionally();
         assertThat(room.acquire(held, Duration.ZERO)).isCompletedExceptionally();
-        assertThatThrownBy(() -> room.firstAttemptOnCaller().acquireBlocking(held, WAIT))
-                .isInstanceOf(LockProviderUnavailableException.class);
+        assertThatThrownBy(() -> room.acquireBlocking(held, WAIT)).isInstanceOf(LockProviderUnavailableException.class);
         assertThat(store.attempts).hasValue(0);
         assertThat(room.activeKeyCount()).isZero();
     }
@@ -183,7 +182,7 @@ class WaitingRoomCloseTest {
     /** Blocks on the caller like a provider's acquireBlocking; its failure completes the outcome. */
     private Optional<Lease> acquireBlocking(LockRequest request) {
         try {
-            return room.firstAttemptOnCaller().acquireBlocking(request, WAIT);
+            return room.acquireBlocking(request, WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -158,6 +158,15 @@ class WaitingRoomTest {
     }
 
     @Test
+    void acquireBlockingMakesItsFirstAttemptOnTheCallersThread() throws Exception {
+        store.tryingThreads.clear();
+
+        room.acquireBlocking(writer, WAIT).orElseThrow().release();
+
+        assertThat(store.tryingThreads).containsExactly(Thread.currentThread());
+    }
+
+    @Test
     void readersShareOneStoredLockWithConsecutiveTokens() {
         Lease a = room.tryAcquire(reader).orElseThrow();
         Lease b = room.tryAcquire(reader).orElseThrow();

@@ -93,7 +93,7 @@ class WaitingRoomThreadsTest {
 
         assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquire(request, WAIT)))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquireBlocking(request, WAIT)))
+        assertThatThrownBy(() -> onEventLoop(() -> room.acquireBlocking(request, WAIT)))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> onEventLoop(() -> onCaller.acquire(request, Duration.ZERO)))
                 .isInstanceOf(IllegalStateException.class);

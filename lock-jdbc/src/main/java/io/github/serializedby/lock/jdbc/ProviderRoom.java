@@ -1,25 +1,21 @@
 package io.github.serializedby.lock.jdbc;
 
-import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
-import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.LockStore;
 import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The JVM side of a JDBC provider, to which the provider forwards every acquisition: its {@link
- * ProviderThreads} and the {@link WaitingRoom} over its store. Internal to lock-jdbc, public only for its
- * provider packages; not API.
+ * The JVM side of a JDBC provider: its {@link ProviderThreads} and the {@link WaitingRoom} over its store,
+ * to which the provider forwards every acquisition. Internal to lock-jdbc, public only for its provider
+ * packages; not API.
  *
  * @param <S> the provider's store
  */
-public final class ProviderRoom<S extends LockStore<Long>> implements LockProvider {
+public final class ProviderRoom<S extends LockStore<Long>> {
 
     /** Makes the provider's store, which may use the room's threads and wake its waiters. */
     @FunctionalInterface
@@ -62,21 +58,13 @@ public final class ProviderRoom<S extends LockStore<Long>> implements LockProvid
         return store;
     }
 
-    @Override
-    public Optional<Lease> tryAcquire(LockRequest request) {
-        return room.tryAcquire(request);
-    }
-
-    /** Makes no database call on the calling thread; the future completes on a delivery thread. */
-    @Override
-    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        return room.acquire(request, maxWait);
-    }
-
-    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
-    @Override
-    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
+    /**
+     * The room, as the provider to forward acquisitions to: {@code acquire} makes no database call on the
+     * calling thread and completes on a delivery thread; {@code acquireBlocking} makes the first attempt on
+     * the calling thread, which blocks anyway.
+     */
+    public LockProvider acquisitions() {
+        return room;
     }
 
     /** A release elsewhere may have freed the lock {@code lockId}: its first waiter tries again. */
@@ -87,6 +75,19 @@ public final class ProviderRoom<S extends LockStore<Long>> implements LockProvid
     /** Every waiter tries again: something changed for every key. */
     public void signalAll() {
         room.signalAll();
+    }
+
+    /**
+     * Runs the provider's start-up {@code check}; when it throws, closes this room with {@code parts}, as
+     * {@link #close} does, and rethrows, so a provider that fails to start leaves no thread behind.
+     */
+    public void checkOrClose(Runnable check, Runnable... parts) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            close(parts);
+            throw e;
+        }
     }
 
     /**

@@ -1,17 +1,9 @@
 package io.github.serializedby.lock.redis;
 
-import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockProviderUnavailableException;
-import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.lock.support.WaitingRoom;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -31,9 +23,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * long pauses or a Redis fail-over; the fencing token is.
  *
  * <p>Only {@link #tryAcquire}, {@link #acquireBlocking} and a lease's release called on an ordinary thread
- * wait for Redis's reply; {@link #acquire} never blocks its caller. Called on a thread that must not block
- * (a Netty event loop such as Lettuce's, a Reactor non-blocking thread), the blocking methods fail at once
- * rather than wait for a reply that may be due on that very thread, and a release is sent without waiting.
+ * wait for Redis's reply; {@link #acquire} never blocks its caller: every attempt runs on the provider's
+ * worker threads, and the future completes on one of its delivery threads. {@code acquireBlocking} makes
+ * the first attempt on the calling thread, which blocks anyway, then waits like {@code acquire}. Called on
+ * a thread that must not block (a Netty event loop such as Lettuce's, a Reactor non-blocking thread), the
+ * blocking methods fail at once rather than wait for a reply that may be due on that very thread, and a
+ * release is sent without waiting.
  *
  * <p>When Redis fails or does not answer within the operation timeout, acquisition fails closed with
  * {@link LockProviderUnavailableException}; the provider recovers by itself when Redis is back.
@@ -41,16 +36,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * <p>Needs a connection factory that also serves reactive connections, such as Lettuce's. The provider
  * does not own the factory; {@link #close()} stops its own threads and subscription.
  */
-public final class RedisLockProvider implements LockProvider, AutoCloseable {
-
-    private static final long MAX_MARKER_MILLIS = 3_000;
+public final class RedisLockProvider extends ForwardingLockProvider implements AutoCloseable {
 
     private final RedisLockOptions options;
-    private final ProviderThreads threads = new ProviderThreads();
-    private final LockCommands commands;
-    private final RedisLockStore store;
-    private final WaitingRoom<LockKeys> room;
-    private final ReleaseSubscription subscription;
+    private final RedisRoom room;
 
     /** A provider with the {@linkplain RedisLockOptions#defaults() default options}. */
     public RedisLockProvider(RedisConnectionFactory connectionFactory) {
@@ -59,71 +48,18 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
 
     /** A provider on {@code connectionFactory}; it subscribes to release messages in the background. */
     public RedisLockProvider(RedisConnectionFactory connectionFactory, RedisLockOptions options) {
-        Objects.requireNonNull(connectionFactory, "connectionFactory");
-        if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactive)) {
-            throw new IllegalArgumentException("RedisLockProvider needs a connection factory that is also a "
-                    + "ReactiveRedisConnectionFactory, such as LettuceConnectionFactory; got "
-                    + connectionFactory.getClass().getName());
-        }
-        this.options = Objects.requireNonNull(options, "options");
-        long lease = Math.max(1, options.leaseTime().toMillis());
-        long marker = Math.min(lease, MAX_MARKER_MILLIS);
-        this.commands = new LockCommands(reactive, options.operationTimeout(), lease, marker);
-        this.store = new RedisLockStore(
-                commands,
-                threads,
-                options.prefix(),
-                TimeUnit.MILLISECONDS.toNanos(lease),
-                options.renewEvery().map(Duration::toNanos).orElse(0L),
-                marker,
-                this::signal);
-        threads.scheduleEvery(store::sweep, store.watchPeriodNanos(), TimeUnit.NANOSECONDS);
-        // A refused waiter's markers live `marker` ms: the first waiter retries, refreshing them, thrice as often.
-        this.room = new WaitingRoom<>(
-                store,
-                threads.workers(),
-                threads.delivery(),
-                threads.timer(),
-                Duration.ofMillis(store.recheckMillis()),
-                new LockListener() {
-                    @Override
-                    public void leaseLost(Lease lease) {
-                        lost(lease);
-                    }
-                });
-        this.subscription = new ReleaseSubscription(
-                connectionFactory,
-                LockKeys.channelPattern(options.prefix()),
-                threads.forSubscription(),
-                channel -> signal(LockKeys.ofChannel(channel)),
-                room::signalAll);
-        subscription.start();
-        threads.execute(commands::connect);
+        this(new RedisRoom(connectionFactory, options), options);
+    }
+
+    private RedisLockProvider(RedisRoom room, RedisLockOptions options) {
+        super(room.acquisitions());
+        this.room = room;
+        this.options = options;
     }
 
     /** The options this provider was built with. */
     public RedisLockOptions options() {
         return options;
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(LockRequest request) {
-        return room.tryAcquire(request);
-    }
-
-    /**
-     * Makes no Redis call on the calling thread: every attempt runs on the provider's worker threads, and
-     * the future completes on one of its delivery threads.
-     */
-    @Override
-    public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        return room.acquire(request, maxWait);
-    }
-
-    /** Makes the first attempt on the calling thread, which blocks anyway, then waits like {@link #acquire}. */
-    @Override
-    public Optional<Lease> acquireBlocking(LockRequest request, Duration maxWait) throws InterruptedException {
-        return room.firstAttemptOnCaller().acquireBlocking(request, maxWait);
     }
 
     /**
@@ -134,27 +70,6 @@ public final class RedisLockProvider implements LockProvider, AutoCloseable {
     @Override
     public void close() {
         room.close();
-        store.close();
-        subscription.close();
-        threads.shutdown();
-    }
-
-    /** Something may have freed {@code keys}: its first local waiter tries again. */
-    private void signal(LockKeys keys) {
-        room.signal(keys);
-    }
-
-    /**
-     * Tells the listener, then frees the key in this JVM: the room counts a lease as a local holder until
-     * it is released, and a lost lease holds nothing in Redis, so the next waiter may take the lock now.
-     * The owner's own release later does nothing.
-     */
-    private void lost(Lease lease) {
-        try {
-            options.listener().leaseLost(lease);
-        } finally {
-            lease.release();
-        }
     }
 
     @Override

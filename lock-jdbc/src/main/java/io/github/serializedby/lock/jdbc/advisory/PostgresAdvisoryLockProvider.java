@@ -61,16 +61,11 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
     }
 
     private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource, ProviderRoom<AdvisoryLockStore> room) {
-        super(room);
+        super(room.acquisitions());
         this.room = room;
         releases = new ReleaseListener(
                 dataSource, room, room.store(), builder.sessionCheckInterval, Duration.ofSeconds(1));
-        try {
-            room.store().checkEagerly();
-        } catch (RuntimeException e) {
-            room.close(room.store()::close);
-            throw e;
-        }
+        room.checkOrClose(room.store()::checkEagerly, room.store()::close);
         releases.start();
     }
 

@@ -71,14 +71,9 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
     }
 
     private JdbcLeaseTableLockProvider(ProviderRoom<LeaseTableStore> room) {
-        super(room);
+        super(room.acquisitions());
         this.room = room;
-        try {
-            room.store().prepareEagerly();
-        } catch (RuntimeException e) {
-            room.close();
-            throw e;
-        }
+        room.checkOrClose(room.store()::prepareEagerly);
     }
 
     /** A provider on {@code dataSource}, with the defaults of {@link Builder}. */

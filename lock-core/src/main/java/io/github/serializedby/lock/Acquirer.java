@@ -6,23 +6,19 @@ import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Takes and gives back single leases for a {@link LockExecutor}, telling its listener of each step: the
- * one place where a lease is requested from the provider, refused, reused by re-entry, or released.
+ * Takes and gives back single leases for a {@link LockExecutor}: the one place where a lease is requested
+ * from the provider, refused, reused by re-entry, or released. It observes nothing: listeners and meters
+ * decorate the provider.
  *
- * <p>Invariant: every listener call about a request follows the provider's answer to it, and a lease the
- * provider granted is either handed to the caller or released here, never dropped.
+ * <p>Invariant: a lease the provider granted is either handed to the caller or released here, never
+ * dropped.
  */
 final class Acquirer {
 
     final LockProvider provider;
-    final LockListener listener;
-    /** Whether a listener wants durations; without one the clock is not read on the fast path. */
-    final boolean timed;
 
-    Acquirer(LockProvider provider, LockListener listener, boolean timed) {
+    Acquirer(LockProvider provider) {
         this.provider = provider;
-        this.listener = listener;
-        this.timed = timed;
     }
 
     /**
@@ -43,100 +39,47 @@ final class Acquirer {
     }
 
     /**
-     * Takes the lock by the policy: one try, or a wait of up to {@code maxWait}. The clock is read only
-     * when a listener needs it, so an uncontended call measures no time.
+     * Takes the lock by the policy: one try, or a wait of up to {@code maxWait}. No clock is read: a
+     * refusal reports the time the policy allowed.
      *
-     * @param spentBefore nanoseconds this call already spent on earlier keys, for reporting
+     * @param spentBefore nanoseconds this call already spent on earlier keys, for the refusal
      */
     Lease acquire(LockPolicy policy, LockRequest request, Duration maxWait, long spentBefore) {
-        listener.acquiring(request, policy);
-        long start = timed ? System.nanoTime() : 0;
+        boolean waits = policy == LockPolicy.WAIT && !maxWait.isNegative() && !maxWait.isZero();
         Optional<Lease> lease;
         try {
-            lease = policy == LockPolicy.FAIL_FAST || maxWait.isNegative() || maxWait.isZero()
-                    ? provider.tryAcquire(request)
-                    : provider.acquireBlocking(request, maxWait);
+            lease = waits ? provider.acquireBlocking(request, maxWait) : provider.tryAcquire(request);
         } catch (InterruptedException e) {
-            throw interrupted(request, e, start, spentBefore);
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(request.name(), e);
         } catch (RuntimeException e) {
-            throw unavailable(request, e);
+            throw LockProviderUnavailableException.from(request, e);
         }
         if (lease.isEmpty()) {
-            throw refused(policy, request, timeSpent(policy, maxWait, start, spentBefore));
+            Duration waited = Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
+            throw new LockNotAcquiredException(request.name(), policy, waited);
         }
-        Lease granted = lease.get();
-        if (timed) {
-            acquired(request, waited(start, spentBefore), granted);
+        return lease.get();
+    }
+
+    /**
+     * The failure of a non-blocking acquisition that ended without a lease: a refusal, or the provider's
+     * failure as a blocking caller would see it ({@link Error}s as they are).
+     */
+    static Throwable notAcquired(LockPolicy policy, LockRequest request, Duration waited, @Nullable Throwable failure) {
+        if (failure == null) {
+            return new LockNotAcquiredException(request.name(), policy, waited);
         }
-        return granted;
-    }
-
-    /** Reports a granted lease; if the report fails, the lease is given back and the failure thrown. */
-    void acquired(LockRequest request, Duration waited, Lease granted) {
-        try {
-            listener.acquired(request, waited);
-        } catch (Throwable e) {
-            releaseAfter(e, granted);
-            throw e;
-        }
-    }
-
-    /** Gives back a lease that was granted but cannot be handed over because of {@code failure}. */
-    static void releaseAfter(Throwable failure, Lease lease) {
-        try {
-            lease.release();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private RuntimeException interrupted(LockRequest request, InterruptedException e, long start, long spentBefore) {
-        Thread.currentThread().interrupt();
-        listener.cancelled(request, waited(start, spentBefore));
-        return new LockInterruptedException(request.name(), e);
-    }
-
-    RuntimeException unavailable(LockRequest request, Throwable e) {
-        RuntimeException failure = LockProviderUnavailableException.from(request, e);
-        listener.failed(request, failure);
-        return failure;
-    }
-
-    /** How long a call that did not get its key spent; without a listener the clock was not read. */
-    private Duration timeSpent(LockPolicy policy, Duration maxWait, long start, long spentBefore) {
-        return timed
-                ? waited(start, spentBefore)
-                : Duration.ofNanos(spentBefore).plus(policy == LockPolicy.WAIT ? maxWait : Duration.ZERO);
-    }
-
-    LockNotAcquiredException refused(LockPolicy policy, LockRequest request, Duration waited) {
-        if (policy == LockPolicy.FAIL_FAST) {
-            listener.rejected(request);
-        } else {
-            listener.timedOut(request, waited);
-        }
-        return new LockNotAcquiredException(request.name(), policy, waited);
-    }
-
-    /** The failure of a non-blocking acquisition that ended without a lease, reported. */
-    RuntimeException notAcquired(LockPolicy policy, LockRequest request, Duration waited, @Nullable Throwable failure) {
-        return failure != null ? unavailable(request, unwrap(failure)) : refused(policy, request, waited);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure.getCause();
-        return failure instanceof CompletionException && cause != null ? cause : failure;
-    }
-
-    private static Duration waited(long start, long spentBefore) {
-        return Duration.ofNanos(spentBefore + System.nanoTime() - start);
+        Throwable unwrapped = failure instanceof CompletionException && cause != null ? cause : failure;
+        return unwrapped instanceof Error ? unwrapped : LockProviderUnavailableException.from(request, unwrapped);
     }
 
     /**
      * Releases {@code leases}, last taken first, skipping null slots. An {@link Error} from one release
      * does not stop the others: the first is thrown once all were released, later ones suppressed in it.
      */
-    void releaseAll(@Nullable Lease[] leases, long acquiredAt) {
+    static void releaseAll(@Nullable Lease[] leases) {
         Error first = null;
         for (int i = leases.length - 1; i >= 0; i--) {
             Lease lease = leases[i];
@@ -144,7 +87,7 @@ final class Acquirer {
                 continue;
             }
             try {
-                release(lease, acquiredAt);
+                release(lease);
             } catch (Error e) {
                 if (first == null) {
                     first = e;
@@ -159,17 +102,14 @@ final class Acquirer {
     }
 
     /**
-     * Releases one lease; a runtime failure is reported, never thrown: the call's own outcome stands, and
-     * the provider's lease runs out by itself.
+     * Releases one lease; a runtime failure is not thrown: the call's own outcome stands, and the
+     * provider's lease runs out by itself.
      */
-    void release(Lease lease, long acquiredAt) {
+    static void release(Lease lease) {
         try {
             lease.release();
-            if (timed) {
-                listener.released(lease.request(), Duration.ofNanos(System.nanoTime() - acquiredAt));
-            }
         } catch (RuntimeException e) {
-            listener.failed(lease.request(), e);
+            // A listening provider has reported it; the lease expires in the store.
         }
     }
 }

@@ -22,13 +22,6 @@ final class CompositeLockListener implements LockListener {
         this.listeners = listeners.toArray(LockListener[]::new);
     }
 
-    /** {@code listener} with its failures contained; the no-op listener as it is. */
-    static LockListener guard(LockListener listener) {
-        return listener == LockListener.NOOP || listener instanceof CompositeLockListener
-                ? listener
-                : new CompositeLockListener(List.of(listener));
-    }
-
     @Override
     public void acquiring(LockRequest request, LockPolicy policy) {
         for (LockListener listener : listeners) {

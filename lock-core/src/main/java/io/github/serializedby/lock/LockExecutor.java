@@ -34,22 +34,12 @@ public final class LockExecutor {
     private final Acquirer acquirer;
     private final ThreadLocal<HeldLeases> heldByThread = ThreadLocal.withInitial(HeldLeases::new);
 
-    /** An executor without listener. */
-    public LockExecutor(LockProvider provider) {
-        this(provider, LockListener.NOOP);
-    }
-
     /**
-     * @param provider where the locks come from
-     * @param listener told of every acquisition, refusal and release; its failures are logged, never
-     *     passed on to the call
+     * @param provider where the locks come from; to observe the calls, pass it decorated (a {@link
+     *     io.github.serializedby.lock.support.ListeningLockProvider} for {@link LockListener}s)
      */
-    public LockExecutor(LockProvider provider, LockListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        this.acquirer = new Acquirer(
-                Objects.requireNonNull(provider, "provider"),
-                CompositeLockListener.guard(listener),
-                listener != LockListener.NOOP);
+    public LockExecutor(LockProvider provider) {
+        this.acquirer = new Acquirer(Objects.requireNonNull(provider, "provider"));
     }
 
     /** The provider locks come from. */
@@ -71,11 +61,10 @@ public final class LockExecutor {
             throws E {
         HeldLeases chain = heldByThread.get();
         @Nullable Lease[] acquired = acquireAll(spec, chain);
-        long acquiredAt = acquirer.timed ? System.nanoTime() : 0;
         try {
             return action.call();
         } finally {
-            releaseAll(acquired, chain, acquiredAt);
+            releaseAll(acquired, chain);
         }
     }
 
@@ -94,13 +83,12 @@ public final class LockExecutor {
             return action.call();
         }
         Lease lease = acquirer.acquire(policy, request, waitTimeout, 0);
-        long acquiredAt = acquirer.timed ? System.nanoTime() : 0;
         try {
             chain.add(lease);
             return action.call();
         } finally {
             chain.remove(lease);
-            acquirer.release(lease, acquiredAt);
+            Acquirer.release(lease);
         }
     }
 
@@ -116,7 +104,6 @@ public final class LockExecutor {
             LockSpec spec, LockedCallable<? extends @Nullable CompletionStage<T>, E> action) throws E {
         HeldLeases chain = heldByThread.get();
         @Nullable Lease[] acquired = acquireAll(spec, chain);
-        long acquiredAt = acquirer.timed ? System.nanoTime() : 0;
         CompletionStage<T> stage = null;
         boolean returned = false;
         try {
@@ -125,7 +112,7 @@ public final class LockExecutor {
         } finally {
             detach(acquired, chain);
             if (!returned || stage == null) {
-                acquirer.releaseAll(acquired, acquiredAt);
+                Acquirer.releaseAll(acquired);
             }
         }
         if (stage == null) {
@@ -133,7 +120,7 @@ public final class LockExecutor {
         }
         CompletableFuture<T> released = new CompletableFuture<>();
         stage.whenComplete((result, failure) -> {
-            acquirer.releaseAll(acquired, acquiredAt);
+            Acquirer.releaseAll(acquired);
             if (failure != null) {
                 released.completeExceptionally(failure);
             } else {
@@ -257,14 +244,14 @@ public final class LockExecutor {
             }
             return acquired;
         } catch (RuntimeException | Error e) {
-            releaseAll(acquired, chain, System.nanoTime());
+            releaseAll(acquired, chain);
             throw e;
         }
     }
 
-    private void releaseAll(@Nullable Lease[] acquired, HeldLeases chain, long acquiredAt) {
+    private static void releaseAll(@Nullable Lease[] acquired, HeldLeases chain) {
         detach(acquired, chain);
-        acquirer.releaseAll(acquired, acquiredAt);
+        Acquirer.releaseAll(acquired);
     }
 
     private static void detach(@Nullable Lease[] acquired, HeldLeases chain) {

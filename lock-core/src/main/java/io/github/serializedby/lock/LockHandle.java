@@ -10,13 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LockHandle implements AutoCloseable {
 
     private final List<Lease> leases;
-    private final Acquirer acquirer;
-    private final long acquiredAt = System.nanoTime();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    LockHandle(List<Lease> leases, Acquirer acquirer) {
+    LockHandle(List<Lease> leases) {
         this.leases = List.copyOf(leases);
-        this.acquirer = acquirer;
     }
 
     /** The leases held, in the order they were taken. */
@@ -27,7 +24,7 @@ public final class LockHandle implements AutoCloseable {
     /** Releases every lease, last taken first. Idempotent. */
     public void release() {
         if (released.compareAndSet(false, true)) {
-            acquirer.releaseAll(leases.toArray(Lease[]::new), acquiredAt);
+            Acquirer.releaseAll(leases.toArray(Lease[]::new));
         }
     }
 

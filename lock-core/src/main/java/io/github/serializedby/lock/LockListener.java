@@ -6,7 +6,11 @@ import java.util.List;
 /**
  * Hears what happens to locks, for metrics and logs. Every method has a no-op default; implementations
  * must be fast and should not throw. A listener that throws anyway is logged and otherwise ignored by
- * {@link LockExecutor} and by {@link #of}: it never fails a lock call nor keeps a lock held.
+ * {@link #of}: it never fails a lock call nor keeps a lock held.
+ *
+ * <p>Acquisitions and releases are told by a {@link io.github.serializedby.lock.support.ListeningLockProvider}
+ * around the provider, for every call made through it; {@link #leaseLost} is told by the provider itself,
+ * which alone sees a lease end, to the listener it was built with.
  */
 public interface LockListener {
 

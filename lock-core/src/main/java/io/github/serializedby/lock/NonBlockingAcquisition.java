@@ -48,7 +48,7 @@ final class NonBlockingAcquisition {
         this.acquired = new ArrayList<>(this.requests.size());
     }
 
-    /** Starts the acquisition; the future completes with the handle or the reported failure. */
+    /** Starts the acquisition; the future completes with the handle or the failure. */
     CompletableFuture<LockHandle> start() {
         acquireNext(0);
         return result;
@@ -56,14 +56,13 @@ final class NonBlockingAcquisition {
 
     private void acquireNext(int index) {
         if (index == requests.size()) {
-            LockHandle handle = new LockHandle(acquired, acquirer);
+            LockHandle handle = new LockHandle(acquired);
             if (!result.complete(handle)) {
                 handle.release();
             }
             return;
         }
         LockRequest request = requests.get(index);
-        acquirer.listener.acquiring(request, spec.policy());
         Duration remaining = spec.waitTimeout().minusNanos(System.nanoTime() - start);
         CompletableFuture<Optional<Lease>> pending;
         try {
@@ -81,35 +80,23 @@ final class NonBlockingAcquisition {
         });
         step.whenComplete((granted, failure) -> {
             Lease lease = failure == null ? granted.orElse(null) : null;
-            try {
-                Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                if (lease == null) {
-                    releaseAcquired();
-                    if (result.isCancelled()) {
-                        acquirer.listener.cancelled(request, waited);
-                    } else {
-                        result.completeExceptionally(acquirer.notAcquired(spec.policy(), request, waited, failure));
-                    }
-                    return;
-                }
-                if (acquirer.timed) {
-                    acquirer.listener.acquired(request, waited);
-                }
+            if (lease != null) {
                 acquired.add(lease);
-            } catch (Throwable e) {
-                if (lease != null && !acquired.contains(lease)) {
-                    Acquirer.releaseAfter(e, lease);
-                }
-                releaseAcquired();
-                result.completeExceptionally(e);
+                acquireNext(index + 1);
                 return;
             }
-            acquireNext(index + 1);
+            try {
+                releaseAcquired();
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                result.completeExceptionally(Acquirer.notAcquired(spec.policy(), request, waited, failure));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
         });
     }
 
     private void releaseAcquired() {
-        acquirer.releaseAll(acquired.toArray(Lease[]::new), System.nanoTime());
+        Acquirer.releaseAll(acquired.toArray(Lease[]::new));
     }
 
     private static @Nullable Lease outer(List<Lease> held, LockRequest request) {

@@ -143,7 +143,7 @@ class LockExecutorAsyncTest {
 
     @Test
     void aListenerThatThrowsNeitherStrandsTheAsyncCallerNorKeepsTheKeys() throws Exception {
-        LockExecutor withFailingListener = new LockExecutor(
+        LockExecutor withFailingListener = LockExecutorTest.listened(
                 provider, new LockExecutorTest.ThrowingListener(new IllegalStateException("metrics down")));
         Lease holder =
                 provider.tryAcquire(LockRequest.exclusive("account", "B")).orElseThrow();
@@ -163,7 +163,7 @@ class LockExecutorAsyncTest {
     void aListenerFailingFatallyAfterAnAsyncGrantFailsTheCallerAndReleasesEveryKey() {
         InternalError fatal = new InternalError("listener broke the VM");
         AtomicInteger grants = new AtomicInteger();
-        LockExecutor withFailingListener = new LockExecutor(provider, new LockListener() {
+        LockExecutor withFailingListener = LockExecutorTest.listened(provider, new LockListener() {
             @Override
             public void acquired(LockRequest request, Duration waited) {
                 if (grants.incrementAndGet() == 2) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.ListeningLockProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The executor against the real in-memory provider: release, policies, re-entry, several keys, listener. */
+/**
+ * The executor against the real in-memory provider: release, policies, re-entry, several keys, and what a
+ * listener on its provider hears of its calls.
+ */
 @Timeout(60)
 class LockExecutorTest {
 
@@ -37,7 +41,7 @@ class LockExecutorTest {
 
     private final InMemoryLockProvider provider = new InMemoryLockProvider();
     private final RecordingListener listener = new RecordingListener();
-    private final LockExecutor executor = new LockExecutor(provider, listener);
+    private final LockExecutor executor = listened(provider, listener);
 
     // --- release ---------------------------------------------------------------------------------------
 
@@ -119,7 +123,7 @@ class LockExecutorTest {
     @Test
     void waitSucceedsWhenHolderReleasesFromAnotherThread() throws Exception {
         QueueSignallingProvider signalling = new QueueSignallingProvider(provider);
-        LockExecutor waitingExecutor = new LockExecutor(signalling, listener);
+        LockExecutor waitingExecutor = listened(signalling, listener);
         CountDownLatch holding = new CountDownLatch(1);
         ExecutorService holderThread = Executors.newSingleThreadExecutor();
         try {
@@ -394,7 +398,7 @@ class LockExecutorTest {
     @Test
     void interruptWhileWaitingThrowsAndLeavesNoLease() throws Exception {
         QueueSignallingProvider signalling = new QueueSignallingProvider(provider);
-        LockExecutor waitingExecutor = new LockExecutor(signalling, listener);
+        LockExecutor waitingExecutor = listened(signalling, listener);
         Lease holder = hold("k1");
         AtomicBoolean ran = new AtomicBoolean();
         AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
@@ -499,7 +503,7 @@ class LockExecutorTest {
     @EnumSource(LockPolicy.class)
     void aListenerThatThrowsInEveryCallbackNeitherFailsTheCallNorKeepsTheKey(LockPolicy policy) {
         LockExecutor withFailingListener =
-                new LockExecutor(provider, new ThrowingListener(new IllegalStateException("metrics down")));
+                listened(provider, new ThrowingListener(new IllegalStateException("metrics down")));
         LockSpec spec = new LockSpec(NAME, List.of("k1", "k2"), LockMode.EXCLUSIVE, policy, Duration.ofSeconds(5));
 
         String single = withFailingListener.execute(
@@ -521,7 +525,7 @@ class LockExecutorTest {
                 throw fatal;
             }
         };
-        LockExecutor withFailingListener = new LockExecutor(provider, failingOnGrant);
+        LockExecutor withFailingListener = listened(provider, failingOnGrant);
         AtomicBoolean ran = new AtomicBoolean();
 
         assertThatThrownBy(() -> withFailingListener.run(LockSpec.failFast(NAME, "k1"), () -> ran.set(true)))
@@ -547,7 +551,7 @@ class LockExecutorTest {
 
     private void assertProviderFailureReported(LockPolicy policy, boolean failAsync) {
         IllegalStateException outage = new IllegalStateException("store down");
-        LockExecutor failing = new LockExecutor(new FailingProvider(outage, failAsync), listener);
+        LockExecutor failing = listened(new FailingProvider(outage, failAsync), listener);
         LockSpec spec = new LockSpec(NAME, List.of("k1"), LockMode.EXCLUSIVE, policy, Duration.ofSeconds(1));
         AtomicBoolean ran = new AtomicBoolean();
 
@@ -566,7 +570,7 @@ class LockExecutorTest {
     @Test
     void anErrorReleasingOneKeyStillReleasesTheOthersAndIsThrown() {
         Error broken = new Error("release broke");
-        LockExecutor failingRelease = new LockExecutor(new FailingReleaseProvider(provider, "b", broken), listener);
+        LockExecutor failingRelease = listened(new FailingReleaseProvider(provider, "b", broken), listener);
 
         assertThatThrownBy(() -> failingRelease.run(LockSpec.failFast(NAME, "a", "b"), () -> {}))
                 .isSameAs(broken);
@@ -576,6 +580,11 @@ class LockExecutorTest {
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
+
+    /** An executor whose provider tells {@code listener}, as the starter builds it for listener beans. */
+    static LockExecutor listened(LockProvider provider, LockListener listener) {
+        return new LockExecutor(new ListeningLockProvider(provider, List.of(listener)));
+    }
 
     private Lease hold(String key) {
         return provider.tryAcquire(LockRequest.exclusive(NAME, key)).orElseThrow();

@@ -4,7 +4,9 @@ import io.github.serializedby.lock.LockProvider;
 
 /**
  * Wraps the provider that the auto-configured {@link io.github.serializedby.lock.LockExecutor} uses,
- * for instrumentation or tracking. Decorator beans are applied in their order, the first innermost.
+ * for instrumentation or tracking. Decorator beans are applied in their order, the first innermost: the
+ * {@code locks} endpoint's tracking first, meters and spans last (lowest precedence). The application's
+ * {@link io.github.serializedby.lock.LockListener} beans are told outside all of them.
  */
 @FunctionalInterface
 public interface LockProviderDecorator {

@@ -4,12 +4,14 @@ import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.ListeningLockProvider;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
 import io.github.serializedby.spring.aop.SerializedByInterceptor;
 import io.github.serializedby.spring.aop.SerializedByMethodValidator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -50,23 +52,29 @@ public final class SerializedByAutoConfiguration {
         return new InMemoryLockProvider();
     }
 
+    /**
+     * The executor over the provider wrapped by every {@link LockProviderDecorator} bean, in their order,
+     * and outermost by the application's {@link LockListener} beans, so that listeners hear what the
+     * application's calls see. Without listener beans there is no listening layer, and no cost.
+     */
     @Bean
     @ConditionalOnMissingBean
     LockExecutor lockExecutor(
             LockProvider lockProvider,
             ObjectProvider<LockProviderDecorator> decorators,
-            ObjectProvider<LockListener> listeners,
-            SerializedByProperties properties) {
+            ObjectProvider<LockListener> listeners) {
         LockProvider decorated = lockProvider;
         for (LockProviderDecorator decorator : decorators.orderedStream().toList()) {
             decorated = decorator.decorate(decorated);
         }
-        return new LockExecutor(
-                decorated,
-                LockListener.of(listeners
-                        .orderedStream()
-                        .filter(listener -> !(listener instanceof LeaseLossListener))
-                        .toList()));
+        List<LockListener> acquisitionListeners = listeners
+                .orderedStream()
+                .filter(listener -> !(listener instanceof LeaseLossListener))
+                .toList();
+        if (!acquisitionListeners.isEmpty()) {
+            decorated = new ListeningLockProvider(decorated, acquisitionListeners);
+        }
+        return new LockExecutor(decorated);
     }
 
     @Bean

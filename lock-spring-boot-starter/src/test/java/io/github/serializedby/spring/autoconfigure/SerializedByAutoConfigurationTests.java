@@ -1,15 +1,22 @@
 package io.github.serializedby.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.idempotency.IdempotencyStore;
 import io.github.serializedby.idempotency.InMemoryIdempotencyStore;
 import io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore;
+import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
 import io.github.serializedby.spring.aop.LockSettings;
@@ -17,6 +24,9 @@ import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
 import io.github.serializedby.spring.web.LockProblemDetailsAdvice;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -75,6 +85,33 @@ class SerializedByAutoConfigurationTests {
         runner.withUserConfiguration(OwnExecutorConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(LockExecutor.class);
             assertThat(context.getBean(LockExecutor.class)).isSameAs(OwnExecutorConfiguration.EXECUTOR);
+        });
+    }
+
+    @Test
+    void listenerBeansHearEveryCallOnTheExecutorsProviderOnceAndOutsideTheDecorators() {
+        runner.withUserConfiguration(ListeningConfiguration.class).run(context -> {
+            LockExecutor executor = context.getBean(LockExecutor.class);
+            List<String> heard = context.getBean(ListeningConfiguration.class).heard;
+
+            executor.run(LockSpec.failFast("payments", "p-1"), () -> {});
+            assertThatThrownBy(() -> executor.run(LockSpec.failFast("payments", "refused"), () -> {}))
+                    .isInstanceOf(LockNotAcquiredException.class);
+            executor.provider()
+                    .acquireBlocking(LockRequest.exclusive("payments", "p-2"), Duration.ofSeconds(5))
+                    .orElseThrow()
+                    .release();
+
+            assertThat(heard)
+                    .containsExactly(
+                            "acquiring p-1",
+                            "acquired p-1",
+                            "released p-1",
+                            "acquiring refused",
+                            "rejected refused",
+                            "acquiring p-2",
+                            "acquired p-2",
+                            "released p-2");
         });
     }
 
@@ -324,6 +361,49 @@ class SerializedByAutoConfigurationTests {
         @Bean
         LockProvider myProvider() {
             return PROVIDER;
+        }
+    }
+
+    /** A listener bean, and a decorator that refuses the key "refused" as a policy of the application's. */
+    @Configuration(proxyBeanMethods = false)
+    static class ListeningConfiguration {
+        final List<String> heard = new CopyOnWriteArrayList<>();
+
+        @Bean
+        LockListener recordingListener() {
+            return new LockListener() {
+                @Override
+                public void acquiring(LockRequest request, LockPolicy policy) {
+                    heard.add("acquiring " + request.key());
+                }
+
+                @Override
+                public void acquired(LockRequest request, Duration waited) {
+                    heard.add("acquired " + request.key());
+                }
+
+                @Override
+                public void rejected(LockRequest request) {
+                    heard.add("rejected " + request.key());
+                }
+
+                @Override
+                public void released(LockRequest request, Duration held) {
+                    heard.add("released " + request.key());
+                }
+            };
+        }
+
+        @Bean
+        LockProviderDecorator refusingDecorator() {
+            return provider -> new ForwardingLockProvider(provider) {
+                @Override
+                public Optional<Lease> tryAcquire(LockRequest request) {
+                    return request.key().equals("refused")
+                            ? Optional.empty()
+                            : delegate().tryAcquire(request);
+                }
+            };
         }
     }
 

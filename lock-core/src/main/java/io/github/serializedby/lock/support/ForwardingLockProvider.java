@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A provider that passes every call to another one: the base of every decorator (metrics, tracing,
- * tracking), which overrides only what it observes, and of a provider that is a front for an inner one
+ * A provider that passes every call to another one: the base of every decorator (metrics, tracing, the
+ * endpoint's tracking, {@link ListeningLockProvider listeners}), which overrides only what it observes, and of a provider that is a front for an inner one
  * (the Redis and JDBC providers before their {@link WaitingRoom}). It overrides every method of {@link
  * LockProvider}, default methods included, so a decorator never falls back to a default and loses the
  * wrapped provider's own implementation (such as a tuned {@link LockProvider#acquireBlocking}).

@@ -40,7 +40,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Observes lock acquisition and holding through Micrometer's Observation API, giving timers, long-task
- * timers and trace spans; counts lost leases when a meter registry is present. Off with {@code
+ * timers and trace spans, or, where observations end in meters alone, the same meters recorded directly
+ * with a gauge of locks held now; counts lost leases when a meter registry is present. Off with {@code
  * serialized-by.observation.enabled=false}.
  */
 @AutoConfiguration(

@@ -2,28 +2,37 @@ package io.github.serializedby.spring.observation;
 
 import io.github.serializedby.lock.LockRequest;
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationConvention;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one lock name and mode, resolved once: the names and tags the conventions, filters and
  * predicates give, as Micrometer's meter observation handler would register them ({@code error} tag
- * included). A convention's low-cardinality key values must therefore not depend on the key.
+ * included), except that locks held now are a gauge rather than a long-task timer (a hold costs an
+ * increment and a decrement, not a sample in a sorted set). A convention's low-cardinality key values
+ * must therefore not depend on the key.
  */
 final class LockMeters {
 
     private static final String NO_ERROR = "none";
     private static final LockOutcome[] OUTCOMES = LockOutcome.values();
+    private static final Map<MeterRegistry, Map<Meter.Id, LongAdder>> HELD_COUNTS = new WeakHashMap<>();
 
     private final MeterRegistry registry;
     private final @Nullable String acquireName;
@@ -31,7 +40,7 @@ final class LockMeters {
     private final AtomicReferenceArray<Timer> acquireTimers = new AtomicReferenceArray<>(OUTCOMES.length);
     private final @Nullable LongTaskTimer acquireActive;
     private final @Nullable Timer held;
-    private final @Nullable LongTaskTimer heldActive;
+    private final @Nullable LongAdder holding;
 
     LockMeters(MeterRegistry registry, LockRequest request, MeteredLockProvider.Resolution resolution) {
         this.registry = registry;
@@ -44,7 +53,7 @@ final class LockMeters {
                 context.setOutcome(outcome);
                 acquireTags[outcome.ordinal()] = resolution.stopTags(acquire, name, context);
             }
-            this.acquireActive = resolution.longTaskTimers()
+            this.acquireActive = resolution.activeMeters()
                     ? registry.more()
                             .longTaskTimer(
                                     name + ".active", resolution.startTags(acquire, name, resolution.context(request)))
@@ -61,15 +70,15 @@ final class LockMeters {
                     resolution
                             .stopTags(hold, holdName, resolution.context(request))
                             .and(Tag.of("error", NO_ERROR)));
-            this.heldActive = resolution.longTaskTimers()
-                    ? registry.more()
-                            .longTaskTimer(
-                                    holdName + ".active",
-                                    resolution.startTags(hold, holdName, resolution.context(request)))
+            this.holding = resolution.activeMeters()
+                    ? heldCount(
+                            registry,
+                            holdName + ".active",
+                            resolution.startTags(hold, holdName, resolution.context(request)))
                     : null;
         } else {
             this.held = null;
-            this.heldActive = null;
+            this.holding = null;
         }
     }
 
@@ -118,15 +127,17 @@ final class LockMeters {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Counts a lock as held; null when no long-task timer is kept. */
-    LongTaskTimer.@Nullable Sample startHolding() {
-        return heldActive != null ? heldActive.start() : null;
+    /** Counts a lock as held, until {@link #released}. */
+    void holding() {
+        if (holding != null) {
+            holding.increment();
+        }
     }
 
-    /** Records a hold of {@code nanos}. */
-    void released(long nanos, LongTaskTimer.@Nullable Sample holding) {
+    /** Records a hold of {@code nanos}, which no longer counts as held. */
+    void released(long nanos) {
         if (holding != null) {
-            holding.stop();
+            holding.decrement();
         }
         if (held != null) {
             held.record(nanos, TimeUnit.NANOSECONDS);
@@ -138,6 +149,24 @@ final class LockMeters {
             throw new IllegalStateException("acquisitions of this lock are not observed");
         }
         return acquireName;
+    }
+
+    /**
+     * The count behind the gauge {@code name} with {@code tags}, registered on first use. A gauge reads
+     * the one object it was registered with, so providers sharing a registry share the count too.
+     */
+    private static LongAdder heldCount(MeterRegistry registry, String name, Tags tags) {
+        LongAdder count;
+        synchronized (HELD_COUNTS) {
+            count = HELD_COUNTS
+                    .computeIfAbsent(registry, any -> new HashMap<>())
+                    .computeIfAbsent(new Meter.Id(name, tags, null, null, Meter.Type.GAUGE), id -> new LongAdder());
+        }
+        Gauge.builder(name, count, LongAdder::sum)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+        return count;
     }
 
     static Tags tags(Iterable<KeyValue> keyValues) {

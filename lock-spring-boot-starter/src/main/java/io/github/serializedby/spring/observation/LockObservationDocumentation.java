@@ -31,8 +31,9 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
     },
 
     /**
-     * Holding a lock, from grant to release: a timer {@code serialized.lock.held} and a long-task timer
-     * {@code serialized.lock.held.active} counting locks held now.
+     * Holding a lock, from grant to release: a timer {@code serialized.lock.held}, and {@code
+     * serialized.lock.held.active} counting locks held now, a long-task timer as Micrometer's meter handler
+     * makes it, or a gauge where {@link MeteredLockProvider} records the meters.
      */
     LOCK_HOLD {
         @Override

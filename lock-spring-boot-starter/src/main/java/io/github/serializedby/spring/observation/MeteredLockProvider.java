@@ -29,9 +29,9 @@ import org.jspecify.annotations.Nullable;
  * applications whose observations end in meters alone (Spring Boot's actuator without tracing). It
  * gives the same meters, names and tags as {@link ObservedLockProvider} with Micrometer's meter
  * handler, at a fraction of the cost: conventions, filters and predicates are applied once per lock
- * name and mode, and a call allocates only its lease wrapper and the long-task timer samples. A call that
- * never waits (a single try, or a blocking call granted at its first try) is not counted as waiting by
- * {@code serialized.lock.acquire.active}.
+ * name and mode, locks held now are counted by a gauge rather than a long-task timer, and an uncontended
+ * call allocates only its lease wrapper. A call that never waits (a single try, or a blocking call
+ * granted at its first try) is not counted as waiting by {@code serialized.lock.acquire.active}.
  *
  * <p>Over 300 lines: each of the three ways to acquire records its own outcome, waiting sample and hold,
  * and the lease wrapper must release what a failing meter would otherwise leak on every path.
@@ -162,7 +162,11 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
     }
 
     private Lease hold(LockMeters lock, Lease lease, long since) {
-        return lock.observesHold() ? new MeteredLease(lease, lock, since, lock.startHolding(), clock) : lease;
+        if (!lock.observesHold()) {
+            return lease;
+        }
+        lock.holding();
+        return new MeteredLease(lease, lock, since, clock);
     }
 
     /** The meters of the request's lock name and mode, resolved on first use. */
@@ -206,7 +210,8 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
      * @param globalConventions the observation registry's global conventions
      * @param predicates the observation registry's predicates
      * @param filters the observation registry's filters
-     * @param longTaskTimers whether the {@code .active} long-task timers are kept
+     * @param activeMeters whether the {@code .active} meters are kept; Micrometer's meter handler drops
+     *     them when long-task timers are ignored, and so does this provider
      */
     public record Resolution(
             String providerName,
@@ -215,7 +220,7 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
             List<GlobalObservationConvention<?>> globalConventions,
             List<ObservationPredicate> predicates,
             List<ObservationFilter> filters,
-            boolean longTaskTimers) {
+            boolean activeMeters) {
 
         private static final DefaultLockAcquireObservationConvention DEFAULT_ACQUIRE =
                 new DefaultLockAcquireObservationConvention();
@@ -298,21 +303,18 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
 
         private final LockMeters meters;
         private final long since;
-        private final LongTaskTimer.@Nullable Sample holding;
         private final Clock clock;
 
-        MeteredLease(
-                Lease delegate, LockMeters meters, long since, LongTaskTimer.@Nullable Sample holding, Clock clock) {
+        MeteredLease(Lease delegate, LockMeters meters, long since, Clock clock) {
             super(delegate);
             this.meters = meters;
             this.since = since;
-            this.holding = holding;
             this.clock = clock;
         }
 
         @Override
         protected void released() {
-            meters.released(clock.monotonicTime() - since, holding);
+            meters.released(clock.monotonicTime() - since);
         }
     }
 }

@@ -52,7 +52,7 @@ class LockMetricsTests {
             .withUserConfiguration(PaymentsConfiguration.class);
 
     @Test
-    void contendedCallsShowUpAsTimersAndLongTaskTimersTaggedByLockNameAndOutcome() {
+    void contendedCallsShowUpAsTimersLongTaskTimersAndGaugesTaggedByLockNameAndOutcome() {
         runner.run(context -> {
             Payments payments = context.getBean(Payments.class);
             Gates gates = context.getBean(Gates.class);
@@ -66,8 +66,7 @@ class LockMetricsTests {
                 assertThat(gates.inside.await(10, TimeUnit.SECONDS)).isTrue();
 
                 assertThatThrownBy(() -> payments.conductOnce("p-1")).isInstanceOf(LockNotAcquiredException.class);
-                assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
-                        .isEqualTo(1);
+                assertThat(held(meters)).isEqualTo(1);
 
                 Future<?> waiter = threads.submit(() -> {
                     payments.conduct("p-1");
@@ -91,8 +90,7 @@ class LockMetricsTests {
                             .timer()
                             .count())
                     .isEqualTo(2);
-            assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
-                    .isZero();
+            assertThat(held(meters)).isZero();
             assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
                     .isZero();
             for (Meter meter : meters.getMeters()) {
@@ -106,6 +104,20 @@ class LockMetricsTests {
                 }
             }
         });
+    }
+
+    @Test
+    void ignoringLongTaskTimersLeavesOutEveryActiveMeter() {
+        runner.withPropertyValues("management.metrics.observations.ignored-meters=long-task-timer")
+                .run(context -> {
+                    assertThat(context.getBean(Payments.class).conductOnce("p-5"))
+                            .isEqualTo("paid p-5");
+
+                    assertThat(context.getBean(MeterRegistry.class).getMeters())
+                            .extracting(meter -> meter.getId().getName())
+                            .filteredOn(name -> name.startsWith("serialized.lock"))
+                            .containsOnly("serialized.lock.acquire", "serialized.lock.held");
+                });
     }
 
     @Test
@@ -199,6 +211,13 @@ class LockMetricsTests {
                 .tag("lock.provider", "in-memory")
                 .tag("outcome", outcome)
                 .timer();
+    }
+
+    private static double held(MeterRegistry meters) {
+        return meters.get("serialized.lock.held.active")
+                .tag("lock.name", "payments")
+                .gauge()
+                .value();
     }
 
     private static LongTaskTimer longTask(MeterRegistry meters, String name) {

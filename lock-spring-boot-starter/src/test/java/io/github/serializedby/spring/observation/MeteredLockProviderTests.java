@@ -8,9 +8,11 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -44,7 +46,67 @@ class MeteredLockProviderTests {
         exercise(metered, directMemory);
         exercise(observing, observedMemory);
 
-        assertThat(describe(direct)).isEqualTo(describe(observed)).isNotEmpty();
+        assertThat(describe(direct))
+                .as("the same, except that locks held now are a gauge")
+                .isEqualTo(heldActiveAsGauge(describe(observed)))
+                .isNotEmpty();
+    }
+
+    @Test
+    void locksHeldNowAreAGaugeThatCountsEachLeaseUntilItsRelease() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MeteredLockProvider provider = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+
+        Lease first =
+                provider.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+        Lease second =
+                provider.tryAcquire(LockRequest.exclusive("payments", "p-2")).orElseThrow();
+        assertThat(held(meters)).isEqualTo(2);
+
+        first.release();
+        first.release();
+        assertThat(held(meters)).isEqualTo(1);
+        second.release();
+        assertThat(held(meters)).isZero();
+        assertThat(meters.find("serialized.lock.held.active").longTaskTimers()).isEmpty();
+        assertThat(meters.get("serialized.lock.held.active").gauge().getId().getTags())
+                .containsExactlyInAnyOrder(
+                        Tag.of("lock.name", "payments"),
+                        Tag.of("lock.provider", "in-memory"),
+                        Tag.of("lock.mode", "exclusive"));
+    }
+
+    @Test
+    void providersSharingARegistryShareTheCountOfLocksHeld() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MeteredLockProvider one = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+        MeteredLockProvider other = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+
+        Lease first = one.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+        Lease second =
+                other.tryAcquire(LockRequest.exclusive("payments", "p-2")).orElseThrow();
+        assertThat(held(meters)).isEqualTo(2);
+
+        first.release();
+        second.release();
+        assertThat(held(meters)).isZero();
+    }
+
+    @Test
+    void withoutActiveMetersNothingCountsHeldOrWaitingLocks() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MeteredLockProvider provider = new MeteredLockProvider(
+                new InMemoryLockProvider(),
+                meters,
+                new MeteredLockProvider.Resolution("in-memory", null, null, List.of(), List.of(), List.of(), false));
+
+        provider.tryAcquire(LockRequest.exclusive("payments", "p-1"))
+                .orElseThrow()
+                .release();
+
+        assertThat(meters.getMeters())
+                .extracting(meter -> meter.getId().getName())
+                .containsOnly("serialized.lock.acquire", "serialized.lock.held");
     }
 
     @Test
@@ -56,16 +118,14 @@ class MeteredLockProviderTests {
         Lease holder = provider.tryAcquire(request).orElseThrow();
         CompletableFuture<java.util.Optional<Lease>> waiter = provider.acquire(request, Duration.ofSeconds(30));
 
-        assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
-                .isEqualTo(1);
+        assertThat(held(meters)).isEqualTo(1);
         assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
                 .isEqualTo(1);
 
         holder.release();
         waiter.get(10, TimeUnit.SECONDS).orElseThrow().release();
 
-        assertThat(longTask(meters, "serialized.lock.held.active").activeTasks())
-                .isZero();
+        assertThat(held(meters)).isZero();
         assertThat(longTask(meters, "serialized.lock.acquire.active").activeTasks())
                 .isZero();
         assertThat(meters.get("serialized.lock.held").timer().count()).isEqualTo(2);
@@ -181,17 +241,37 @@ class MeteredLockProviderTests {
         holder.release();
     }
 
-    /** Each lock meter by id (name, type, tags) with its count of completed events. */
+    /** Each lock meter by id (name, type, tags) with its count of completed events, or of active ones. */
     private static Map<String, Long> describe(MeterRegistry meters) {
         Map<String, Long> described = new TreeMap<>();
         for (Meter meter : meters.getMeters()) {
             Meter.Id id = meter.getId();
             long count = meter instanceof Timer timer
                     ? timer.count()
-                    : meter instanceof LongTaskTimer active ? active.activeTasks() : -1;
+                    : meter instanceof LongTaskTimer active
+                            ? active.activeTasks()
+                            : meter instanceof Gauge gauge ? (long) gauge.value() : -1;
             described.put(id.getName() + " " + id.getType() + " " + id.getTags(), count);
         }
         return described;
+    }
+
+    /** What {@link #describe} gives with the long-task timer of locks held now in place of the gauge. */
+    private static Map<String, Long> heldActiveAsGauge(Map<String, Long> described) {
+        Map<String, Long> replaced = new TreeMap<>();
+        described.forEach((id, count) -> replaced.put(
+                id.startsWith("serialized.lock.held.active ")
+                        ? id.replace(" " + Meter.Type.LONG_TASK_TIMER + " ", " " + Meter.Type.GAUGE + " ")
+                        : id,
+                count));
+        return replaced;
+    }
+
+    private static double held(MeterRegistry meters) {
+        return meters.get("serialized.lock.held.active")
+                .tag("lock.name", "payments")
+                .gauge()
+                .value();
     }
 
     private static LongTaskTimer longTask(MeterRegistry meters, String name) {

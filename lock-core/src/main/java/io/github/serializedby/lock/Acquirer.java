@@ -1,8 +1,8 @@
 package io.github.serializedby.lock;
 
+import io.github.serializedby.lock.support.LeaseFutures;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,8 +70,7 @@ final class Acquirer {
         if (failure == null) {
             return new LockNotAcquiredException(request.name(), policy, waited);
         }
-        Throwable cause = failure.getCause();
-        Throwable unwrapped = failure instanceof CompletionException && cause != null ? cause : failure;
+        Throwable unwrapped = LeaseFutures.cause(failure);
         return unwrapped instanceof Error ? unwrapped : LockProviderUnavailableException.from(request, unwrapped);
     }
 

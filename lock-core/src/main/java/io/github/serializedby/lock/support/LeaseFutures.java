@@ -3,12 +3,19 @@ package io.github.serializedby.lock.support;
 import io.github.serializedby.lock.Lease;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /** Helpers for providers that decorate another provider's asynchronous acquisitions. */
 public final class LeaseFutures {
 
     private LeaseFutures() {}
+
+    /** The failure a future completed with, as its dependent stages see it but without their wrapper. */
+    public static Throwable cause(Throwable failure) {
+        Throwable cause = failure.getCause();
+        return failure instanceof CompletionException && cause != null ? cause : failure;
+    }
 
     /**
      * A future that completes like {@code source}, with the lease passed through {@code decorate}, and

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Tells {@link LockListener}s what happens to the locks asked of another provider, whoever asks (an
@@ -89,7 +88,7 @@ public final class ListeningLockProvider extends ForwardingLockProvider {
                     }
                     listener.cancelled(request, since(start));
                 } else if (failure != null) {
-                    result.completeExceptionally(failed(request, unwrap(failure)));
+                    result.completeExceptionally(failed(request, LeaseFutures.cause(failure)));
                 } else {
                     Optional<Lease> answer = answered(request, policy, granted, start);
                     if (!result.complete(answer)) {
@@ -149,11 +148,6 @@ public final class ListeningLockProvider extends ForwardingLockProvider {
 
     private static Duration since(long start) {
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure.getCause();
-        return failure instanceof CompletionException && cause != null ? cause : failure;
     }
 
     /** A granted lease whose release is reported with the time it was held. */

@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.support.LeaseFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -10,7 +11,6 @@ import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -158,7 +158,7 @@ final class LockCommands implements AutoCloseable {
         RedisAsyncCommands<String, String> commands = open.async();
         return commands.<Long>evalsha(script.getSha1(), ScriptOutputType.INTEGER, keys, args)
                 .toCompletableFuture()
-                .exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+                .exceptionallyCompose(failure -> LeaseFutures.cause(failure) instanceof RedisNoScriptException
                         ? commands.<Long>eval(script.getScriptAsString(), ScriptOutputType.INTEGER, keys, args)
                                 .toCompletableFuture()
                         : CompletableFuture.failedFuture(failure));
@@ -212,11 +212,6 @@ final class LockCommands implements AutoCloseable {
             }
             return opened;
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure.getCause();
-        return failure instanceof CompletionException && cause != null ? cause : failure;
     }
 
     @SuppressWarnings("NullAway") // switchIfEmpty turns an empty reply into a failure, so the value is never null

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -120,10 +119,10 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
                 long nanos = clock.monotonicTime() - start;
                 if (failure == null) {
                     lock.acquired(granted.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.TIMEOUT, nanos, waiting);
-                } else if (unwrap(failure) instanceof CancellationException) {
+                } else if (LeaseFutures.cause(failure) instanceof CancellationException) {
                     lock.acquired(LockOutcome.CANCELLED, nanos, waiting);
                 } else {
-                    lock.failed(unwrap(failure), nanos, waiting);
+                    lock.failed(LeaseFutures.cause(failure), nanos, waiting);
                 }
             });
         }
@@ -187,11 +186,6 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
             }
         }
         return lock;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure.getCause();
-        return failure instanceof CompletionException && cause != null ? cause : failure;
     }
 
     @Override

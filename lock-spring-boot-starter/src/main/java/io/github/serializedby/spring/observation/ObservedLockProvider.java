@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,11 +103,11 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
         result.whenComplete((granted, failure) -> {
             if (failure == null) {
                 context.setOutcome(granted.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.TIMEOUT);
-            } else if (unwrap(failure) instanceof CancellationException) {
+            } else if (LeaseFutures.cause(failure) instanceof CancellationException) {
                 context.setOutcome(LockOutcome.CANCELLED);
             } else {
                 context.setOutcome(LockOutcome.ERROR);
-                observation.error(unwrap(failure));
+                observation.error(LeaseFutures.cause(failure));
             }
             observation.stop();
         });
@@ -154,11 +153,6 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
 
     private LockObservationContext context(LockRequest request) {
         return new LockObservationContext(request, providerName, includeKey);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure.getCause();
-        return failure instanceof CompletionException && cause != null ? cause : failure;
     }
 
     @Override

@@ -19,6 +19,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,7 @@ final class LockMeters {
 
     private static final String NO_ERROR = "none";
     private static final LockOutcome[] OUTCOMES = LockOutcome.values();
+    private static final Log LOG = LogFactory.getLog(LockMeters.class);
     private static final Map<MeterRegistry, Map<Meter.Id, LongAdder>> HELD_COUNTS = new WeakHashMap<>();
 
     private final MeterRegistry registry;
@@ -153,20 +156,29 @@ final class LockMeters {
 
     /**
      * The count behind the gauge {@code name} with {@code tags}, registered on first use. A gauge reads
-     * the one object it was registered with, so providers sharing a registry share the count too.
+     * the one object it was first registered with, so every lock whose gauge the registry's filters make
+     * the same meter (providers sharing a registry, a filter dropping the mode tag) shares that count: it
+     * is looked up by the id the registry kept. Null, with a warning, when the registry already has a
+     * meter of another type under that id (the long-task timer that observations with tracing record):
+     * the locks are then not counted there, rather than every call of the lock failing.
      */
-    private static LongAdder heldCount(MeterRegistry registry, String name, Tags tags) {
-        LongAdder count;
+    private static @Nullable LongAdder heldCount(MeterRegistry registry, String name, Tags tags) {
+        LongAdder candidate = new LongAdder();
         synchronized (HELD_COUNTS) {
-            count = HELD_COUNTS
+            Gauge gauge;
+            try {
+                gauge = Gauge.builder(name, candidate, count -> Math.max(0, count.sum()))
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Locks held now are not counted in " + name + " " + tags + ": " + e.getMessage());
+                return null;
+            }
+            return HELD_COUNTS
                     .computeIfAbsent(registry, any -> new HashMap<>())
-                    .computeIfAbsent(new Meter.Id(name, tags, null, null, Meter.Type.GAUGE), id -> new LongAdder());
+                    .computeIfAbsent(gauge.getId(), id -> candidate);
         }
-        Gauge.builder(name, count, LongAdder::sum)
-                .tags(tags)
-                .strongReference(true)
-                .register(registry);
-        return count;
     }
 
     static Tags tags(Iterable<KeyValue> keyValues) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -90,6 +91,39 @@ class MeteredLockProviderTests {
         first.release();
         second.release();
         assertThat(held(meters)).isZero();
+    }
+
+    @Test
+    void aFilterThatMakesBothModesOneMeterCountsTheLocksOfBoth() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        meters.config().meterFilter(MeterFilter.ignoreTags("lock.mode"));
+        MeteredLockProvider provider = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+
+        Lease writer =
+                provider.tryAcquire(LockRequest.exclusive("payments", "p-1")).orElseThrow();
+        Lease reader =
+                provider.tryAcquire(LockRequest.shared("payments", "p-2")).orElseThrow();
+
+        assertThat(held(meters)).isEqualTo(2);
+        writer.release();
+        reader.release();
+        assertThat(held(meters)).isZero();
+    }
+
+    @Test
+    void aMeterOfAnotherTypeUnderTheGaugesNameLeavesTheLocksWorking() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        meters.more()
+                .longTaskTimer(
+                        "serialized.lock.held.active",
+                        Tags.of("lock.name", "payments", "lock.provider", "in-memory", "lock.mode", "exclusive"));
+        MeteredLockProvider provider = new MeteredLockProvider(new InMemoryLockProvider(), meters, resolution());
+        LockRequest request = LockRequest.exclusive("payments", "p-1");
+
+        provider.tryAcquire(request).orElseThrow().release();
+
+        assertThat(provider.tryAcquire(request)).as("granted again").isPresent();
+        assertThat(meters.get("serialized.lock.held").timer().count()).isEqualTo(1);
     }
 
     @Test

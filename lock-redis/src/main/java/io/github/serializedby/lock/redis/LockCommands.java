@@ -114,6 +114,11 @@ final class LockCommands implements AutoCloseable {
         }
     }
 
+    /** False while the provider's own connection has never been opened: no command of its was sent yet. */
+    boolean mayHaveSent() {
+        return client == null || connection != null;
+    }
+
     /** Whether a command can be sent now without connecting first or borrowing a connection. */
     boolean sendsWithoutBlocking() {
         return client != null && connection != null && !closed;
@@ -134,7 +139,8 @@ final class LockCommands implements AutoCloseable {
     /**
      * {@link #close()} once {@code pending} has completed: the owner's last commands, sent meanwhile, are
      * not cut off (a command whose script Redis had forgotten is sent a second time, which a connection
-     * closed in between would lose). The owner sends nothing else from now on.
+     * closed in between would lose). The owner sends nothing new from now on; a release or renewal that
+     * passed its check just before the close may still go out, and is harmless.
      */
     void closeAfter(CompletableFuture<?> pending) {
         pending.whenComplete((result, failure) -> close());

@@ -56,8 +56,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
     /** Marker removals sent by leaving waiters and not yet answered; close lets them finish. */
     private final Set<CompletableFuture<Long>> removals = ConcurrentHashMap.newKeySet();
     /**
-     * The attempts of waiters under way, with their keys; each future completes once its attempt is
-     * answered and recorded in {@link #marked}.
+     * The attempts under way, with their keys; each future completes once its attempt is answered (and,
+     * for a waiter's refusal, recorded in {@link #marked}).
      */
     private final Map<CompletableFuture<Void>, LockKeys> attempts = new ConcurrentHashMap<>();
     /**
@@ -121,17 +121,19 @@ final class RedisLockStore implements LockStore<LockKeys> {
         String token = tokenPrefix + Long.toString(tokenCount.incrementAndGet(), 36);
         // The lease is counted from the send: opening a first connection must not eat into it.
         commands.connect();
-        CompletableFuture<Void> answered = waiting ? startAttempt(request, keys) : null;
+        CompletableFuture<Void> answered = startAttempt(request, keys);
         long sentAt = System.nanoTime();
         long result = 0;
         try {
             result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting);
+            if (result > 0 && closed) {
+                giveBack(keys, token);
+                throw new LockProviderUnavailableException(request.name(), closedFailure());
+            }
         } catch (ExecutionException e) {
             throw unavailable(request, keys, token, e.getCause());
         } finally {
-            if (answered != null) {
-                endAttempt(answered, keys, result <= 0);
-            }
+            endAttempt(answered, keys, waiting && result <= 0);
         }
         if (result <= 0) {
             long retryMillis = -result - 1 + 2;
@@ -146,11 +148,11 @@ final class RedisLockStore implements LockStore<LockKeys> {
     }
 
     /**
-     * Registers a waiter's attempt before it is sent, under the monitor that close takes: either close
-     * sees the attempt and removes its marker once it is answered, or the attempt sees the store closed
-     * and is not sent. Without this, an attempt sent just after close sent its removals would set a
-     * marker that nobody removes (a reply may even be sent a second time after them, when Redis has
-     * forgotten the script).
+     * Registers an attempt before it is sent, under the monitor that close takes: either close sees the
+     * attempt, lets it be answered before it removes the markers and closes the connection, or the attempt
+     * sees the store closed and is not sent. Without this, a waiter's attempt sent just after close sent
+     * its removals would set a marker that nobody removes (a reply may even be sent a second time after
+     * them, when Redis has forgotten the script), and a lock granted then could not be released.
      */
     private CompletableFuture<Void> startAttempt(LockRequest request, LockKeys keys) {
         CompletableFuture<Void> answered = new CompletableFuture<>();
@@ -161,10 +163,10 @@ final class RedisLockStore implements LockStore<LockKeys> {
         return answered;
     }
 
-    /** A waiter's attempt was answered, or failed; a refusal set the markers on {@code keys}. */
-    private void endAttempt(CompletableFuture<Void> answered, LockKeys keys, boolean refused) {
+    /** An attempt was answered, or failed; with {@code markersSet}, a waiter's refusal set its markers. */
+    private void endAttempt(CompletableFuture<Void> answered, LockKeys keys, boolean markersSet) {
         synchronized (waiters) {
-            if (refused) {
+            if (markersSet) {
                 marked.put(keys, System.nanoTime() + markerNanos);
             }
             attempts.remove(answered);
@@ -188,7 +190,11 @@ final class RedisLockStore implements LockStore<LockKeys> {
     @Override
     public void stopWaiting(LockKeys keys) {
         synchronized (waiters) {
-            if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null && !closed) {
+            // Before the first connection nothing of this provider's is in Redis, and a send would connect
+            // under this monitor.
+            if (waiters.computeIfPresent(keys, (k, count) -> count > 1 ? count - 1 : null) == null
+                    && !closed
+                    && commands.mayHaveSent()) {
                 marked.remove(keys);
                 CompletableFuture<Long> removal = commands.stopWaiting(keys, markerToken);
                 removals.add(removal);
@@ -295,6 +301,15 @@ final class RedisLockStore implements LockStore<LockKeys> {
 
     long watchPeriodNanos() {
         return watchdog.periodNanos();
+    }
+
+    /** Releases a lock granted to an attempt that close saw under way, before close closes the connection. */
+    private void giveBack(LockKeys keys, String token) {
+        try {
+            commands.releaseNow(keys, token);
+        } catch (ExecutionException e) {
+            // The lock expires at the end of its lease.
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ class WaitingMarkersTest {
     private static final long LEASE_MILLIS = 30_000;
     private static final long MARKER_MILLIS = 30_000;
     private static final long RECHECK_MILLIS = MARKER_MILLIS / 3;
-    private static final int ROUNDS = 200;
+    private static final int ROUNDS = 50;
     private static final int WAITERS = 8;
 
     @RegisterExtension
@@ -44,6 +44,7 @@ class WaitingMarkersTest {
     private final String name = "markers." + UUID.randomUUID();
     private final ProviderThreads threads = new ProviderThreads();
     private final List<RedisLockStore> stores = new ArrayList<>();
+    private final List<LockCommands> commands = new ArrayList<>();
 
     @AfterEach
     void stopStores() {
@@ -140,6 +141,23 @@ class WaitingMarkersTest {
     }
 
     /**
+     * A waiter that leaves before the provider ever connected has no marker to remove: nothing is sent,
+     * so no connection is opened under the monitor that close and every attempt take.
+     */
+    @Test
+    void aWaiterLeavingBeforeTheFirstConnectionSendsNothing() {
+        RedisLockStore store = store(keys -> {});
+        LockKeys keys = store.key(LockRequest.exclusive(name, "never-connected"));
+
+        store.startWaiting(keys);
+        store.stopWaiting(keys);
+
+        assertThat(commands.get(0).sendsWithoutBlocking())
+                .as("no connection was opened")
+                .isFalse();
+    }
+
+    /**
      * A holder that died publishes nothing: a waiter refused by an entry that expires before the next
      * recheck is signalled once it has expired, rather than at the recheck.
      */
@@ -196,6 +214,7 @@ class WaitingMarkersTest {
 
     private RedisLockStore store(Consumer<LockKeys> expired) {
         LockCommands commands = new LockCommands(redis.factory(), Duration.ofSeconds(5), LEASE_MILLIS, MARKER_MILLIS);
+        this.commands.add(commands);
         RedisLockStore store = new RedisLockStore(
                 commands,
                 threads,

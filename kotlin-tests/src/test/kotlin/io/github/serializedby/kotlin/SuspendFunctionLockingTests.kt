@@ -35,10 +35,10 @@ import org.springframework.stereotype.Component
  * its suspensions, and is released when it returns, throws or is cancelled.
  */
 @SpringBootTest(classes = [SuspendFunctionLockingTests.Application::class])
-class SuspendFunctionLockingTests(
-    @Autowired private val claims: Claims,
-    @Autowired private val outer: Outer,
-    @Autowired private val provider: LockProvider,
+class SuspendFunctionLockingTests @Autowired constructor(
+    private val claims: Claims,
+    private val outer: Outer,
+    private val provider: LockProvider,
 ) {
 
     @BeforeEach

@@ -37,6 +37,7 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
 
     @Override
     public void afterSingletonsInstantiated() {
+        boolean requestLocks = lockingEnabled && beanFactory.containsBean(MvcRequestLockInterceptor.BEAN_NAME);
         for (String beanName : beanFactory.getBeanDefinitionNames()) {
             Class<?> type = beanFactory.getType(beanName, false);
             if (type == null) {
@@ -49,10 +50,12 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
             for (Map.Entry<Method, SerializedBy> entry : annotated.entrySet()) {
                 Method method = entry.getKey();
                 methods.get(method, userClass);
-                String trap = ModelAttributeTrap.find(
-                        userClass, method, entry.getValue().value());
-                if (trap != null) {
-                    LOG.warn(trap);
+                ModelAttributeTrap.Finding trap = ModelAttributeTrap.find(
+                        userClass, method, entry.getValue().value(), requestLocks);
+                if (trap != null && trap.lockedForRequest()) {
+                    LOG.info(trap.message());
+                } else if (trap != null) {
+                    LOG.warn(trap.message());
                 }
                 if (lockingEnabled) {
                     checkProxied(beanName, method);

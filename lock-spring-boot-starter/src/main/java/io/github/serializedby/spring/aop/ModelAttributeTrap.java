@@ -110,7 +110,7 @@ final class ModelAttributeTrap {
      * is not a path variable, request parameter or header, or the parameter names are not known.
      */
     static @Nullable List<RequestValue> requestValues(Method handler, String[] keyExpressions) {
-        String[] names = NAMES.getParameterNames(handler);
+        String[] names = parameterNames(handler);
         if (names == null) {
             return null;
         }
@@ -138,7 +138,7 @@ final class ModelAttributeTrap {
 
     private static List<String> keyedModelAttributes(
             Method handler, String[] keyExpressions, Class<? extends Annotation> modelAttribute) {
-        String[] names = NAMES.getParameterNames(handler);
+        String[] names = parameterNames(handler);
         List<String> keyed = new ArrayList<>();
         if (names == null) {
             return keyed;
@@ -154,6 +154,23 @@ final class ModelAttributeTrap {
             }
         }
         return keyed;
+    }
+
+    /** The handler's parameter names, or null when any of them is not known. */
+    private static String @Nullable [] parameterNames(Method handler) {
+        @Nullable String[] names = NAMES.getParameterNames(handler);
+        if (names == null) {
+            return null;
+        }
+        String[] known = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
+            if (name == null) {
+                return null;
+            }
+            known[i] = name;
+        }
+        return known;
     }
 
     private static boolean readBy(String parameterName, String[] keyExpressions) {

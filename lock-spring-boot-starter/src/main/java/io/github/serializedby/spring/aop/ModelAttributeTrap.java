@@ -77,12 +77,14 @@ final class ModelAttributeTrap {
                 ? "its controller's @ModelAttribute methods " + loaders
                 : "the model attributes its key reads " + keyedAttributes;
         return new Finding(
-                "@SerializedBy on " + where + " takes its lock when the handler is called, after Spring MVC"
-                        + " resolved its arguments: " + what + " ran before, unlocked, so what they hold may be"
-                        + " stale under the lock (a check then a save lets duplicates through). Read that state"
-                        + " again inside the locked method, or lock a service method that reads it; a handler"
-                        + " whose keys name only path variables, request parameters or headers is locked for"
-                        + " the whole request.",
+                "@SerializedBy on " + where + " takes its lock when the handler is called, after its arguments"
+                        + " were resolved: " + what + " ran before, unlocked, so what they hold may be stale"
+                        + " under the lock (a check then a save lets duplicates through). Read that state again"
+                        + " inside the locked method, or lock a service method that reads it"
+                        + (requestLocks
+                                ? "; a Spring MVC handler whose keys name only path variables, request parameters"
+                                        + " or headers is locked for the whole request."
+                                : "."),
                 false);
     }
 

@@ -118,7 +118,7 @@ public class LockErrorViewAdvice extends LockProblemDetailsAdvice {
             putIfPresent(model, "message", problem.getDetail());
             putIfPresent(model, "title", problem.getTitle());
             putIfPresent(model, "detail", problem.getDetail());
-            model.put("type", problem.getType().toString());
+            putIfPresent(model, "type", problem.getType());
         }
         return model;
     }

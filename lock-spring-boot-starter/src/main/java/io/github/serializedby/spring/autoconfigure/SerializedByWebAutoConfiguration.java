@@ -26,7 +26,10 @@ import org.springframework.web.servlet.ModelAndView;
  */
 @AutoConfiguration(
         after = SerializedByAutoConfiguration.class,
-        afterName = "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration")
+        afterName = {
+            "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+            "org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration"
+        })
 @ConditionalOnWebApplication
 @ConditionalOnClass({RestControllerAdvice.class, ProblemDetail.class})
 @ConditionalOnBooleanProperty(name = "serialized-by.http.problem-details", matchIfMissing = true)
@@ -36,6 +39,7 @@ public final class SerializedByWebAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnClass({ErrorViewResolver.class, ModelAndView.class})
+    @ConditionalOnBean(ErrorViewResolver.class)
     static class ErrorViews {
 
         @Bean

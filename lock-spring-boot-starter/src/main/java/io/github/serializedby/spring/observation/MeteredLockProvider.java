@@ -168,7 +168,6 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         return new MeteredLease(lease, lock, since, clock);
     }
 
-    /** The meters of the request's lock name and mode, resolved on first use. */
     /**
      * Registers the meters of {@code lockName} in {@code mode} now, as its first call would, so that they
      * read 0 before it.
@@ -177,6 +176,7 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         meters(new LockRequest(lockName, "meters", mode));
     }
 
+    /** The meters of the request's lock name and mode, resolved on first use. */
     private LockMeters meters(LockRequest request) {
         LockMeters[] byMode = meters.get(request.name());
         if (byMode == null) {

@@ -1,5 +1,8 @@
 package io.github.serializedby.lock.test;
 
+import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>To make an overlap certain rather than likely, the first caller inside stays there until a second
  * caller is inside too, or until every other caller still running is blocked or waiting (for example on
- * the lock) or done. Unlocked, the section is therefore always entered twice at once; locked, the report
- * shows that the other callers contended for it while it was held. Nothing depends on timing.
+ * the lock) or done; see {@link #lockListener} for calls that run on other threads. Unlocked, the section
+ * is therefore always entered twice at once; locked, the report shows that the other callers contended
+ * for it while it was held. Nothing depends on timing.
  *
  * <pre>{@code
  * Race race = Race.of(10);
@@ -63,6 +67,8 @@ public final class Race {
     private final AtomicBoolean held = new AtomicBoolean(true);
 
     private final AtomicInteger released = new AtomicInteger();
+    private final AtomicInteger waitingForLock = new AtomicInteger();
+    private volatile boolean listening;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
 
     private Race(int callers, Duration timeout) {
@@ -94,10 +100,11 @@ public final class Race {
         entered.set(0);
         held.set(false);
         released.set(0);
+        waitingForLock.set(0);
         running.clear();
         CountDownLatch ready = new CountDownLatch(callers);
         CountDownLatch go = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(callers);
+        CountDownLatch finished = new CountDownLatch(callers);
         AtomicInteger completed = new AtomicInteger();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
@@ -116,7 +123,7 @@ public final class Race {
                             failures.add(e);
                         } finally {
                             running.remove(Thread.currentThread());
-                            done.countDown();
+                            finished.countDown();
                         }
                     },
                     "race-caller-" + caller);
@@ -127,7 +134,7 @@ public final class Race {
         try {
             awaitOrFail(ready, "the callers did not start");
             go.countDown();
-            awaitOrFail(done, "the calls did not finish within " + timeout);
+            awaitOrFail(finished, "the calls did not finish within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             threads.forEach(Thread::interrupt);
@@ -161,17 +168,66 @@ public final class Race {
         });
     }
 
-    /** Stays until another caller is inside, or every other running caller is parked, or time is up. */
+    /**
+     * A listener that tells this race which callers wait for a lock. Register it (in a Spring test, as a
+     * {@code LockListener} bean) when the calls run on a pool of threads other than the callers', as
+     * WebFlux and {@code @Async} calls do: the callers' threads then wait for an answer whether the call is
+     * locked or not, and the calls queued behind the first one on its pool thread cannot reach the lock.
+     * With this listener the first caller inside stays until another caller is inside too or waits for the
+     * lock. The pool needs at least two threads.
+     */
+    public LockListener lockListener() {
+        listening = true;
+        return new LockListener() {
+            @Override
+            public void acquiring(LockRequest request, LockPolicy policy) {
+                waitingForLock.incrementAndGet();
+            }
+
+            @Override
+            public void acquired(LockRequest request, Duration waited) {
+                waitingForLock.decrementAndGet();
+            }
+
+            @Override
+            public void rejected(LockRequest request) {
+                waitingForLock.decrementAndGet();
+            }
+
+            @Override
+            public void timedOut(LockRequest request, Duration waited) {
+                waitingForLock.decrementAndGet();
+            }
+
+            @Override
+            public void cancelled(LockRequest request, Duration waited) {
+                waitingForLock.decrementAndGet();
+            }
+
+            @Override
+            public void failed(LockRequest request, RuntimeException error) {
+                waitingForLock.decrementAndGet();
+            }
+        };
+    }
+
+    /** Stays until another caller has been inside with this one, or the others are held back, or time is up. */
     private void holdForOthers() {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inside.get() < 2 && !othersParked() && System.nanoTime() < deadline) {
+        while (maxInside.get() < 2 && !othersHeldBack() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             Thread.yield();
         }
     }
 
-    /** Whether every caller is past the start and each other one is blocked, waiting or done. */
-    private boolean othersParked() {
+    /**
+     * Whether, with {@link #lockListener}, another caller waits for a lock; without it, whether every
+     * caller is past the start and each other one has its thread blocked, waiting or done.
+     */
+    private boolean othersHeldBack() {
+        if (listening) {
+            return waitingForLock.get() > 0;
+        }
         if (released.get() < callers) {
             return false;
         }

@@ -5,19 +5,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.lock.support.ListeningLockProvider;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RaceTests {
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    private static void inside(Race race) {
+        try {
+            race.inside(() -> {});
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @RepeatedTest(5)
     void unlockedCallsAreSeenInsideTogether() {
@@ -100,6 +122,41 @@ class RaceTests {
 
         assertThat(result.maxInside()).isEqualTo(1);
         assertThat(result.completed()).isEqualTo(3);
+    }
+
+    @RepeatedTest(5)
+    void callsHandedToOtherThreadsOverlapUnlocked() {
+        Race race = Race.of(4);
+        race.lockListener();
+
+        Race.Result result = race.run(
+                caller -> CompletableFuture.runAsync(() -> inside(race), pool).get());
+
+        assertThat(result.overlapped()).isTrue();
+        assertThat(result.completed()).isEqualTo(4);
+    }
+
+    @RepeatedTest(5)
+    void callsHandedToOtherThreadsNeverOverlapUnderAListenedLock() {
+        Race race = Race.of(4);
+        LockProvider provider = new ListeningLockProvider(new InMemoryLockProvider(), List.of(race.lockListener()));
+        LockRequest request = new LockRequest("race", "key", LockMode.EXCLUSIVE);
+
+        Race.Result result = race.run(caller -> CompletableFuture.runAsync(
+                        () -> {
+                            try (Lease lease = provider.acquireBlocking(request, Duration.ofSeconds(20))
+                                    .orElseThrow()) {
+                                inside(race);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool)
+                .get());
+
+        assertThat(result.maxInside()).isEqualTo(1);
+        assertThat(result.completed()).isEqualTo(4);
+        assertThat(result.failures()).isEmpty();
     }
 
     @Test

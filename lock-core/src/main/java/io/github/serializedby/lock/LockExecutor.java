@@ -183,6 +183,53 @@ public final class LockExecutor {
         }
     }
 
+    /**
+     * Acquires every key of {@code spec}, as {@link #execute} does, for work that begins and ends in two
+     * callbacks on one thread, such as a web request's interceptor: until the hold is closed, calls of
+     * this executor on this thread re-enter those keys. Close it on the same thread.
+     *
+     * @throws LockNotAcquiredException when a key is held by someone else (fail-fast) or the wait ran out
+     * @throws LockProviderUnavailableException when the provider failed; nothing is held
+     * @throws LockInterruptedException when interrupted while waiting; nothing is held
+     * @throws LockUpgradeException when a shared lease held by this call chain would need upgrading
+     */
+    public ThreadHold hold(LockSpec spec) {
+        HeldLeases chain = heldByThread.get();
+        return new ThreadHold(acquireAll(spec, chain), chain);
+    }
+
+    /** Keys held on one thread by {@link #hold}, until {@link #close()}. */
+    public static final class ThreadHold implements AutoCloseable {
+
+        private final @Nullable Lease[] acquired;
+        private final HeldLeases chain;
+        private final Thread owner = Thread.currentThread();
+        private boolean closed;
+
+        ThreadHold(@Nullable Lease[] acquired, HeldLeases chain) {
+            this.acquired = acquired;
+            this.chain = chain;
+        }
+
+        /**
+         * Releases the keys this hold took (not those it re-entered); a second close does nothing.
+         *
+         * @throws IllegalStateException on another thread than the one that took the hold: nothing is
+         *     released then, since calls on that thread still count on the keys
+         */
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a hold is closed on the thread that took it (" + owner.getName()
+                        + "), not on " + Thread.currentThread().getName());
+            }
+            if (!closed) {
+                closed = true;
+                releaseAll(acquired, chain);
+            }
+        }
+    }
+
     /** Runs {@code action} while holding every key of {@code spec}; see {@link #execute}. */
     public void run(LockSpec spec, Runnable action) {
         this.<@Nullable Void, RuntimeException>execute(spec, () -> {

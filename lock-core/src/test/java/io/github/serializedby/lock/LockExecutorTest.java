@@ -46,6 +46,55 @@ class LockExecutorTest {
     // --- release ---------------------------------------------------------------------------------------
 
     @Test
+    void aHoldKeepsItsKeysUntilClosedAndCallsOnItsThreadReenter() {
+        LockExecutor.ThreadHold hold = executor.hold(LockSpec.failFast(NAME, "k1"));
+
+        assertThat(provider.tryAcquire(LockRequest.exclusive(NAME, "k1"))).isEmpty();
+        assertThat(executor.execute(LockSpec.failFast(NAME, "k1"), () -> "re-entered"))
+                .isEqualTo("re-entered");
+        assertThat(executor.isHeldByCurrentThread(NAME, "k1")).isTrue();
+        hold.close();
+        hold.close();
+
+        assertThat(executor.isHeldByCurrentThread(NAME, "k1")).isFalse();
+        assertKeyFree("k1");
+    }
+
+    @Test
+    void aHoldClosedOnAnotherThreadIsRefusedAndStillHoldsItsKeys() throws Exception {
+        LockExecutor.ThreadHold hold = executor.hold(LockSpec.failFast(NAME, "k1"));
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> closing = other.submit(hold::close);
+            assertThatThrownBy(closing::get).hasCauseInstanceOf(IllegalStateException.class);
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(provider.tryAcquire(LockRequest.exclusive(NAME, "k1"))).isEmpty();
+        hold.close();
+        assertKeyFree("k1");
+    }
+
+    @Test
+    void aRefusedHoldHoldsNothing() {
+        LockExecutor.ThreadHold first = executor.hold(LockSpec.failFast(NAME, "k2"));
+        CompletableFuture<Throwable> refused = CompletableFuture.supplyAsync(() -> {
+            try {
+                executor.hold(LockSpec.failFast(NAME, "k1", "k2")).close();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+
+        assertThat(refused.join()).isInstanceOf(LockNotAcquiredException.class);
+        first.close();
+        assertKeyFree("k1");
+        assertKeyFree("k2");
+    }
+
+    @Test
     void releasesLockWhenActionReturns() {
         String result = executor.execute(LockSpec.failFast(NAME, "k1"), () -> {
             assertThat(executor.isHeldByCurrentThread(NAME, "k1")).isTrue();

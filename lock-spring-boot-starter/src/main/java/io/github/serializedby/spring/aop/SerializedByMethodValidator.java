@@ -4,6 +4,8 @@ import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -15,9 +17,12 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Compiles every {@code @SerializedBy} method of the context's beans once all singletons exist, so that
  * a wrong declaration fails the start, and checks that each singleton holding one is proxied in a way
- * that lets the lock apply.
+ * that lets the lock apply. A Spring MVC handler whose model attributes are loaded before its lock is
+ * taken gets a warning.
  */
 public final class SerializedByMethodValidator implements SmartInitializingSingleton {
+
+    private static final Log LOG = LogFactory.getLog(SerializedByMethodValidator.class);
 
     private final ConfigurableListableBeanFactory beanFactory;
     private final LockedMethods methods;
@@ -32,6 +37,7 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
 
     @Override
     public void afterSingletonsInstantiated() {
+        boolean requestLocks = lockingEnabled && beanFactory.containsBean(MvcRequestLockInterceptor.BEAN_NAME);
         for (String beanName : beanFactory.getBeanDefinitionNames()) {
             Class<?> type = beanFactory.getType(beanName, false);
             if (type == null) {
@@ -41,8 +47,16 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
             Map<Method, SerializedBy> annotated =
                     MethodIntrospector.selectMethods(userClass, (MethodIntrospector.MetadataLookup<SerializedBy>)
                             method -> AnnotatedElementUtils.findMergedAnnotation(method, SerializedBy.class));
-            for (Method method : annotated.keySet()) {
+            for (Map.Entry<Method, SerializedBy> entry : annotated.entrySet()) {
+                Method method = entry.getKey();
                 methods.get(method, userClass);
+                ModelAttributeTrap.Finding trap = ModelAttributeTrap.find(
+                        userClass, method, entry.getValue().value(), requestLocks);
+                if (trap != null && trap.lockedForRequest()) {
+                    LOG.info(trap.message());
+                } else if (trap != null) {
+                    LOG.warn(trap.message());
+                }
                 if (lockingEnabled) {
                     checkProxied(beanName, method);
                 }

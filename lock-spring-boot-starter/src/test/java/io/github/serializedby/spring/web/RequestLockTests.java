@@ -1,0 +1,271 @@
+package io.github.serializedby.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.spring.SerializedBy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * A locked handler of a controller that loads model attributes is locked for the whole request: the
+ * model is loaded under the lock, so a check-then-save on it cannot let duplicates through (the
+ * petclinic "add a pet" trap). Handlers whose key is not in the request keep their own lock.
+ */
+@SpringBootTest(classes = RequestLockTests.Application.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RequestLockTests {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Owners owners;
+
+    @Autowired
+    LockProvider provider;
+
+    @BeforeEach
+    void forget() {
+        owners.clear();
+    }
+
+    @Test
+    void theModelIsLoadedUnderTheRequestsLock() throws Exception {
+        HttpResponse<String> added = send("/owners/1/pets?name=Leo");
+
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(owners.loadedUnderLock).containsExactly(true);
+        assertNothingHeld();
+    }
+
+    @Test
+    void twentyConcurrentAddsOfOnePetCreateItOnceAndAnswerTheRestWithTheFormError() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(sendAsync("/owners/7/pets?name=Basil"));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            statuses.add(call.get(60, TimeUnit.SECONDS).statusCode());
+        }
+
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(1);
+        assertThat(statuses).filteredOn(status -> status == 422).hasSize(19);
+        assertThat(owners.pets(7)).containsExactly("Basil");
+        assertThat(owners.loadedUnderLock).hasSize(20).containsOnly(true);
+        assertNothingHeld();
+    }
+
+    @Test
+    void aHeldKeyIsAnsweredWith409BeforeTheModelIsLoaded() throws Exception {
+        Lease held = provider.tryAcquire(LockRequest.exclusive("pets", "2")).orElseThrow();
+        HttpResponse<String> refused;
+        try {
+            refused = send("/owners/2/visits");
+        } finally {
+            held.release();
+        }
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(owners.loadedUnderLock).isEmpty();
+        assertNothingHeld();
+    }
+
+    @Test
+    void theRequestsLockIsReleasedWhenTheHandlerFails() throws Exception {
+        HttpResponse<String> failed = send("/owners/3/fail");
+
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(owners.loadedUnderLock).containsExactly(true);
+        assertNothingHeld();
+    }
+
+    @Test
+    void aKeyTheRequestCannotGiveIsLeftToMvcAndTheHandlersLock() throws Exception {
+        HttpResponse<String> notANumber = send("/owners/abc/pets?name=Leo");
+
+        assertThat(notANumber.statusCode()).isEqualTo(400);
+        assertThat(owners.loadedUnderLock).isEmpty();
+        assertNothingHeld();
+    }
+
+    @Test
+    void aKeyReadFromTheModelKeepsTheHandlersOwnLock() throws Exception {
+        HttpResponse<String> added = send("/by-model/4/pets?name=Leo");
+
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(owners.loadedUnderLock).containsExactly(false);
+        assertThat(owners.handledUnderLock.get()).isEqualTo(1);
+        assertNothingHeld();
+    }
+
+    /** The request's lock is released after the response is written, so it may outlive the answer briefly. */
+    private void assertNothingHeld() {
+        InMemoryLockProvider memory = (InMemoryLockProvider) provider;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (memory.activeKeyCount() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(memory.activeKeyCount()).isZero();
+    }
+
+    private HttpResponse<String> send(String path) throws Exception {
+        return http.send(request(path), BodyHandlers.ofString());
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendAsync(String path) {
+        return http.sendAsync(request(path), BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+    }
+
+    /** An owner as a form handler sees it: a copy of the pets loaded before the handler runs. */
+    record Owner(long id, List<String> pets) {}
+
+    /** The owners' pets, and whether each model was loaded while the request held its key. */
+    static class Owners {
+
+        final List<Boolean> loadedUnderLock = new CopyOnWriteArrayList<>();
+        final AtomicInteger handledUnderLock = new AtomicInteger();
+        private final Map<Long, List<String>> pets = new ConcurrentHashMap<>();
+
+        void clear() {
+            pets.clear();
+            loadedUnderLock.clear();
+            handledUnderLock.set(0);
+        }
+
+        Owner load(long id, boolean underLock) {
+            loadedUnderLock.add(underLock);
+            return new Owner(id, List.copyOf(pets(id)));
+        }
+
+        List<String> pets(long id) {
+            return pets.computeIfAbsent(id, any -> new CopyOnWriteArrayList<>());
+        }
+    }
+
+    @Controller
+    static class PetController {
+
+        private final Owners owners;
+        private final LockExecutor executor;
+
+        PetController(Owners owners, LockExecutor executor) {
+            this.owners = owners;
+            this.executor = executor;
+        }
+
+        @ModelAttribute("owner")
+        public Owner findOwner(@PathVariable long ownerId) {
+            return owners.load(ownerId, executor.isHeldByCurrentThread("pets", String.valueOf(ownerId)));
+        }
+
+        @PostMapping("/owners/{ownerId}/pets")
+        @SerializedBy(value = "#ownerId", name = "pets", waitTimeout = "60s")
+        public ResponseEntity<String> addPet(
+                @PathVariable long ownerId, @ModelAttribute("owner") Owner owner, @RequestParam String name) {
+            if (owner.pets().contains(name)) {
+                return ResponseEntity.unprocessableEntity().body("owner " + ownerId + " already has " + name);
+            }
+            owners.pets(ownerId).add(name);
+            return ResponseEntity.status(201).body("added " + name);
+        }
+
+        @PostMapping("/owners/{ownerId}/visits")
+        @SerializedBy(value = "#ownerId", name = "pets", policy = LockPolicy.FAIL_FAST)
+        public ResponseEntity<String> addVisit(@PathVariable long ownerId, @ModelAttribute("owner") Owner owner) {
+            return ResponseEntity.status(201).body("visit of " + owner.id());
+        }
+
+        @PostMapping("/owners/{ownerId}/fail")
+        @SerializedBy(value = "#ownerId", name = "pets")
+        public ResponseEntity<String> fail(@PathVariable long ownerId) {
+            throw new IllegalStateException("the handler failed for " + ownerId);
+        }
+    }
+
+    @Controller
+    static class KeyFromModelController {
+
+        private final Owners owners;
+        private final LockExecutor executor;
+
+        KeyFromModelController(Owners owners, LockExecutor executor) {
+            this.owners = owners;
+            this.executor = executor;
+        }
+
+        @ModelAttribute("owner")
+        public Owner findOwner(@PathVariable long ownerId) {
+            return owners.load(ownerId, executor.isHeldByCurrentThread("by-model", String.valueOf(ownerId)));
+        }
+
+        @PostMapping("/by-model/{ownerId}/pets")
+        @SerializedBy(value = "#owner.id", name = "by-model")
+        public ResponseEntity<String> addPet(@ModelAttribute("owner") Owner owner, @RequestParam String name) {
+            if (executor.isHeldByCurrentThread("by-model", String.valueOf(owner.id()))) {
+                owners.handledUnderLock.incrementAndGet();
+            }
+            owners.pets(owner.id()).add(name);
+            return ResponseEntity.status(201).body("added " + name);
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import({PetController.class, KeyFromModelController.class})
+    static class Application {
+
+        @Bean
+        Owners owners() {
+            return new Owners();
+        }
+
+        @Bean
+        LockProvider lockProvider() {
+            return new InMemoryLockProvider();
+        }
+    }
+}

@@ -18,15 +18,18 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A {@code @WebMvcTest} includes the starter, as the application does: concurrent requests through
- * MockMvc for one key are serialized, and a null key is answered with the 400 problem.
+ * MockMvc for one key are serialized, with the model of a controller that has model attributes, and a
+ * null key is answered with the 400 problem.
  */
-@WebMvcTest(controllers = WebMvcSliceTests.OrdersController.class)
+@WebMvcTest(controllers = {WebMvcSliceTests.OrdersController.class, WebMvcSliceTests.PetsController.class})
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebMvcSliceTests {
 
@@ -51,6 +54,17 @@ class WebMvcSliceTests {
     }
 
     @Test
+    void theModelOfAControllerWithModelAttributesIsLoadedUnderTheRequestsLock() {
+        Race.Result result = race.run(caller -> mvc.perform(post("/owners/7/pets"))
+                .andExpect(status().isOk())
+                .andExpect(content().string("added to owner 7")));
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.entered()).isEqualTo(CALLERS);
+        assertThat(result.maxInside()).isEqualTo(1);
+    }
+
+    @Test
     void aNullKeyIsAnswered400AsInProduction() throws Exception {
         mvc.perform(post("/orders/pay"))
                 .andExpect(status().isBadRequest())
@@ -59,7 +73,7 @@ class WebMvcSliceTests {
     }
 
     @SpringBootConfiguration
-    @Import(OrdersController.class)
+    @Import({OrdersController.class, PetsController.class})
     static class SliceApplication {
 
         @Bean
@@ -81,6 +95,27 @@ class WebMvcSliceTests {
         @SerializedBy(value = "#id", name = "orders", waitTimeout = "30s")
         public String pay(@RequestParam(required = false) @Nullable String id) throws Exception {
             return race.inside(() -> "paid " + id);
+        }
+    }
+
+    @RestController
+    static class PetsController {
+
+        private final Race race;
+
+        PetsController(Race race) {
+            this.race = race;
+        }
+
+        @ModelAttribute("owner")
+        String owner(@PathVariable long ownerId) throws Exception {
+            return race.inside(() -> "owner " + ownerId);
+        }
+
+        @PostMapping("/owners/{ownerId}/pets")
+        @SerializedBy(value = "#ownerId", name = "owners", waitTimeout = "30s")
+        public String add(@PathVariable long ownerId, @ModelAttribute("owner") String owner) {
+            return "added to " + owner;
         }
     }
 }

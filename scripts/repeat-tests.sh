@@ -27,8 +27,13 @@ classpath="$module/target/test-classes:$module/target/classes:$(cat "$out/classp
 export CI=true
 status=0
 for class in "$@"; do
-  fqcn=$(cd "$module/src/test/java" && grep -rl --include="$class.java" "class $class" . | head -n 1 | sed 's|^\./||; s|\.java$||; s|/|.|g')
-  [ -n "$fqcn" ] || { echo "$class: not found in $module/src/test/java" >&2; exit 2; }
+  fqcn=""
+  for sources in java kotlin; do
+    [ -n "$fqcn" ] || [ ! -d "$module/src/test/$sources" ] || fqcn=$(cd "$module/src/test/$sources" \
+      && grep -rl --include="$class.java" --include="$class.kt" "class $class" . | head -n 1 \
+      | sed 's|^\./||; s|\.java$||; s|\.kt$||; s|/|.|g')
+  done
+  [ -n "$fqcn" ] || { echo "$class: not found in $module/src/test" >&2; exit 2; }
   passed=0
   for i in $(seq 1 "$times"); do
     log="$out/$class-$i.log"

@@ -43,11 +43,24 @@ public abstract class ForwardingLease extends AbstractLease {
     protected final void doRelease() {
         try {
             delegate.release();
-        } finally {
+        } catch (RuntimeException e) {
+            releaseFailed(e);
+            throw e;
+        } catch (Error e) {
             released();
+            throw e;
         }
+        released();
     }
 
-    /** Runs once, after the granted lease was released (or its release failed). */
+    /** Runs once, after the granted lease was released, or its release threw an {@link Error}. */
     protected abstract void released();
+
+    /**
+     * Runs once, instead of {@link #released()}, when the granted lease's release threw {@code failure},
+     * before it is thrown on; by default the lease counts as released all the same.
+     */
+    protected void releaseFailed(RuntimeException failure) {
+        released();
+    }
 }

@@ -150,34 +150,26 @@ public final class ListeningLockProvider extends ForwardingLockProvider {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** A granted lease whose release is reported with the time it was held. */
-    private static final class ListenedLease extends AbstractLease {
+    /** A granted lease whose release is reported with the time it was held, or as a failure. */
+    private static final class ListenedLease extends ForwardingLease {
 
-        private final Lease delegate;
         private final LockListener listener;
         private final long grantedAt;
 
         ListenedLease(Lease delegate, LockListener listener, long grantedAt) {
-            super(delegate.request(), delegate.fencingToken());
-            this.delegate = delegate;
+            super(delegate);
             this.listener = listener;
             this.grantedAt = grantedAt;
         }
 
         @Override
-        public boolean isValid() {
-            return super.isValid() && delegate.isValid();
+        protected void released() {
+            listener.released(request(), Duration.ofNanos(System.nanoTime() - grantedAt));
         }
 
         @Override
-        protected void doRelease() {
-            try {
-                delegate.release();
-            } catch (RuntimeException e) {
-                listener.failed(request(), e);
-                throw e;
-            }
-            listener.released(request(), Duration.ofNanos(System.nanoTime() - grantedAt));
+        protected void releaseFailed(RuntimeException failure) {
+            listener.failed(request(), failure);
         }
     }
 }

@@ -135,9 +135,10 @@ class ListeningLockProviderTest {
             @Override
             public Optional<Lease> tryAcquire(LockRequest request) {
                 Lease granted = delegate().tryAcquire(request).orElseThrow();
-                return Optional.of(new ForwardingLease(granted) {
+                return Optional.of(new AbstractLease(granted.request(), granted.fencingToken()) {
                     @Override
-                    protected void released() {
+                    protected void doRelease() {
+                        granted.release();
                         throw broken;
                     }
                 });
@@ -148,8 +149,12 @@ class ListeningLockProviderTest {
                 .orElseThrow();
 
         assertThatThrownBy(lease::release).isSameAs(broken);
+        lease.release();
 
         assertThat(events).containsExactly("acquiring FAIL_FAST", "acquired", "failed IllegalStateException");
+        assertThat(lease.isValid())
+                .as("a lease whose release failed is not held")
+                .isFalse();
     }
 
     @Test

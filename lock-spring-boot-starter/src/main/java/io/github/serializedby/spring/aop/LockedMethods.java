@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.KotlinDetector;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
@@ -37,6 +39,9 @@ public final class LockedMethods {
 
     private static final boolean REACTOR_PRESENT =
             ClassUtils.isPresent("reactor.core.publisher.Mono", LockedMethods.class.getClassLoader());
+
+    private static final boolean COROUTINES_REACTOR_PRESENT = REACTOR_PRESENT
+            && ClassUtils.isPresent("kotlinx.coroutines.reactor.MonoKt", LockedMethods.class.getClassLoader());
 
     private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
 
@@ -183,6 +188,9 @@ public final class LockedMethods {
      * lock cannot follow, are refused rather than guarded wrongly.
      */
     private static ReturnKind returnKind(Method method) {
+        if (KotlinDetector.isSuspendingFunction(method)) {
+            return suspendingKind(method);
+        }
         Class<?> type = method.getReturnType();
         if (CompletionStage.class.isAssignableFrom(type)) {
             if (!type.isAssignableFrom(CompletableFuture.class)) {
@@ -205,11 +213,31 @@ public final class LockedMethods {
         return ReturnKind.VALUE;
     }
 
+    /**
+     * A Kotlin {@code suspend} function: Spring's proxy calls it as a {@code Mono} that runs the coroutine
+     * when subscribed, and awaits that {@code Mono} in the caller's coroutine, so it is locked as a {@code
+     * Mono}, for the whole coroutine. Without kotlinx-coroutines-reactor the proxy calls it as a plain
+     * method that returns at its first suspension, which no lock can follow.
+     */
+    private static ReturnKind suspendingKind(Method method) {
+        if (!COROUTINES_REACTOR_PRESENT) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "a suspend function is locked for its whole coroutine through Reactor; add"
+                            + " org.jetbrains.kotlinx:kotlinx-coroutines-reactor to the application");
+        }
+        Class<?> type = new MethodParameter(method, -1).getParameterType();
+        if (isAssignable("kotlinx.coroutines.flow.Flow", type)) {
+            throw escapes(method, "Flow");
+        }
+        return ReturnKind.MONO;
+    }
+
     private static SerializedByConfigurationException escapes(Method method, String what) {
         return new SerializedByConfigurationException(
                 method,
                 "its result (" + what + ") is consumed after the method returns, when the lock would already be"
-                        + " released; return a value, a CompletableFuture, or a Reactor Mono or Flux");
+                        + " released; return a value, a CompletableFuture, a Reactor Mono or Flux, or make it a Kotlin suspend function returning a value");
     }
 
     private static boolean isAssignable(String typeName, Class<?> type) {

@@ -1,12 +1,15 @@
 package io.github.serializedby.spring.web;
 
 import io.github.serializedby.lock.InvalidLockKeyException;
+import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -42,87 +45,85 @@ public class LockProblemDetailsAdvice {
     /** Type of the answer when the lock provider cannot be reached. */
     public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
 
-    private static final Duration PROVIDER_UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Answer MISSING_KEY =
+            new Answer(HttpStatus.BAD_REQUEST, MISSING_LOCK_KEY, "Missing lock key", null);
 
-    private static final Duration INTERRUPTED_RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Answer INVALID_KEY =
+            new Answer(HttpStatus.BAD_REQUEST, INVALID_LOCK_KEY, "Invalid lock key", null);
 
-    private final HttpStatusCode contentionStatus;
+    private static final Answer UNAVAILABLE = new Answer(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            LOCK_PROVIDER_UNAVAILABLE,
+            "Lock provider unavailable",
+            Duration.ofSeconds(5));
 
-    private final Duration contentionRetryAfter;
+    private static final Answer INTERRUPTED = new Answer(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            LOCK_PROVIDER_UNAVAILABLE,
+            "Interrupted while waiting for a lock",
+            Duration.ofSeconds(1));
+
+    private final Answer conflict;
 
     /**
      * @param contentionStatus the status when the key is held, usually 409
      * @param contentionRetryAfter the {@code Retry-After} of that answer, rounded up to whole seconds
      */
     public LockProblemDetailsAdvice(HttpStatusCode contentionStatus, Duration contentionRetryAfter) {
-        this.contentionStatus = contentionStatus;
-        this.contentionRetryAfter = contentionRetryAfter;
+        this.conflict =
+                new Answer(contentionStatus, LOCK_CONFLICT, "Lock held by another request", contentionRetryAfter);
     }
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> lockNotAcquired(LockNotAcquiredException e) {
-        ProblemDetail problem = problem(
-                contentionStatus,
-                LOCK_CONFLICT,
-                "Lock held by another request",
-                "Lock '" + e.lockName() + "' is held by another request"
-                        + (e.timedOut() ? "; waited " + e.waited().toMillis() + " ms" : "")
-                        + ". Retry later.",
-                e.lockName());
-        problem.setProperty("policy", e.policy().name());
-        return ProblemAnswers.answer(problem, contentionRetryAfter);
+        String waited = e.timedOut() ? "; waited " + e.waited().toMillis() + " ms" : "";
+        return conflict.to(
+                e,
+                "Lock '" + e.lockName() + "' is held by another request" + waited + ". Retry later.",
+                Map.of("policy", e.policy().name()));
     }
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> nullLockKey(NullLockKeyException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.BAD_REQUEST,
-                MISSING_LOCK_KEY,
-                "Missing lock key",
+        return MISSING_KEY.to(
+                e,
                 "The lock key expression '" + e.expression() + "' of lock '" + e.lockName()
                         + "' gave no value for this request.",
-                e.lockName());
-        problem.setProperty("expression", e.expression());
-        return ProblemAnswers.answer(problem, null);
+                Map.of("expression", e.expression()));
     }
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> invalidLockKey(InvalidLockKeyException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.BAD_REQUEST,
-                INVALID_LOCK_KEY,
-                "Invalid lock key",
-                "The key of lock '" + e.lockName() + "' was refused: " + e.reason() + ".",
-                e.lockName());
-        return ProblemAnswers.answer(problem, null);
+        return INVALID_KEY.to(e, "The key of lock '" + e.lockName() + "' was refused: " + e.reason() + ".", Map.of());
     }
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> providerUnavailable(LockProviderUnavailableException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                LOCK_PROVIDER_UNAVAILABLE,
-                "Lock provider unavailable",
-                "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.",
-                e.lockName());
-        return ProblemAnswers.answer(problem, PROVIDER_UNAVAILABLE_RETRY_AFTER);
+        return UNAVAILABLE.to(
+                e, "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.", Map.of());
     }
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> interrupted(LockInterruptedException e) {
-        ProblemDetail problem = problem(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                LOCK_PROVIDER_UNAVAILABLE,
-                "Interrupted while waiting for a lock",
+        return INTERRUPTED.to(
+                e,
                 "The server stopped waiting for lock '" + e.lockName() + "'; the request was not processed.",
-                e.lockName());
-        return ProblemAnswers.answer(problem, INTERRUPTED_RETRY_AFTER);
+                Map.of());
     }
 
-    private static ProblemDetail problem(
-            HttpStatusCode status, URI type, String title, String detail, String lockName) {
-        ProblemDetail problem = ProblemAnswers.problem(status, type, title, detail);
-        problem.setProperty("lockName", lockName);
-        return problem;
+    /** What one kind of lock failure is answered with, whatever its lock. */
+    private record Answer(
+            HttpStatusCode status,
+            URI type,
+            String title,
+            @Nullable Duration retryAfter) {
+
+        /** The answer to {@code failure}, naming its lock, with {@code properties} added to the problem. */
+        ResponseEntity<ProblemDetail> to(LockException failure, String detail, Map<String, String> properties) {
+            ProblemDetail problem = ProblemAnswers.problem(status, type, title, detail);
+            problem.setProperty("lockName", failure.lockName());
+            properties.forEach(problem::setProperty);
+            return ProblemAnswers.answer(problem, retryAfter);
+        }
     }
 }

@@ -1,11 +1,10 @@
 package io.github.serializedby.lock.jdbc.advisory;
 
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.jdbc.DataSources;
+import io.github.serializedby.lock.jdbc.JdbcProviderBuilder;
 import io.github.serializedby.lock.jdbc.ProviderRoom;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
 import java.time.Duration;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -56,10 +55,6 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
     private final ProviderRoom<AdvisoryLockStore> room;
     private final ReleaseListener releases;
 
-    private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource) {
-        this(builder, dataSource, openRoom(builder, dataSource));
-    }
-
     private PostgresAdvisoryLockProvider(Builder builder, DataSource dataSource, ProviderRoom<AdvisoryLockStore> room) {
         super(room.acquisitions());
         this.room = room;
@@ -67,24 +62,6 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
                 dataSource, room, room.store(), builder.sessionCheckInterval, Duration.ofSeconds(1));
         room.checkOrClose(room.store()::checkEagerly, room.store()::close);
         releases.start();
-    }
-
-    private static ProviderRoom<AdvisoryLockStore> openRoom(Builder builder, DataSource dataSource) {
-        // a continuation may block while it holds a lease: one delivery thread per lease there can be
-        return new ProviderRoom<>(
-                "serialized-by-pg",
-                builder.workerThreads,
-                builder.maxConnections,
-                builder.recheckInterval,
-                builder.listener,
-                (workers, timer, signalAll) -> {
-                    SessionPool pool =
-                            new SessionPool(dataSource, builder.maxConnections, builder.networkTimeout, signalAll);
-                    return new AdvisoryLockStore(
-                            pool,
-                            new SessionCheck(pool, builder.createTable),
-                            new WaitMarkers(dataSource, builder.networkTimeout));
-                });
     }
 
     /** A provider taking its sessions from {@code dataSource}, with the defaults of {@link Builder}. */
@@ -122,19 +99,15 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
     }
 
     /** Options of a {@link PostgresAdvisoryLockProvider}; every one has a default. */
-    public static final class Builder {
+    public static final class Builder extends JdbcProviderBuilder<Builder> {
 
-        private final DataSource dataSource;
         private int maxConnections = 10;
-        private boolean createTable;
-        private LockListener listener = LockListener.NOOP;
         private Duration recheckInterval = Duration.ofSeconds(1);
         private Duration sessionCheckInterval = Duration.ofSeconds(2);
         private Duration networkTimeout = Duration.ofSeconds(5);
-        private int workerThreads = 2;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            super(dataSource);
         }
 
         /** Most sessions held at once, which is also the most locks this provider can hold at once (10). */
@@ -143,18 +116,6 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
                 throw new IllegalArgumentException("maxConnections must be at least 2");
             }
             this.maxConnections = maxConnections;
-            return this;
-        }
-
-        /** Whether to create the token sequence and its table at start-up if missing (false: they must exist). */
-        public Builder createTable(boolean createTable) {
-            this.createTable = createTable;
-            return this;
-        }
-
-        /** Told when a lease is lost because its session ended. */
-        public Builder listener(LockListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -176,12 +137,6 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
             return this;
         }
 
-        /** Threads that make the attempts of asynchronous acquisitions and waiters (2); they never wait for a lock. */
-        public Builder workerThreads(int workerThreads) {
-            this.workerThreads = ProviderRoom.atLeastOne(workerThreads, "workerThreads");
-            return this;
-        }
-
         /**
          * Builds and starts the provider: checks that sessions are real (refusing a transaction-pooling
          * proxy) and that the token sequence exists, unless the database cannot be reached yet.
@@ -189,7 +144,17 @@ public final class PostgresAdvisoryLockProvider extends ForwardingLockProvider i
          * @throws IllegalStateException when the check fails
          */
         public PostgresAdvisoryLockProvider build() {
-            return new PostgresAdvisoryLockProvider(this, DataSources.unwrap(dataSource));
+            DataSource dataSource = dataSource();
+            return new PostgresAdvisoryLockProvider(this, dataSource, openRoom(dataSource));
+        }
+
+        private ProviderRoom<AdvisoryLockStore> openRoom(DataSource dataSource) {
+            // a continuation may block while it holds a lease: one delivery thread per lease there can be
+            return room("serialized-by-pg", maxConnections, recheckInterval, (workers, timer, signalAll) -> {
+                SessionPool pool = new SessionPool(dataSource, maxConnections, networkTimeout, signalAll);
+                return new AdvisoryLockStore(
+                        pool, new SessionCheck(pool, createsTable()), new WaitMarkers(dataSource, networkTimeout));
+            });
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockListener;
-import io.github.serializedby.lock.jdbc.DataSources;
+import io.github.serializedby.lock.jdbc.JdbcProviderBuilder;
 import io.github.serializedby.lock.jdbc.ProviderRoom;
 import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
 import java.time.Duration;
-import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -55,21 +54,6 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
 
     private final ProviderRoom<LeaseTableStore> room;
 
-    private JdbcLeaseTableLockProvider(Builder builder) {
-        this(new ProviderRoom<>(
-                "serialized-by-lease",
-                builder.workerThreads,
-                DELIVERY_THREADS,
-                builder.retryInterval,
-                builder.listener,
-                (workers, timer, signalAll) -> new LeaseTableStore(
-                        DataSources.unwrap(builder.dataSource),
-                        builder.leaseTime,
-                        builder.createTable,
-                        workers,
-                        timer)));
-    }
-
     private JdbcLeaseTableLockProvider(ProviderRoom<LeaseTableStore> room) {
         super(room.acquisitions());
         this.room = room;
@@ -102,17 +86,13 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
     }
 
     /** Options of a {@link JdbcLeaseTableLockProvider}; every one has a default. */
-    public static final class Builder {
+    public static final class Builder extends JdbcProviderBuilder<Builder> {
 
-        private final DataSource dataSource;
         private Duration leaseTime = Duration.ofSeconds(30);
         private Duration retryInterval = Duration.ofMillis(100);
-        private boolean createTable;
-        private LockListener listener = LockListener.NOOP;
-        private int workerThreads = 2;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            super(dataSource);
         }
 
         /** Time a lock stays held without renewal if its holder dies (30 s); renewed every third of it. */
@@ -127,24 +107,6 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
             return this;
         }
 
-        /** Whether to create the tables at start-up if they are missing (false: they must exist). */
-        public Builder createTable(boolean createTable) {
-            this.createTable = createTable;
-            return this;
-        }
-
-        /** Told when a lease is lost: its renewal found the row taken, or failed until the lease ended. */
-        public Builder listener(LockListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Threads that make the attempts of asynchronous acquisitions and waiters, and the renewals (2). */
-        public Builder workerThreads(int workerThreads) {
-            this.workerThreads = ProviderRoom.atLeastOne(workerThreads, "workerThreads");
-            return this;
-        }
-
         /**
          * Builds the provider and checks that the tables exist (creating them with {@code createTable}),
          * unless the database cannot be reached yet.
@@ -152,7 +114,12 @@ public final class JdbcLeaseTableLockProvider extends ForwardingLockProvider imp
          * @throws IllegalStateException when the tables are missing or the database is not supported
          */
         public JdbcLeaseTableLockProvider build() {
-            return new JdbcLeaseTableLockProvider(this);
+            return new JdbcLeaseTableLockProvider(room(
+                    "serialized-by-lease",
+                    DELIVERY_THREADS,
+                    retryInterval,
+                    (workers, timer, signalAll) ->
+                            new LeaseTableStore(dataSource(), leaseTime, createsTable(), workers, timer)));
         }
     }
 }

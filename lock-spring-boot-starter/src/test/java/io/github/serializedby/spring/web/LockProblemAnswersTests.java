@@ -1,0 +1,100 @@
+package io.github.serializedby.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.lock.InvalidLockKeyException;
+import io.github.serializedby.lock.LockInterruptedException;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.spring.NullLockKeyException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/** Each lock failure's problem answer: status, type, title, the lock it names and what it adds. */
+class LockProblemAnswersTests {
+
+    private final LockProblemDetailsAdvice advice =
+            new LockProblemDetailsAdvice(HttpStatus.TOO_MANY_REQUESTS, Duration.ofSeconds(2));
+
+    @Test
+    void aHeldKeyAnswersWithTheConfiguredStatusAndThePolicy() {
+        ResponseEntity<ProblemDetail> answer =
+                advice.lockNotAcquired(new LockNotAcquiredException("orders", LockPolicy.WAIT, Duration.ofMillis(250)));
+
+        ProblemDetail problem = problem(answer, 429, LockProblemDetailsAdvice.LOCK_CONFLICT, "2");
+        assertThat(problem.getTitle()).isEqualTo("Lock held by another request");
+        assertThat(problem.getDetail())
+                .isEqualTo("Lock 'orders' is held by another request; waited 250 ms. Retry later.");
+        assertThat(problem.getProperties()).isEqualTo(Map.of("lockName", "orders", "policy", "WAIT"));
+    }
+
+    @Test
+    void aNullKeyAnswersWithTheExpressionThatGaveIt() {
+        ResponseEntity<ProblemDetail> answer =
+                advice.nullLockKey(new NullLockKeyException("orders", "#order.id", "OrderService.place"));
+
+        ProblemDetail problem = problem(answer, 400, LockProblemDetailsAdvice.MISSING_LOCK_KEY, null);
+        assertThat(problem.getTitle()).isEqualTo("Missing lock key");
+        assertThat(problem.getDetail())
+                .isEqualTo("The lock key expression '#order.id' of lock 'orders' gave no value for this request.");
+        assertThat(problem.getProperties()).isEqualTo(Map.of("lockName", "orders", "expression", "#order.id"));
+    }
+
+    @Test
+    void aRefusedKeyAnswersWithTheReason() {
+        InvalidLockKeyException refused = new InvalidLockKeyException("orders", "too long");
+
+        ProblemDetail problem =
+                problem(advice.invalidLockKey(refused), 400, LockProblemDetailsAdvice.INVALID_LOCK_KEY, null);
+        assertThat(problem.getTitle()).isEqualTo("Invalid lock key");
+        assertThat(problem.getDetail()).isEqualTo("The key of lock 'orders' was refused: " + refused.reason() + ".");
+        assertThat(problem.getProperties()).isEqualTo(Map.of("lockName", "orders"));
+    }
+
+    @Test
+    void anUnreachableProviderAndAnInterruptedWaitAnswerAsUnavailable() {
+        ProblemDetail unreachable = problem(
+                advice.providerUnavailable(
+                        new LockProviderUnavailableException("orders", new IOException("connection refused"))),
+                503,
+                LockProblemDetailsAdvice.LOCK_PROVIDER_UNAVAILABLE,
+                "5");
+        ProblemDetail interrupted = problem(
+                advice.interrupted(new LockInterruptedException("orders", new InterruptedException())),
+                503,
+                LockProblemDetailsAdvice.LOCK_PROVIDER_UNAVAILABLE,
+                "1");
+
+        assertThat(unreachable.getTitle()).isEqualTo("Lock provider unavailable");
+        assertThat(unreachable.getDetail())
+                .isEqualTo("Lock 'orders' could not be checked, so the request was not processed.");
+        assertThat(unreachable.getProperties()).isEqualTo(Map.of("lockName", "orders"));
+        assertThat(interrupted.getTitle()).isEqualTo("Interrupted while waiting for a lock");
+        assertThat(interrupted.getDetail())
+                .isEqualTo("The server stopped waiting for lock 'orders'; the request was not processed.");
+        assertThat(interrupted.getProperties()).isEqualTo(Map.of("lockName", "orders"));
+    }
+
+    /** The answer's problem, after checking what every answer carries. */
+    private static ProblemDetail problem(
+            ResponseEntity<ProblemDetail> answer, int status, URI type, @Nullable String retryAfter) {
+        assertThat(answer.getStatusCode().value()).isEqualTo(status);
+        assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(retryAfter);
+        ProblemDetail problem = answer.getBody();
+        assertThat(problem).isNotNull();
+        assertThat(problem.getStatus()).isEqualTo(status);
+        assertThat(problem.getType()).isEqualTo(type);
+        return problem;
+    }
+}

@@ -2,26 +2,19 @@ package io.github.serializedby.spring.aot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.lock.test.AheadOfTimeClasses;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
-import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-import javax.tools.ToolProvider;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.aot.generate.ClassNameGenerator;
@@ -40,9 +33,7 @@ import org.springframework.javapoet.ClassName;
 /**
  * A context processed ahead of time, as Spring AOT does for a native image, then started on the JVM from
  * the generated code alone: its {@code @SerializedBy} methods are locked as without AOT, and the hints a
- * native image needs for them are there. The generated sources are compiled here and defined beside the
- * classes they stand for, as Spring's own AOT tests do; proxy classes the processing defined already are
- * used as they are.
+ * native image needs for them are there.
  */
 class AheadOfTimeLockingTests {
 
@@ -62,7 +53,7 @@ class AheadOfTimeLockingTests {
 
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Counter.class, "increment"))
                 .accepts(generation.getRuntimeHints());
-        compileAndDefine();
+        AheadOfTimeClasses.define(generated.resolve("source"), generated.resolve("class"), getClass());
         try (GenericApplicationContext started = new GenericApplicationContext()) {
             @SuppressWarnings("unchecked")
             ApplicationContextInitializer<GenericApplicationContext> aot =
@@ -79,85 +70,6 @@ class AheadOfTimeLockingTests {
             assertThat(counter.mostInsideAtOnce()).isEqualTo(1);
             assertThat(counter.count()).isEqualTo(4_000);
         }
-    }
-
-    /**
-     * Compiles the generated sources against the test class path and defines every class, generated or
-     * compiled, in the package of the class it was generated for.
-     */
-    private void compileAndDefine() throws IOException, IllegalAccessException {
-        Path classes = generated.resolve("class");
-        Files.createDirectories(classes);
-        List<String> arguments = new ArrayList<>(
-                List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"), "-proc:none"));
-        try (Stream<Path> sources = Files.walk(generated.resolve("source"))) {
-            sources.filter(path -> path.toString().endsWith(".java")).forEach(path -> arguments.add(path.toString()));
-        }
-        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(String[]::new));
-        assertThat(status).as("generated sources compile").isZero();
-        List<Path> classFiles;
-        try (Stream<Path> files = Files.walk(classes)) {
-            classFiles = files.filter(path -> path.toString().endsWith(".class"))
-                    .sorted()
-                    .toList();
-        }
-        Map<String, Class<?>> anchors = new HashMap<>();
-        List<String> names = classFiles.stream()
-                .map(file ->
-                        classes.relativize(file).toString().replace('/', '.').replace(".class", ""))
-                .toList();
-        for (String name : names) {
-            Class<?> anchor = anchor(name);
-            if (anchor != null) {
-                anchors.put(anchor.getPackageName(), anchor);
-            }
-        }
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            if (!isLoaded(name)) {
-                Class<?> anchor = anchors.get(name.substring(0, name.lastIndexOf('.')));
-                assertThat(anchor).as("a class beside %s", name).isNotNull();
-                MethodHandles.privateLookupIn(anchor, MethodHandles.lookup())
-                        .defineClass(Files.readAllBytes(classFiles.get(i)));
-            }
-        }
-    }
-
-    /** Whether the processing defined {@code name} already, as it does the proxy classes it generates. */
-    private static boolean isLoaded(String name) {
-        try {
-            Class.forName(name, false, AheadOfTimeLockingTests.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The class a generated class was made for, when it can be told from the name: the name up to the
-     * generator's {@code __} or {@code $$}, a nested class's {@code _} read as {@code $}.
-     */
-    private static @Nullable Class<?> anchor(String generatedName) {
-        int end = generatedName.length();
-        for (String marker : List.of("__", "$$")) {
-            int at = generatedName.indexOf(marker);
-            if (at > 0) {
-                end = Math.min(end, at);
-            }
-        }
-        String base = generatedName.substring(0, end);
-        int simple = base.lastIndexOf('.') + 1;
-        for (String candidate :
-                List.of(base, base.substring(0, simple) + base.substring(simple).replace('_', '$'))) {
-            if (isLoaded(candidate)) {
-                try {
-                    return Class.forName(candidate, false, AheadOfTimeLockingTests.class.getClassLoader());
-                } catch (ClassNotFoundException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }
-        return null;
     }
 
     private static void hammer(Counter counter, int threads, int callsEach) throws Exception {

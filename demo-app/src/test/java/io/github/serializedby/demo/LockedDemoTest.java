@@ -1,5 +1,6 @@
 package io.github.serializedby.demo;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -53,6 +56,13 @@ abstract class LockedDemoTest {
 
     long createPayment(long amount) {
         return http.send(http.post("/payments", "{\"amount\":" + amount + "}")).number("id");
+    }
+
+    /** A new owner without pets, inserted directly: the demo has no endpoint that creates owners. */
+    static long newOwner(JdbcClient jdbc) {
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO owner (name) VALUES ('test')").update(key, "id");
+        return Objects.requireNonNull(key.getKey(), "generated id").longValue();
     }
 
     long charges(long payment) {

@@ -1,0 +1,72 @@
+package io.github.serializedby.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.serializedby.demo.DemoClient.Answer;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The petclinic trap: the owner and its pets are loaded by a {@code @ModelAttribute} method before the
+ * locked handler runs. Many "add pet" forms with one name at once still give exactly one pet, since the
+ * lock is taken for the whole request, before the owner is loaded.
+ */
+class PetRaceTests extends LockedDemoTest {
+
+    @Test
+    void twentyFormsWithOneNameAtOnceAddExactlyOnePet() {
+        long owner = newOwner(jdbc);
+
+        List<Answer> answers = http.together(20, addPet(owner, "Rex"));
+
+        assertThat(answers).filteredOn(a -> a.status() == 201).hasSize(1);
+        assertThat(answers).filteredOn(a -> a.status() == 422).hasSize(19).allSatisfy(a -> {
+            assertThat(a.contentType()).startsWith("application/problem+json");
+            assertThat(a.json().get("type").asString()).isEqualTo("urn:serialized-by:demo:problem:form-error");
+            assertThat(a.json().get("field").asString()).isEqualTo("name");
+        });
+        assertThat(pets(owner, "Rex")).isEqualTo(1);
+    }
+
+    @Test
+    void differentNamesAndDifferentOwnersAreAllAdded() {
+        long first = newOwner(jdbc);
+        long second = newOwner(jdbc);
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            requests.add(addPet(first, "Pet " + i));
+            requests.add(addPet(second, "Pet " + i));
+        }
+
+        List<Answer> answers = http.together(requests);
+
+        assertThat(answers).extracting(Answer::status).containsOnly(201);
+        assertThat(http.send(http.get("/owners/" + first)).json().get("pets")).hasSize(5);
+        assertThat(http.send(http.get("/owners/" + second)).json().get("pets")).hasSize(5);
+    }
+
+    @Test
+    void aNameDifferingOnlyInCaseIsTheSamePet() {
+        long owner = newOwner(jdbc);
+        assertThat(http.send(addPet(owner, "Rex")).status()).isEqualTo(201);
+
+        Answer answer = http.send(addPet(owner, "rex"));
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.json().get("field").asString()).isEqualTo("name");
+        assertThat(http.send(addPet(999_999, "Rex")).status()).isEqualTo(404);
+    }
+
+    private HttpRequest addPet(long owner, String name) {
+        return http.post("/owners/" + owner + "/pets", "{\"name\":\"" + name + "\"}");
+    }
+
+    private long pets(long owner, String name) {
+        return jdbc.sql("SELECT COUNT(*) FROM pet WHERE owner_id = ? AND name = ?")
+                .params(owner, name)
+                .query(Long.class)
+                .single();
+    }
+}

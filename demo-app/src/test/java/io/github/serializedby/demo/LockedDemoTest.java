@@ -1,7 +1,11 @@
 package io.github.serializedby.demo;
 
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +37,9 @@ abstract class LockedDemoTest {
     @Autowired
     GatedSlowWork slowWork;
 
+    @Autowired
+    MeterRegistry meters;
+
     DemoClient http;
 
     @BeforeEach
@@ -63,6 +70,16 @@ abstract class LockedDemoTest {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("INSERT INTO owner (name) VALUES ('test')").update(key, "id");
         return Objects.requireNonNull(key.getKey(), "generated id").longValue();
+    }
+
+    /** Waits until {@code callers} wait for a lock, as the starter's {@code .active} meter counts them. */
+    void awaitWaitingForLocks(int callers) {
+        Awaitility.await("callers waiting for a lock")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> meters.find("serialized.lock.acquire.active").longTaskTimers().stream()
+                                .mapToInt(LongTaskTimer::activeTasks)
+                                .sum()
+                        == callers);
     }
 
     long charges(long payment) {

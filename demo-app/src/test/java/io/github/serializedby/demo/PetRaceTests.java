@@ -3,9 +3,12 @@ package io.github.serializedby.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.demo.DemoClient.Answer;
+import io.github.serializedby.demo.GatedSlowWork.Gate;
+import io.github.serializedby.demo.SlowWork.Step;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +30,22 @@ class PetRaceTests extends LockedDemoTest {
             assertThat(a.json().get("type").asString()).isEqualTo("urn:serialized-by:demo:problem:form-error");
             assertThat(a.json().get("field").asString()).isEqualTo("name");
         });
+        assertThat(pets(owner, "Rex")).isEqualTo(1);
+    }
+
+    @Test
+    void aFormThatWaitedForTheLockSeesThePetTheFirstOneAdded() {
+        long owner = newOwner(jdbc);
+        Gate saving = slowWork.arm(Step.NEW_PET, 1);
+        CompletableFuture<Answer> first = http.sendLater(addPet(owner, "Rex"));
+        saving.awaitArrived();
+        CompletableFuture<Answer> second = http.sendLater(addPet(owner, "Rex"));
+        awaitWaitingForLocks(1);
+
+        saving.open();
+
+        assertThat(first.join().status()).isEqualTo(201);
+        assertThat(second.join().status()).isEqualTo(422);
         assertThat(pets(owner, "Rex")).isEqualTo(1);
     }
 

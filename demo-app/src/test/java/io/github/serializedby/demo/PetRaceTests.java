@@ -66,18 +66,6 @@ class PetRaceTests extends LockedDemoTest {
         assertThat(http.send(http.get("/owners/" + second)).json().get("pets")).hasSize(5);
     }
 
-    @Test
-    void aNameDifferingOnlyInCaseIsTheSamePet() {
-        long owner = newOwner(jdbc);
-        assertThat(http.send(addPet(owner, "Rex")).status()).isEqualTo(201);
-
-        Answer answer = http.send(addPet(owner, "rex"));
-
-        assertThat(answer.status()).isEqualTo(422);
-        assertThat(answer.json().get("field").asString()).isEqualTo("name");
-        assertThat(http.send(addPet(999_999, "Rex")).status()).isEqualTo(404);
-    }
-
     private HttpRequest addPet(long owner, String name) {
         return http.post("/owners/" + owner + "/pets", "{\"name\":\"" + name + "\"}");
     }

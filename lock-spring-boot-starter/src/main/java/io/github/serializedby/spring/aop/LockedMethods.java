@@ -24,6 +24,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.KotlinDetector;
+import org.springframework.core.MethodIntrospector;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -87,6 +88,12 @@ public final class LockedMethods {
             return lockedMethod;
         }
         return get(method, target != null ? AopUtils.getTargetClass(target) : null);
+    }
+
+    /** The {@code @SerializedBy} methods of {@code type} and its supertypes, with their annotations. */
+    public static Map<Method, SerializedBy> declaredOn(Class<?> type) {
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<SerializedBy>)
+                method -> AnnotatedElementUtils.findMergedAnnotation(method, SerializedBy.class));
     }
 
     /** Every method compiled so far. */

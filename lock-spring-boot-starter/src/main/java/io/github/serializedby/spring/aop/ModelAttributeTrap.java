@@ -77,12 +77,14 @@ final class ModelAttributeTrap {
                 ? "its controller's @ModelAttribute methods " + loaders
                 : "the model attributes its key reads " + keyedAttributes;
         return new Finding(
-                "@SerializedBy on " + where + " takes its lock when the handler is called, after Spring MVC"
-                        + " resolved its arguments: " + what + " ran before, unlocked, so what they hold may be"
-                        + " stale under the lock (a check then a save lets duplicates through). Read that state"
-                        + " again inside the locked method, or lock a service method that reads it; a handler"
-                        + " whose keys name only path variables, request parameters or headers is locked for"
-                        + " the whole request.",
+                "@SerializedBy on " + where + " takes its lock when the handler is called, after its arguments"
+                        + " were resolved: " + what + " ran before, unlocked, so what they hold may be stale"
+                        + " under the lock (a check then a save lets duplicates through). Read that state again"
+                        + " inside the locked method, or lock a service method that reads it"
+                        + (requestLocks
+                                ? "; a Spring MVC handler whose keys name only path variables, request parameters"
+                                        + " or headers is locked for the whole request."
+                                : "."),
                 false);
     }
 
@@ -110,7 +112,7 @@ final class ModelAttributeTrap {
      * is not a path variable, request parameter or header, or the parameter names are not known.
      */
     static @Nullable List<RequestValue> requestValues(Method handler, String[] keyExpressions) {
-        String[] names = NAMES.getParameterNames(handler);
+        String[] names = parameterNames(handler);
         if (names == null) {
             return null;
         }
@@ -138,7 +140,7 @@ final class ModelAttributeTrap {
 
     private static List<String> keyedModelAttributes(
             Method handler, String[] keyExpressions, Class<? extends Annotation> modelAttribute) {
-        String[] names = NAMES.getParameterNames(handler);
+        String[] names = parameterNames(handler);
         List<String> keyed = new ArrayList<>();
         if (names == null) {
             return keyed;
@@ -154,6 +156,23 @@ final class ModelAttributeTrap {
             }
         }
         return keyed;
+    }
+
+    /** The handler's parameter names, or null when any of them is not known. */
+    private static String @Nullable [] parameterNames(Method handler) {
+        @Nullable String[] names = NAMES.getParameterNames(handler);
+        if (names == null) {
+            return null;
+        }
+        String[] known = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
+            if (name == null) {
+                return null;
+            }
+            known[i] = name;
+        }
+        return known;
     }
 
     private static boolean readBy(String parameterName, String[] keyExpressions) {

@@ -9,8 +9,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -44,9 +42,7 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
                 continue;
             }
             Class<?> userClass = ClassUtils.getUserClass(type);
-            Map<Method, SerializedBy> annotated =
-                    MethodIntrospector.selectMethods(userClass, (MethodIntrospector.MetadataLookup<SerializedBy>)
-                            method -> AnnotatedElementUtils.findMergedAnnotation(method, SerializedBy.class));
+            Map<Method, SerializedBy> annotated = LockedMethods.declaredOn(userClass);
             for (Map.Entry<Method, SerializedBy> entry : annotated.entrySet()) {
                 Method method = entry.getKey();
                 methods.get(method, userClass);

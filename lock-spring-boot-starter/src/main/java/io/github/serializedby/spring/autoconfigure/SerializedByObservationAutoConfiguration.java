@@ -2,7 +2,9 @@ package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.observation.DefaultLockAcquireObservationConvention;
 import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
 import io.github.serializedby.spring.observation.LockAcquireObservationConvention;
@@ -19,9 +21,12 @@ import io.micrometer.observation.ObservationFilter;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -31,8 +36,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -136,7 +143,31 @@ public final class SerializedByObservationAutoConfiguration {
                     || !handlers.stream().allMatch(MeterObservationHandler.class::isInstance)) {
                 return null;
             }
-            return provider -> new MeteredLockProvider(provider, meters, resolution);
+            return new MeteredDecorator(meters, resolution);
+        }
+    }
+
+    /** Decorates with {@link MeteredLockProvider}s, and keeps them so their meters can be registered at start-up. */
+    static final class MeteredDecorator implements LockProviderDecorator {
+
+        private final MeterRegistry meters;
+        private final MeteredLockProvider.Resolution resolution;
+        private final List<MeteredLockProvider> decorated = new CopyOnWriteArrayList<>();
+
+        MeteredDecorator(MeterRegistry meters, MeteredLockProvider.Resolution resolution) {
+            this.meters = meters;
+            this.resolution = resolution;
+        }
+
+        @Override
+        public LockProvider decorate(LockProvider provider) {
+            MeteredLockProvider metered = new MeteredLockProvider(provider, meters, resolution);
+            decorated.add(metered);
+            return metered;
+        }
+
+        void registerMeters(String lockName, LockMode mode) {
+            decorated.forEach(provider -> provider.registerMeters(lockName, mode));
         }
     }
 
@@ -169,13 +200,55 @@ public final class SerializedByObservationAutoConfiguration {
             return new LeaseLossListener() {
                 @Override
                 public void leaseLost(Lease lease) {
-                    Counter.builder(LEASE_LOST_METER)
-                            .description(DESCRIPTIONS.get(LEASE_LOST_METER))
-                            .tag("lock.name", lease.request().name())
-                            .register(registry.getObject())
+                    leaseLostCounter(registry.getObject(), lease.request().name())
                             .increment();
                 }
             };
+        }
+
+        /**
+         * Registers the meters of every lock name known once the context is refreshed (those of the
+         * {@code @SerializedBy} methods and of {@code serialized-by.instances}), so that they read 0
+         * rather than being absent until the first event: the lost-lease counter always, the others
+         * where the meters are recorded directly (with observations, Micrometer registers them on the
+         * first one).
+         */
+        @Bean
+        @ConditionalOnBean(MeterRegistry.class)
+        ApplicationListener<ContextRefreshedEvent> serializedByMeterRegistration(
+                ApplicationContext context,
+                ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<LockedMethods> methods,
+                ObjectProvider<SerializedByProperties> properties,
+                ObjectProvider<LockProviderDecorator> decorators) {
+            return event -> {
+                if (event.getApplicationContext() != context) {
+                    return;
+                }
+                Map<String, Set<LockMode>> locks = new TreeMap<>();
+                methods.ifAvailable(known -> known.all()
+                        .forEach(method -> locks.computeIfAbsent(method.name(), name -> EnumSet.noneOf(LockMode.class))
+                                .add(method.settings().mode())));
+                properties.ifAvailable(configured -> SerializedByAutoConfiguration.instances(configured)
+                        .forEach((name, settings) -> locks.computeIfAbsent(name, any -> EnumSet.noneOf(LockMode.class))
+                                .add(settings.mode())));
+                List<MeteredDecorator> metered = decorators
+                        .orderedStream()
+                        .filter(MeteredDecorator.class::isInstance)
+                        .map(MeteredDecorator.class::cast)
+                        .toList();
+                locks.forEach((name, modes) -> {
+                    leaseLostCounter(registry.getObject(), name);
+                    modes.forEach(mode -> metered.forEach(decorator -> decorator.registerMeters(name, mode)));
+                });
+            };
+        }
+
+        private static Counter leaseLostCounter(MeterRegistry registry, String lockName) {
+            return Counter.builder(LEASE_LOST_METER)
+                    .description(DESCRIPTIONS.get(LEASE_LOST_METER))
+                    .tag("lock.name", lockName)
+                    .register(registry);
         }
     }
 }

@@ -24,9 +24,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of one lock name and mode, resolved once: the names and tags the conventions, filters and
- * predicates give, as Micrometer's meter observation handler would register them ({@code error} tag
- * included), except that locks held now are a gauge rather than a long-task timer (a hold costs an
+ * The meters of one lock name and mode, resolved and registered once (so they read 0 before the first
+ * event; an acquisition's {@code error} outcome only once an error names its class): the names and tags
+ * the conventions, filters and predicates give, as Micrometer's meter observation handler would register
+ * them ({@code error} tag included), except that locks held now are a gauge rather than a long-task timer (a hold costs an
  * increment and a decrement, not a sample in a sorted set). A convention's low-cardinality key values
  * must therefore not depend on the key.
  */
@@ -55,6 +56,11 @@ final class LockMeters {
                 LockObservationContext context = resolution.context(request);
                 context.setOutcome(outcome);
                 acquireTags[outcome.ordinal()] = resolution.stopTags(acquire, name, context);
+                if (outcome != LockOutcome.ERROR) {
+                    acquireTimers.set(
+                            outcome.ordinal(),
+                            registry.timer(name, acquireTags[outcome.ordinal()].and(Tag.of("error", NO_ERROR))));
+                }
             }
             this.acquireActive = resolution.activeMeters()
                     ? registry.more()

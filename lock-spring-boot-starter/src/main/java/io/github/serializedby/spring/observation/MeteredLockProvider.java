@@ -168,6 +168,14 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         return new MeteredLease(lease, lock, since, clock);
     }
 
+    /**
+     * Registers the meters of {@code lockName} in {@code mode} now, as its first call would, so that they
+     * read 0 before it.
+     */
+    public void registerMeters(String lockName, LockMode mode) {
+        meters(new LockRequest(lockName, "meters", mode));
+    }
+
     /** The meters of the request's lock name and mode, resolved on first use. */
     private LockMeters meters(LockRequest request) {
         LockMeters[] byMode = meters.get(request.name());

@@ -22,6 +22,7 @@ import io.github.serializedby.spring.SerializedByConfigurationException;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
+import io.github.serializedby.spring.web.LockErrorViewAdvice;
 import io.github.serializedby.spring.web.LockProblemDetailsAdvice;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -220,6 +223,19 @@ class SerializedByAutoConfigurationTests {
         webRunner.run(context -> assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class));
         runner.withConfiguration(AutoConfigurations.of(SerializedByWebAutoConfiguration.class))
                 .run(context -> assertThat(context).doesNotHaveBean(LockProblemDetailsAdvice.class));
+    }
+
+    @Test
+    void browsersGetTheErrorViewOnlyWhereSpringBootsErrorViewsAre() {
+        webRunner.run(context -> assertThat(context.getBean(LockProblemDetailsAdvice.class))
+                .isExactlyInstanceOf(LockProblemDetailsAdvice.class));
+        webRunner
+                .withConfiguration(AutoConfigurations.of(
+                        DispatcherServletAutoConfiguration.class, ErrorMvcAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(LockProblemDetailsAdvice.class);
+                    assertThat(context.getBean(LockProblemDetailsAdvice.class)).isInstanceOf(LockErrorViewAdvice.class);
+                });
     }
 
     @Test

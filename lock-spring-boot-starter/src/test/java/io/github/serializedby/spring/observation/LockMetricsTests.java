@@ -116,7 +116,8 @@ class LockMetricsTests {
                     assertThat(context.getBean(MeterRegistry.class).getMeters())
                             .extracting(meter -> meter.getId().getName())
                             .filteredOn(name -> name.startsWith("serialized.lock"))
-                            .containsOnly("serialized.lock.acquire", "serialized.lock.held");
+                            .contains("serialized.lock.acquire", "serialized.lock.held")
+                            .doesNotContain("serialized.lock.acquire.active", "serialized.lock.held.active");
                 });
     }
 
@@ -136,6 +137,45 @@ class LockMetricsTests {
                             .counter()
                             .count())
                     .isEqualTo(1);
+        });
+    }
+
+    @Test
+    void everyMeterOfAKnownLockNameIsThereAtZeroRightAfterStartUp() {
+        runner.withPropertyValues("serialized-by.instances.orders.mode=shared").run(context -> {
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            for (String name : new String[] {"payments", "orders"}) {
+                assertThat(meters.get("serialized.lock.lease.lost")
+                                .tag("lock.name", name)
+                                .counter()
+                                .count())
+                        .as("lost leases of %s", name)
+                        .isZero();
+            }
+            for (String outcome : new String[] {"acquired", "rejected", "timeout", "cancelled"}) {
+                assertThat(meters.get("serialized.lock.acquire")
+                                .tags("lock.name", "payments", "lock.mode", "exclusive", "outcome", outcome)
+                                .tag("error", "none")
+                                .timer()
+                                .count())
+                        .as("acquisitions of payments with outcome %s", outcome)
+                        .isZero();
+            }
+            assertThat(meters.get("serialized.lock.acquire.active")
+                            .tags("lock.name", "orders", "lock.mode", "shared")
+                            .longTaskTimer()
+                            .activeTasks())
+                    .isZero();
+            assertThat(meters.get("serialized.lock.held")
+                            .tags("lock.name", "orders", "lock.mode", "shared")
+                            .timer()
+                            .count())
+                    .isZero();
+            assertThat(meters.get("serialized.lock.held.active")
+                            .tags("lock.name", "payments", "lock.mode", "exclusive")
+                            .gauge()
+                            .value())
+                    .isZero();
         });
     }
 

@@ -47,8 +47,8 @@ class MeteredLockProviderTests {
         exercise(metered, directMemory);
         exercise(observing, observedMemory);
 
-        assertThat(describe(direct))
-                .as("the same, except that locks held now are a gauge")
+        assertThat(withoutUnusedOutcomes(describe(direct)))
+                .as("the same, except that locks held now are a gauge and every outcome is there from the start")
                 .isEqualTo(heldActiveAsGauge(describe(observed)))
                 .isNotEmpty();
     }
@@ -299,6 +299,15 @@ class MeteredLockProviderTests {
                         : id,
                 count));
         return replaced;
+    }
+
+    /** Without the acquisition timers of outcomes that did not happen, which only the direct path registers. */
+    private static Map<String, Long> withoutUnusedOutcomes(Map<String, Long> described) {
+        Map<String, Long> used = new TreeMap<>(described);
+        used.entrySet()
+                .removeIf(meter -> meter.getKey().startsWith("serialized.lock.acquire " + Meter.Type.TIMER + " ")
+                        && meter.getValue() == 0);
+        return used;
     }
 
     private static double held(MeterRegistry meters) {

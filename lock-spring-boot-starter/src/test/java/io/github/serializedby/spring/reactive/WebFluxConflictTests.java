@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ import reactor.core.publisher.Sinks;
 @SpringBootTest(
         classes = WebFluxConflictTests.ReactiveApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = "spring.main.web-application-type=reactive")
+        properties = {"spring.main.web-application-type=reactive", "spring.web.error.include-message=always"})
 class WebFluxConflictTests {
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -47,16 +49,39 @@ class WebFluxConflictTests {
     @Test
     void aSecondRequestWhileTheFirstHoldsTheKeyGets409Problem() throws Exception {
         CompletableFuture<HttpResponse<String>> first = send("PUT", "/payments/p-1");
-        gate.entered.asMono().block(java.time.Duration.ofSeconds(10));
+        gate.entered("p-1").asMono().block(java.time.Duration.ofSeconds(10));
 
         HttpResponse<String> second = send("PUT", "/payments/p-1").get(10, TimeUnit.SECONDS);
-        gate.release.tryEmitValue("paid p-1");
+        gate.release("p-1").tryEmitValue("paid p-1");
 
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(second.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(second.body()).contains("urn:serialized-by:problem:lock-conflict");
         assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("paid p-1");
+    }
+
+    @Test
+    void aBrowserGetsSpringBootsErrorPageWithTheStatusRetryAfterAndDetail() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = send("PUT", "/payments/p-2");
+        gate.entered("p-2").asMono().block(java.time.Duration.ofSeconds(10));
+
+        HttpResponse<String> browser =
+                send("PUT", "/payments/p-2", "text/html,*/*;q=0.8").get(10, TimeUnit.SECONDS);
+        HttpResponse<String> api =
+                send("PUT", "/payments/p-2", "application/json").get(10, TimeUnit.SECONDS);
+        gate.release("p-2").tryEmitValue("paid p-2");
+
+        assertThat(browser.statusCode()).isEqualTo(409);
+        assertThat(browser.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(browser.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(browser.body())
+                .contains("Whitelabel Error Page")
+                .contains("ReactivePayments.conduct&#39; is held by another request");
+        assertThat(api.statusCode()).isEqualTo(409);
+        assertThat(api.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("paid p-2");
     }
 
     @Test
@@ -68,16 +93,30 @@ class WebFluxConflictTests {
     }
 
     private CompletableFuture<HttpResponse<String>> send(String method, String path) {
+        return send(method, path, "*/*");
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String method, String path, String accept) {
         return http.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .method(method, HttpRequest.BodyPublishers.noBody())
+                        .header("Accept", accept)
                         .build(),
                 BodyHandlers.ofString());
     }
 
+    /** Per payment: whether its call is inside, and the answer that lets it finish. */
     static class Gate {
-        final Sinks.One<Boolean> entered = Sinks.one();
-        final Sinks.One<String> release = Sinks.one();
+        private final Map<String, Sinks.One<Boolean>> entered = new ConcurrentHashMap<>();
+        private final Map<String, Sinks.One<String>> release = new ConcurrentHashMap<>();
+
+        Sinks.One<Boolean> entered(String id) {
+            return entered.computeIfAbsent(id, any -> Sinks.one());
+        }
+
+        Sinks.One<String> release(String id) {
+            return release.computeIfAbsent(id, any -> Sinks.one());
+        }
     }
 
     @SpringBootConfiguration
@@ -102,8 +141,8 @@ class WebFluxConflictTests {
         @SerializedBy(value = "#id", policy = LockPolicy.FAIL_FAST)
         public Mono<String> conduct(@PathVariable String id) {
             return Mono.defer(() -> {
-                gate.entered.tryEmitValue(true);
-                return gate.release.asMono();
+                gate.entered(id).tryEmitValue(true);
+                return gate.release(id).asMono();
             });
         }
 

@@ -1,0 +1,131 @@
+package io.github.serializedby.spring.web;
+
+import io.github.serializedby.lock.InvalidLockKeyException;
+import io.github.serializedby.lock.LockInterruptedException;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.spring.NullLockKeyException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * The Spring MVC {@link LockProblemDetailsAdvice}, which answers a client that prefers {@code text/html} (a
+ * browser, an HTML form) with Spring Boot's error view instead of problem details: the same status and
+ * {@code Retry-After}, the view of the {@link ErrorViewResolver}s ({@code error/409.html} and the like) or
+ * else the {@code error} view (the whitelabel page), with Boot's error attributes and the problem's
+ * {@code title}, {@code detail} and {@code type} in the model ({@code message} is the detail). Any other
+ * client, one that accepts anything included, gets the problem details.
+ */
+public class LockErrorViewAdvice extends LockProblemDetailsAdvice {
+
+    private final List<ErrorViewResolver> errorViewResolvers;
+
+    /**
+     * @param contentionStatus the status when the key is held, usually 409
+     * @param contentionRetryAfter the {@code Retry-After} of that answer, rounded up to whole seconds
+     * @param errorViewResolvers the resolvers of error views, in their order
+     */
+    public LockErrorViewAdvice(
+            HttpStatusCode contentionStatus,
+            Duration contentionRetryAfter,
+            List<ErrorViewResolver> errorViewResolvers) {
+        super(contentionStatus, contentionRetryAfter);
+        this.errorViewResolvers = List.copyOf(errorViewResolvers);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView lockNotAcquiredPage(
+            LockNotAcquiredException e, HttpServletRequest request, HttpServletResponse response) {
+        return errorView(lockNotAcquired(e), request, response);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView nullLockKeyPage(
+            NullLockKeyException e, HttpServletRequest request, HttpServletResponse response) {
+        return errorView(nullLockKey(e), request, response);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView invalidLockKeyPage(
+            InvalidLockKeyException e, HttpServletRequest request, HttpServletResponse response) {
+        return errorView(invalidLockKey(e), request, response);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView providerUnavailablePage(
+            LockProviderUnavailableException e, HttpServletRequest request, HttpServletResponse response) {
+        return errorView(providerUnavailable(e), request, response);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView interruptedPage(
+            LockInterruptedException e, HttpServletRequest request, HttpServletResponse response) {
+        return errorView(interrupted(e), request, response);
+    }
+
+    /** The error view of {@code answer}, as Spring Boot's error controller resolves it, with its headers. */
+    private ModelAndView errorView(
+            ResponseEntity<ProblemDetail> answer, HttpServletRequest request, HttpServletResponse response) {
+        answer.getHeaders().forEach((name, values) -> {
+            if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
+        HttpStatusCode code = answer.getStatusCode();
+        HttpStatus status = HttpStatus.resolve(code.value());
+        Map<String, Object> model = model(answer, status, request);
+        if (status != null) {
+            for (ErrorViewResolver resolver : errorViewResolvers) {
+                ModelAndView view = resolver.resolveErrorView(request, status, model);
+                if (view != null) {
+                    view.setStatus(code);
+                    return view;
+                }
+            }
+        }
+        return new ModelAndView("error", model, code);
+    }
+
+    /** Spring Boot's error attributes of the answer, and the problem's title, detail and type. */
+    private static Map<String, Object> model(
+            ResponseEntity<ProblemDetail> answer, @Nullable HttpStatus status, HttpServletRequest request) {
+        ProblemDetail problem = answer.getBody();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("timestamp", new Date());
+        model.put("status", answer.getStatusCode().value());
+        model.put(
+                "error",
+                status != null
+                        ? status.getReasonPhrase()
+                        : "Http Status " + answer.getStatusCode().value());
+        model.put("path", request.getRequestURI());
+        if (problem != null) {
+            putIfPresent(model, "message", problem.getDetail());
+            putIfPresent(model, "title", problem.getTitle());
+            putIfPresent(model, "detail", problem.getDetail());
+            putIfPresent(model, "type", problem.getType());
+        }
+        return model;
+    }
+
+    private static void putIfPresent(Map<String, Object> model, String name, @Nullable Object value) {
+        if (value != null) {
+            model.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.github.serializedby.spring.web;
+
+import io.github.serializedby.lock.InvalidLockKeyException;
+import io.github.serializedby.lock.LockInterruptedException;
+import io.github.serializedby.lock.LockNotAcquiredException;
+import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.spring.NullLockKeyException;
+import java.time.Duration;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Spring WebFlux {@link LockProblemDetailsAdvice}, which hands a client that prefers {@code text/html} to
+ * Spring Boot's {@link ErrorWebExceptionHandler}: its error view ({@code error/409.html} and the like, or the
+ * whitelabel page) with the answer's status and {@code Retry-After}, and the problem's detail as the {@code
+ * message} where {@code server.error.include-message} lets Boot show it. Boot builds that view's model from its
+ * error attributes alone, so the title is not in it. Any other client gets the problem details.
+ */
+public class ReactiveLockErrorViewAdvice extends LockProblemDetailsAdvice {
+
+    private final ErrorWebExceptionHandler errorHandler;
+
+    /**
+     * @param contentionStatus the status when the key is held, usually 409
+     * @param contentionRetryAfter the {@code Retry-After} of that answer, rounded up to whole seconds
+     * @param errorHandler Spring Boot's handler, which renders the error view
+     */
+    public ReactiveLockErrorViewAdvice(
+            HttpStatusCode contentionStatus, Duration contentionRetryAfter, ErrorWebExceptionHandler errorHandler) {
+        super(contentionStatus, contentionRetryAfter);
+        this.errorHandler = errorHandler;
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public Mono<Void> lockNotAcquiredPage(LockNotAcquiredException e, ServerWebExchange exchange) {
+        return errorView(lockNotAcquired(e), e, exchange);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public Mono<Void> nullLockKeyPage(NullLockKeyException e, ServerWebExchange exchange) {
+        return errorView(nullLockKey(e), e, exchange);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public Mono<Void> invalidLockKeyPage(InvalidLockKeyException e, ServerWebExchange exchange) {
+        return errorView(invalidLockKey(e), e, exchange);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public Mono<Void> providerUnavailablePage(LockProviderUnavailableException e, ServerWebExchange exchange) {
+        return errorView(providerUnavailable(e), e, exchange);
+    }
+
+    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
+    public Mono<Void> interruptedPage(LockInterruptedException e, ServerWebExchange exchange) {
+        return errorView(interrupted(e), e, exchange);
+    }
+
+    /** Spring Boot's error view of {@code answer}, with its headers. */
+    private Mono<Void> errorView(ResponseEntity<ProblemDetail> answer, Exception failure, ServerWebExchange exchange) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        answer.getHeaders().forEach((name, values) -> {
+            if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
+                headers.addAll(name, values);
+            }
+        });
+        ProblemDetail problem = answer.getBody();
+        String detail = problem != null ? problem.getDetail() : null;
+        return errorHandler.handle(exchange, new ResponseStatusException(answer.getStatusCode(), detail, failure));
+    }
+}

@@ -18,6 +18,8 @@ public interface SlowWork {
         /** Between finding no ticket and creating one. */
         PARTICIPATION,
         /** The simulated third-party call that conducts a payment. */
-        PAYMENT
+        PAYMENT,
+        /** Between finding no pet of that name among the owner's and adding one. */
+        NEW_PET
     }
 }

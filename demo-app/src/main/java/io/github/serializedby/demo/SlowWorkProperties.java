@@ -11,13 +11,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param transfer time between reading and writing the balances of a transfer
  * @param participation time between finding no ticket and creating one
  * @param payment time the simulated third party takes to conduct a payment
+ * @param newPet time between finding no pet of that name among the owner's and adding one
  */
 @ConfigurationProperties("demo.slow-work")
 public record SlowWorkProperties(
         @DefaultValue("200ms") Duration withdraw,
         @DefaultValue("50ms") Duration transfer,
         @DefaultValue("100ms") Duration participation,
-        @DefaultValue("1s") Duration payment) {
+        @DefaultValue("1s") Duration payment,
+        @DefaultValue("100ms") Duration newPet) {
 
     /** The duration of {@code step}. */
     public Duration of(SlowWork.Step step) {
@@ -26,6 +28,7 @@ public record SlowWorkProperties(
             case TRANSFER -> transfer;
             case PARTICIPATION -> participation;
             case PAYMENT -> payment;
+            case NEW_PET -> newPet;
         };
     }
 }

@@ -1,6 +1,6 @@
 /**
- * The SerializedBy demo: a withdraw race, a per-user free-ticket race and a payment conducted twice,
- * each prevented with {@link io.github.serializedby.spring.SerializedBy @SerializedBy}.
+ * The SerializedBy demo: a withdraw race, a per-user free-ticket race, a payment conducted twice and a
+ * pet added twice under one name, each prevented with {@link io.github.serializedby.spring.SerializedBy @SerializedBy}.
  */
 @NullMarked
 package io.github.serializedby.demo;

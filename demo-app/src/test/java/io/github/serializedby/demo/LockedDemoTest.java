@@ -1,6 +1,11 @@
 package io.github.serializedby.demo;
 
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -9,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -29,6 +36,9 @@ abstract class LockedDemoTest {
 
     @Autowired
     GatedSlowWork slowWork;
+
+    @Autowired
+    MeterRegistry meters;
 
     DemoClient http;
 
@@ -53,6 +63,23 @@ abstract class LockedDemoTest {
 
     long createPayment(long amount) {
         return http.send(http.post("/payments", "{\"amount\":" + amount + "}")).number("id");
+    }
+
+    /** A new owner without pets, inserted directly: the demo has no endpoint that creates owners. */
+    static long newOwner(JdbcClient jdbc) {
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO owner (name) VALUES ('test')").update(key, "id");
+        return Objects.requireNonNull(key.getKey(), "generated id").longValue();
+    }
+
+    /** Waits until {@code callers} wait for a lock, as the starter's {@code .active} meter counts them. */
+    void awaitWaitingForLocks(int callers) {
+        Awaitility.await("callers waiting for a lock")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> meters.find("serialized.lock.acquire.active").longTaskTimers().stream()
+                                .mapToInt(LongTaskTimer::activeTasks)
+                                .sum()
+                        == callers);
     }
 
     long charges(long payment) {

@@ -34,6 +34,31 @@ class ProblemAnswerTests extends LockedDemoTest {
     }
 
     @Test
+    void unknownOwnerIs404AndAnOwnerIdThatIsNoNumberIs400() {
+        JsonNode problem =
+                assertProblem(http.post("/owners/999999/pets", "{\"name\":\"Rex\"}"), 404, DEMO + "not-found");
+        assertThat(problem.get("resource").asString()).isEqualTo("owner");
+        assertProblem(http.get("/owners/999999"), 404, DEMO + "not-found");
+        assertProblem(http.post("/owners/abc/pets", "{\"name\":\"Rex\"}"), 400, "about:blank");
+    }
+
+    @Test
+    void duplicateOrBlankPetNameIsAFormError() {
+        long owner = newOwner(jdbc);
+        assertThat(http.send(http.post("/owners/" + owner + "/pets", "{\"name\":\"Rex\"}"))
+                        .status())
+                .isEqualTo(201);
+
+        JsonNode duplicate =
+                assertProblem(http.post("/owners/" + owner + "/pets", "{\"name\":\"rex\"}"), 422, DEMO + "form-error");
+        JsonNode blank = assertProblem(
+                http.post("/owners/" + owner + "/pets", "{\"name\":\" \"}"), 400, DEMO + "invalid-request");
+
+        assertThat(duplicate.get("field").asString()).isEqualTo("name");
+        assertThat(blank.get("field").asString()).isEqualTo("name");
+    }
+
+    @Test
     void zeroNegativeOrMissingAmountIs400() {
         long account = openAccount(100);
         for (String body : new String[] {"{\"amount\":0}", "{\"amount\":-5}", "{}"}) {

@@ -94,4 +94,19 @@ class UnlockedRaceTests {
                         .single())
                 .isEqualTo(2);
     }
+
+    @Test
+    void withoutTheLockTwoFormsAddTwoPetsOfOneName() {
+        long owner = LockedDemoTest.newOwner(jdbc);
+        slowWork.arm(Step.NEW_PET, 2).open();
+
+        List<Answer> answers = http.together(2, http.post("/owners/" + owner + "/pets", "{\"name\":\"Rex\"}"));
+
+        assertThat(answers).extracting(Answer::status).containsOnly(201);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pet WHERE owner_id = ? AND name = 'Rex'")
+                        .param(owner)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
 }

@@ -24,6 +24,7 @@ public class DemoProblemAdvice {
     public static final URI NOT_FOUND = URI.create(TYPE_PREFIX + "not-found");
     public static final URI INVALID_REQUEST = URI.create(TYPE_PREFIX + "invalid-request");
     public static final URI INSUFFICIENT_FUNDS = URI.create(TYPE_PREFIX + "insufficient-funds");
+    public static final URI FORM_ERROR = URI.create(TYPE_PREFIX + "form-error");
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
@@ -47,6 +48,13 @@ public class DemoProblemAdvice {
         problem.setProperty("accountId", e.accountId());
         problem.setProperty("balance", e.balance());
         problem.setProperty("amount", e.amount());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> formError(FormErrorException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, FORM_ERROR, "Form error", e.getMessage());
+        problem.setProperty("field", e.field());
         return answer(problem);
     }
 

@@ -1,6 +1,6 @@
 package io.github.serializedby.demo.problem;
 
-/** An account, event or payment that the request names does not exist; answered with 404. */
+/** An account, event, payment or owner that the request names does not exist; answered with 404. */
 public class NotFoundException extends RuntimeException {
 
     private final String resource;
@@ -12,7 +12,7 @@ public class NotFoundException extends RuntimeException {
         this.id = id;
     }
 
-    /** What was looked for: {@code account}, {@code event}, {@code payment}. */
+    /** What was looked for: {@code account}, {@code event}, {@code payment}, {@code owner}. */
     public String resource() {
         return resource;
     }

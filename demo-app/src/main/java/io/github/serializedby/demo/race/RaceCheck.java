@@ -23,13 +23,13 @@ import java.util.regex.Pattern;
 /**
  * Fires concurrent requests at a running demo, one burst per case, and prints one line per case with
  * its invariant: the final balance against the accepted withdrawals, tickets per user, times each
- * payment was conducted, the total across transfers. Exits 1 when an invariant is broken, 2 when the
- * demo cannot be reached.
+ * payment was conducted, the total across transfers, an owner's pets of one name. Exits 1 when an
+ * invariant is broken, 2 when the demo cannot be reached.
  *
  * <p>Needs only the JDK, so it runs without a build: {@code java
  * demo-app/src/main/java/io/github/serializedby/demo/race/RaceCheck.java http://localhost:8080}. It
- * sends a bounded number of requests, only to a loopback address, and creates fresh accounts, users
- * and payments on every run. It stays one file of over 300 lines for that reason: Java 17's source
+ * sends a bounded number of requests, only to a loopback address, and creates fresh accounts, users,
+ * payments and pet names on every run. It stays one file of over 300 lines for that reason: Java 17's source
  * launcher runs a single file, and the cases with their HTTP helpers fit no other file.
  */
 public final class RaceCheck {
@@ -45,6 +45,8 @@ public final class RaceCheck {
     private static final int ACCOUNTS = 3;
     private static final int TRANSFERS = 30;
     private static final long TRANSFER = 5;
+    private static final long OWNER = 1;
+    private static final int PET_FORMS = 20;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<URI> bases;
@@ -82,6 +84,7 @@ public final class RaceCheck {
             held &= check.tickets();
             held &= check.payments();
             held &= check.transfers();
+            held &= check.pets();
         } catch (IOException e) {
             System.err.println("Cannot reach the demo at " + base + " (" + e + "); is it running?");
             System.exit(2);
@@ -220,6 +223,24 @@ public final class RaceCheck {
                         balances,
                         TRANSFERS,
                         tally.describe("200 done", "422 insufficient funds", "409 turned away")));
+    }
+
+    /** 20 "add pet" forms at once with one new name for one owner: one pet of that name. */
+    private boolean pets() throws Exception {
+        String name = "race-" + run;
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int i = 0; i < PET_FORMS; i++) {
+            requests.add(post("/owners/" + OWNER + "/pets", "{\"name\":\"" + name + "\"}"));
+        }
+        Tally tally = new Tally(together(requests));
+        long pets = count(send(get("/owners/" + OWNER)).body(), "\"" + name + "\"");
+        boolean held = pets == 1 && tally.unexpected(201, 409, 422) == 0;
+        return report(
+                "pets",
+                held,
+                String.format(
+                        "pets named %s: %d, expected 1 (%d forms: %s)",
+                        name, pets, PET_FORMS, tally.describe("201 added", "422 name taken", "409 turned away")));
     }
 
     private String user(int user) {

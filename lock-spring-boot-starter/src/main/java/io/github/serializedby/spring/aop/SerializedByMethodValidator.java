@@ -46,14 +46,14 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
             for (Map.Entry<Method, SerializedBy> entry : annotated.entrySet()) {
                 Method method = entry.getKey();
                 methods.get(method, userClass);
-                ModelAttributeTrap.Finding trap = ModelAttributeTrap.find(
-                        userClass, method, entry.getValue().value(), requestLocks);
-                if (trap != null && trap.lockedForRequest()) {
-                    LOG.info(trap.message());
-                } else if (trap != null) {
-                    LOG.warn(trap.message());
-                }
                 if (lockingEnabled) {
+                    ModelAttributeTrap.Finding trap = ModelAttributeTrap.find(
+                            userClass, method, entry.getValue().value(), requestLocks);
+                    if (trap != null && trap.lockedForRequest()) {
+                        LOG.info(trap.message());
+                    } else if (trap != null) {
+                        LOG.warn(trap.message());
+                    }
                     checkProxied(beanName, method);
                 }
             }

@@ -1,8 +1,12 @@
 package io.github.serializedby.lock.test;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,16 +37,43 @@ public final class AheadOfTimeClasses {
     public static void define(Path sources, Path classes, Class<?> loaderOf) {
         try {
             Files.createDirectories(classes);
-            compile(sources, classes);
+            compile(sources, classes, classPath(loaderOf.getClassLoader()));
             defineAll(classes, loaderOf.getClassLoader());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void compile(Path sources, Path classes) throws IOException {
-        List<String> arguments = new ArrayList<>(
-                List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"), "-proc:none"));
+    /**
+     * The JVM's class path and the entries of every {@link URLClassLoader} from {@code loader} up, as a
+     * test launcher that loads the tests in a class loader of its own (JUnit's console launcher) needs.
+     */
+    private static String classPath(@Nullable ClassLoader loader) {
+        List<String> entries =
+                new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        for (ClassLoader current = loader; current != null; current = current.getParent()) {
+            if (current instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    if ("file".equals(url.getProtocol())) {
+                        entries.add(fileOf(url));
+                    }
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static String fileOf(URL url) {
+        try {
+            return Path.of(url.toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("not a class path entry: " + url, e);
+        }
+    }
+
+    private static void compile(Path sources, Path classes, String classPath) throws IOException {
+        List<String> arguments =
+                new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classPath, "-proc:none"));
         try (Stream<Path> files = Files.walk(sources)) {
             files.filter(path -> path.toString().endsWith(".java")).forEach(path -> arguments.add(path.toString()));
         }

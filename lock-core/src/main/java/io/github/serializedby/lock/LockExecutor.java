@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * thread is inside, and a blocking call made within {@link #executeHolding} re-enters the leases of an
  * asynchronous one. An asynchronous inner call that re-enters is covered only until the outer call
  * returns, so the outer call awaits it; on another thread it is a stranger and waits like any caller.
+ *
+ * <p>Over 300 lines: every way to hold keys (a call, a one-key call without a spec, a stage, an
+ * asynchronous acquisition, a hold across two callbacks) shares the one re-entry chain and the one
+ * acquire-in-order, release-once discipline, which stay right more easily in one class.
  */
 public final class LockExecutor {
 

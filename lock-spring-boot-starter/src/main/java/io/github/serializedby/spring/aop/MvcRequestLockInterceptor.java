@@ -29,7 +29,9 @@ import org.springframework.web.servlet.HandlerMapping;
  * its keys can be read from the request alone: path variables, request parameters, headers. The lock is
  * taken before the model is built and released when the request completes, after the response is
  * written; the handler's own lock then re-enters it. A request whose key cannot be read here (missing,
- * not convertible, null) is left to the handler's lock, which answers as it always does.
+ * not convertible, null) is left to the handler's lock, which answers as it always does. Only handlers
+ * that return a value: an asynchronous handler's lock must outlive the request thread's part of the
+ * request, which a hold on that thread cannot do, so it keeps its own lock (and start-up's warning).
  */
 public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor {
 
@@ -42,7 +44,7 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
     private final LockedMethods methods;
     private final Supplier<LockExecutor> executor;
     private final Supplier<ConversionService> conversions;
-    private final Map<Method, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<Handler, Plan> plans = new ConcurrentHashMap<>();
 
     /**
      * @param methods the compiled {@code @SerializedBy} methods
@@ -63,14 +65,15 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
                 || request.getAttribute(HOLD) != null) {
             return true;
         }
-        Plan plan = plans.computeIfAbsent(handlerMethod.getMethod(), method -> plan(handlerMethod));
+        Plan plan = plans.computeIfAbsent(
+                new Handler(handlerMethod.getMethod(), handlerMethod.getBeanType()), any -> plan(handlerMethod));
         LockedMethod locked = plan.locked();
         if (locked == null) {
             return true;
         }
         LockSpec spec = spec(plan, locked, handlerMethod, request);
         if (spec != null) {
-            request.setAttribute(HOLD, executor.get().hold(spec));
+            request.setAttribute(HOLD, new Hold(executor.get().hold(spec), handler));
         }
         return true;
     }
@@ -78,19 +81,20 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
     @Override
     public void afterConcurrentHandlingStarted(
             HttpServletRequest request, HttpServletResponse response, Object handler) {
-        release(request);
+        release(request, handler);
     }
 
     @Override
     public void afterCompletion(
             HttpServletRequest request, HttpServletResponse response, Object handler, @Nullable Exception ex) {
-        release(request);
+        release(request, handler);
     }
 
-    private static void release(HttpServletRequest request) {
-        if (request.getAttribute(HOLD) instanceof LockExecutor.ThreadHold hold) {
+    /** Releases the hold {@code handler} took; a forwarded or included handler leaves its caller's alone. */
+    private static void release(HttpServletRequest request, Object handler) {
+        if (request.getAttribute(HOLD) instanceof Hold hold && hold.handler() == handler) {
             request.removeAttribute(HOLD);
-            hold.close();
+            hold.keys().close();
         }
     }
 
@@ -102,12 +106,16 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
         if (annotation == null) {
             return NONE;
         }
+        LockedMethod locked = methods.get(method, controller);
+        if (locked.kind() != ReturnKind.VALUE) {
+            return NONE;
+        }
         ModelAttributeTrap.Finding finding = ModelAttributeTrap.find(controller, method, annotation.value(), true);
         List<ModelAttributeTrap.RequestValue> values = ModelAttributeTrap.requestValues(method, annotation.value());
         if (finding == null || !finding.lockedForRequest() || values == null) {
             return NONE;
         }
-        return new Plan(methods.get(method, controller), values);
+        return new Plan(locked, values);
     }
 
     /** The keys of this request, or null when one cannot be read from the request. */
@@ -148,6 +156,12 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
             case HEADER -> request.getHeader(value.name());
         };
     }
+
+    /** A handler method as one controller type has it: the plan depends on that type's model methods. */
+    private record Handler(Method method, Class<?> controller) {}
+
+    /** The keys a request holds, and the handler that took them. */
+    private record Hold(LockExecutor.ThreadHold keys, Object handler) {}
 
     /** The compiled method to lock for the request (null: not locked here) and where its keys are read. */
     private record Plan(@Nullable LockedMethod locked, List<ModelAttributeTrap.RequestValue> values) {}

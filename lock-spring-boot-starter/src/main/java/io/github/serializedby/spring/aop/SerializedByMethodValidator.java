@@ -45,10 +45,13 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
             Map<Method, SerializedBy> annotated = LockedMethods.declaredOn(userClass);
             for (Map.Entry<Method, SerializedBy> entry : annotated.entrySet()) {
                 Method method = entry.getKey();
-                methods.get(method, userClass);
+                LockedMethod locked = methods.get(method, userClass);
                 if (lockingEnabled) {
                     ModelAttributeTrap.Finding trap = ModelAttributeTrap.find(
-                            userClass, method, entry.getValue().value(), requestLocks);
+                            userClass,
+                            method,
+                            entry.getValue().value(),
+                            requestLocks && locked.kind() == ReturnKind.VALUE);
                     if (trap != null && trap.lockedForRequest()) {
                         LOG.info(trap.message());
                     } else if (trap != null) {

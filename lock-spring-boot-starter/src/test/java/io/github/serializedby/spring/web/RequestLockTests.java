@@ -9,6 +9,8 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.spring.SerializedBy;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,12 +36,16 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * A locked handler of a controller that loads model attributes is locked for the whole request: the
@@ -109,6 +116,19 @@ class RequestLockTests {
     }
 
     @Test
+    void anAsynchronousHandlerKeepsItsKeyUntilItsFutureCompletes() throws Exception {
+        CompletableFuture<HttpResponse<String>> first = sendAsync("/owners/5/later");
+        assertThat(owners.laterStarted.await(30, TimeUnit.SECONDS)).isTrue();
+
+        HttpResponse<String> second = send("/owners/5/later");
+        owners.laterGate.complete("done");
+
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(first.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+        assertNothingHeld();
+    }
+
+    @Test
     void theRequestsLockIsReleasedWhenTheHandlerFails() throws Exception {
         HttpResponse<String> failed = send("/owners/3/fail");
 
@@ -168,12 +188,16 @@ class RequestLockTests {
 
         final List<Boolean> loadedUnderLock = new CopyOnWriteArrayList<>();
         final AtomicInteger handledUnderLock = new AtomicInteger();
+        volatile CountDownLatch laterStarted = new CountDownLatch(1);
+        volatile CompletableFuture<String> laterGate = new CompletableFuture<>();
         private final Map<Long, List<String>> pets = new ConcurrentHashMap<>();
 
         void clear() {
             pets.clear();
             loadedUnderLock.clear();
             handledUnderLock.set(0);
+            laterStarted = new CountDownLatch(1);
+            laterGate = new CompletableFuture<>();
         }
 
         Owner load(long id, boolean underLock) {
@@ -217,6 +241,13 @@ class RequestLockTests {
         @SerializedBy(value = "#ownerId", name = "pets", policy = LockPolicy.FAIL_FAST)
         public ResponseEntity<String> addVisit(@PathVariable long ownerId, @ModelAttribute("owner") Owner owner) {
             return ResponseEntity.status(201).body("visit of " + owner.id());
+        }
+
+        @PostMapping("/owners/{ownerId}/later")
+        @SerializedBy(value = "#ownerId", name = "pets", policy = LockPolicy.FAIL_FAST)
+        public CompletableFuture<ResponseEntity<String>> visitLater(
+                @PathVariable long ownerId, @ModelAttribute("owner") Owner owner) {
+            return owners.laterGate.thenApply(done -> ResponseEntity.status(201).body("visit of " + owner.id()));
         }
 
         @PostMapping("/owners/{ownerId}/fail")
@@ -266,6 +297,27 @@ class RequestLockTests {
         @Bean
         LockProvider lockProvider() {
             return new InMemoryLockProvider();
+        }
+
+        /**
+         * Tells the test when the request thread has handed an asynchronous handler over, after every
+         * other interceptor's {@code afterConcurrentHandlingStarted} ran (they run in reverse order).
+         */
+        @Bean
+        WebMvcConfigurer asyncStartedProbe(Owners owners) {
+            return new WebMvcConfigurer() {
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    registry.addInterceptor(new AsyncHandlerInterceptor() {
+                                @Override
+                                public void afterConcurrentHandlingStarted(
+                                        HttpServletRequest request, HttpServletResponse response, Object handler) {
+                                    owners.laterStarted.countDown();
+                                }
+                            })
+                            .order(Ordered.HIGHEST_PRECEDENCE);
+                }
+            };
         }
     }
 }

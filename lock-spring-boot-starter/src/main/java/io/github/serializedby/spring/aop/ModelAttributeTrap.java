@@ -3,6 +3,7 @@ package io.github.serializedby.spring.aop;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -134,6 +135,9 @@ final class ModelAttributeTrap {
             } else {
                 return null;
             }
+        }
+        if (values.isEmpty() && Arrays.stream(keyExpressions).anyMatch(expression -> expression.contains("#"))) {
+            return null; // reads the arguments by position (#p0, #root.args), which cannot be told apart here
         }
         return values;
     }

@@ -9,11 +9,18 @@ public class LockNotAcquiredException extends LockException {
     private final Duration waited;
 
     public LockNotAcquiredException(String lockName, LockPolicy policy, Duration waited) {
-        super(
+        this(
                 lockName,
+                policy,
+                waited,
                 "Lock '" + lockName + "' is held by another caller ("
                         + (policy == LockPolicy.FAIL_FAST ? "fail-fast" : "waited " + waited.toMillis() + " ms")
                         + ")");
+    }
+
+    /** For subclasses that say why in their own words. */
+    protected LockNotAcquiredException(String lockName, LockPolicy policy, Duration waited, String message) {
+        super(lockName, message);
         this.policy = policy;
         this.waited = waited;
     }

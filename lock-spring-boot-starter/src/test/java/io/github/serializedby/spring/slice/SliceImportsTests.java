@@ -27,11 +27,11 @@ class SliceImportsTests {
             value = {
                 "org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureWebMvc"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
-                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"
+                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration SerializedByJdbcFenceAutoConfiguration"
                         + " SerializedByProviderCheckAutoConfiguration SerializedByWebFluxIdempotencyAutoConfiguration",
                 "org.springframework.boot.webflux.test.autoconfigure.AutoConfigureWebFlux"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
-                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"
+                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration SerializedByJdbcFenceAutoConfiguration"
                         + " SerializedByProviderCheckAutoConfiguration SerializedByIdempotencyAutoConfiguration"
                         + " SerializedByWebMvcAutoConfiguration",
                 "io.github.serializedby.spring.test.AutoConfigureSerializedBy"

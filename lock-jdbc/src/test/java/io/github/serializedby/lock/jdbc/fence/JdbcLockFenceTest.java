@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -164,6 +165,16 @@ abstract class JdbcLockFenceTest {
         assertThatThrownBy(() -> fence.admit(FencedLease.of("transfer", newId(), 1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("none is active");
+    }
+
+    @Test
+    void aTransactionOnAnotherDataSourceIsNotTakenForTheFences() {
+        TransactionTemplate elsewhere =
+                new TransactionTemplate(new DataSourceTransactionManager(new DelegatingDataSource(dataSource)));
+        assertThatThrownBy(() ->
+                        elsewhere.executeWithoutResult(status -> fence.admit(FencedLease.of("transfer", newId(), 1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("auto-commit");
     }
 
     @Test

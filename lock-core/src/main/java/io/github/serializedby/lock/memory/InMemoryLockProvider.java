@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  * hands the key over, through {@link HandOvers}: waiters whose continuations release in turn are served
  * one after the other, never one inside the other. Leases never expire;
  * fencing tokens come from one counter for the whole provider, drawn after each grant, so they increase
- * for every key.
+ * for every key. The counter starts at the wall clock's time in nanoseconds since the epoch, so that a
+ * provider of a restarted application draws larger tokens than its predecessor did (a fence that stored
+ * them, a database table, would otherwise refuse every call after a restart): a provider would have to
+ * draw more than one token per nanosecond for its successor to start below its last one.
  */
 public final class InMemoryLockProvider implements LockProvider {
 
@@ -47,7 +51,7 @@ public final class InMemoryLockProvider implements LockProvider {
     private static final int BUCKETS = 1 << 12;
 
     final KeyTable states;
-    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong(nanosSinceEpoch());
 
     /** A provider for any number of keys. */
     public InMemoryLockProvider() {
@@ -205,6 +209,11 @@ public final class InMemoryLockProvider implements LockProvider {
     /** A lease counted in {@code state}, which the caller has just updated. */
     private MemoryLease lease(LockRequest request, KeyState state) {
         return withToken(new MemoryLease(this, request, state.hash, state));
+    }
+
+    private static long nanosSinceEpoch() {
+        Instant now = Instant.now();
+        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
     }
 
     /** Draws the token of a lease just granted: after the grant, so that tokens follow grants. */

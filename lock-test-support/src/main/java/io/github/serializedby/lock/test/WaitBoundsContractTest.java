@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockQueueFullException.Bound;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.lock.support.WaitLimits;
 import java.time.Duration;
@@ -65,6 +67,11 @@ public abstract class WaitBoundsContractTest {
                             LockQueueFullException.class,
                             e -> assertThat(e.bound()).isEqualTo(Bound.KEY));
             assertThat(provider.tryAcquire(request("other"))).hasValueSatisfying(Lease::release);
+            assertThatThrownBy(() ->
+                            new LockExecutor(provider).run(LockSpec.waiting(name, PATIENT, "free", "k"), () -> {}))
+                    .as("the executor's caller is refused, and the key it took first is given back")
+                    .isInstanceOf(LockQueueFullException.class);
+            assertThat(provider.tryAcquire(request("free"))).hasValueSatisfying(Lease::release);
 
             holder.release();
             for (CompletableFuture<Optional<Lease>> waiter : waiters) {

@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
  * Retry-After}, a null key or a key that cannot be locked (too long, not valid text) with 400, an
- * unreachable provider with 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here,
+ * a call refused by its fence because its lock was lost with 409, an unreachable provider with 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here,
  * since they are HTTP's concern and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
  * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.
  */
@@ -44,6 +45,12 @@ public class LockProblemDetailsAdvice {
 
     /** Type of the answer when the lock provider cannot be reached. */
     public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
+
+    /** Type of the answer when a fence refused a call whose lock was lost while it ran. */
+    public static final URI STALE_FENCING_TOKEN = URI.create(TYPE_PREFIX + "stale-fencing-token");
+
+    private static final Answer STALE_TOKEN =
+            new Answer(HttpStatus.CONFLICT, STALE_FENCING_TOKEN, "Lock lost while the request ran", null);
 
     private static final Answer MISSING_KEY =
             new Answer(HttpStatus.BAD_REQUEST, MISSING_LOCK_KEY, "Missing lock key", null);
@@ -81,6 +88,12 @@ public class LockProblemDetailsAdvice {
                 e,
                 "Lock '" + e.lockName() + "' is held by another request" + waited + ". Retry later.",
                 Map.of("policy", e.policy().name()));
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> staleFencingToken(StaleFencingTokenException e) {
+        return STALE_TOKEN.to(
+                e, "The lock '" + e.lockName() + "' was lost while this request ran; nothing was written.", Map.of());
     }
 
     @ExceptionHandler

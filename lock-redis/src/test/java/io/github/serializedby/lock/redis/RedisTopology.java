@@ -45,6 +45,14 @@ enum RedisTopology {
 
     /** A started connection factory; closing the result destroys it. */
     Connected connect() {
+        return connect(new String[0]);
+    }
+
+    /**
+     * A started connection factory, Spring Boot's {@code extraProperties} ({@code name=value}) added for the
+     * Cluster and Sentinel; closing the result destroys it.
+     */
+    Connected connect(String... extraProperties) {
         if (this == STANDALONE) {
             LettuceConnectionFactory factory = LocalRedis.connectionFactory();
             return new Connected(factory, factory::destroy);
@@ -63,6 +71,7 @@ enum RedisTopology {
                 .properties(properties)
                 // As LocalRedis: a patient timeout, since a loaded 2-core machine answers slowly at times.
                 .properties("spring.data.redis.timeout=10s")
+                .properties(extraProperties)
                 .run();
         return new Connected(context.getBean(LettuceConnectionFactory.class), context::close);
     }

@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The fence guard's cost on the local PostgreSQL: a small Spring transaction (read an account's balance,
  * write it back, commit) under an in-memory lease, with and without {@link JdbcLockFence#admit} as its
  * first statement, on 1024 accounts in turn. The fence keeps its tokens in a table of its own, emptied at
- * the start, since the in-memory provider's tokens start again in every fork. Each fork also prints the
+ * the start so that no earlier run's tokens can refuse this one's. Each fork also prints the
  * statements its transactions sent, which no load on the machine can blur.
  */
 @State(Scope.Benchmark)

@@ -44,6 +44,7 @@ public final class BenchmarkReport {
         }
         if (postgres) {
             builder.include(PostgresBenchmark.class.getSimpleName());
+            builder.include(FenceBenchmark.class.getSimpleName());
         } else {
             System.out.println("PostgreSQL not reachable at 127.0.0.1:5432: its benchmarks are left out");
         }
@@ -250,6 +251,15 @@ public final class BenchmarkReport {
                     handoffs.get("postgresAdvisory"),
                     handoffs.get("jdbcLockRegistry"),
                     "p99 ≤ 5 ms");
+            double fenced = s.get("transactionWithFence");
+            double plain = s.get("transactionWithoutFence");
+            row(
+                    out,
+                    "fence guard: transaction (read, update, commit) with/without `JdbcLockFence.admit` (µs/op)",
+                    fenced,
+                    plain,
+                    ratio(fenced, plain) + String.format(Locale.ROOT, ", +%.1f µs", fenced - plain),
+                    "one statement more");
         }
         return out.toString();
     }

@@ -1,39 +1,60 @@
 package io.github.serializedby.harness;
 
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockFence;
+import io.github.serializedby.lock.StaleFencingTokenException;
+import io.github.serializedby.lock.jdbc.fence.JdbcLockFence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The shared counters and the history of the writes to them, in PostgreSQL. A write is fenced: it sets
- * the counter only when its token is higher than the last one written and not below the highest token
- * that read the counter, and it commits together with its history row, so the history holds exactly the
- * writes the database accepted.
- *
- * <p>Reads take part in the fence ({@code seen_token}) because fencing writes alone loses an update: a
- * holder paused between its UPDATE and its COMMIT keeps the row locked; the next holder reads the old
- * value, waits for the row, and its higher token passes the guard once the paused write commits.
+ * The shared counters and the history of the writes to them, in PostgreSQL. Each increment is one
+ * transaction that reads the counter, writes it back plus one, and records the attempt, so the history
+ * holds exactly the writes the database accepted. With {@link Guard#FENCE} the transaction begins with
+ * {@link JdbcLockFence#admit}, which keeps the token in the counter's own row ({@code fence_token}); with
+ * {@link Guard#WRITE_ONLY} (the control) only the {@code UPDATE} compares the token with the last one
+ * written.
  */
 final class CounterTable {
 
-    private final Connection connection;
-    private final String runId;
+    static final String TABLE = "harness_fenced_counter";
 
-    CounterTable(Connection connection, String runId) {
-        this.connection = connection;
+    private final String runId;
+    private final Guard guard;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final LockFence fence;
+
+    CounterTable(DataSource dataSource, String runId, Guard guard) {
         this.runId = runId;
+        this.guard = guard;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.fence = JdbcLockFence.builder(dataSource)
+                .column(Worker.LOCK_NAME, TABLE, "id", "fence_token", key -> id(runId, key))
+                .build();
     }
 
     /** Creates the tables if missing. */
     static void createTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("create table if not exists harness_counter (run_id text not null, key text not null,"
-                    + " value bigint not null, last_token bigint not null, seen_token bigint not null,"
-                    + " writes bigint not null,"
-                    + " primary key (run_id, key))");
+            statement.execute("create table if not exists " + TABLE + " (id text primary key, run_id text not null,"
+                    + " key text not null, value bigint not null, last_token bigint not null, fence_token bigint,"
+                    + " writes bigint not null)");
+            statement.execute("create index if not exists " + TABLE + "_run on " + TABLE + " (run_id)");
             statement.execute("create table if not exists harness_history (id bigserial primary key,"
                     + " run_id text not null, worker int not null, pid bigint not null, thread int not null,"
                     + " key text not null, token bigint not null, acquired_us bigint not null, released_us bigint,"
@@ -42,14 +63,14 @@ final class CounterTable {
         }
     }
 
-    /** Puts a counter at zero for each of the run's keys. */
-    void initialise(int keys) throws SQLException {
+    /** Puts a counter at zero, with no token, for each of the run's keys. */
+    static void initialise(Connection connection, String runId, int keys) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "insert into harness_counter (run_id, key, value, last_token, seen_token, writes)"
-                        + " values (?, ?, 0, 0, 0, 0)")) {
+                "insert into " + TABLE + " (id, run_id, key, value, last_token, writes) values (?, ?, ?, 0, 0, 0)")) {
             for (int i = 0; i < keys; i++) {
-                insert.setString(1, runId);
-                insert.setString(2, key(i));
+                insert.setString(1, id(runId, key(i)));
+                insert.setString(2, runId);
+                insert.setString(3, key(i));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -61,93 +82,78 @@ final class CounterTable {
         return "k" + index;
     }
 
-    /** The counter's value now; from now on writes with a token below {@code token} are rejected. */
-    long read(String key, long token) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("update harness_counter"
-                + " set seen_token = greatest(seen_token, ?) where run_id = ? and key = ? returning value")) {
-            select.setLong(1, token);
-            select.setString(2, runId);
-            select.setString(3, key);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw new SQLException("No counter for key " + key + " of run " + runId);
-                }
-                return row.getLong(1);
-            }
-        }
-    }
-
     /**
-     * Writes {@code value} if {@code token} is higher than the last token written, and records the attempt
-     * in the same transaction. Returns the history row's id.
+     * Adds one to the counter of {@code key} under {@code lease}, telling {@code at} when it has read and
+     * when it has written but not committed; returns the history row's id. A write the guard refuses
+     * leaves the counter as it was and is recorded as rejected.
      */
-    long fencedWrite(String key, long value, long token, HistoryEntry entry) throws SQLException {
-        connection.setAutoCommit(false);
+    long increment(String key, Lease lease, HistoryEntry entry, Consumer<Pause> at) {
         try {
-            OptionalLong seq = guardedUpdate(key, value, token);
-            long id = insertHistory(key, token, entry, seq);
-            connection.commit();
-            return id;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+            Long id = transactions.execute(status -> {
+                if (guard == Guard.FENCE) {
+                    fence.admit(lease);
+                }
+                long value = Objects.requireNonNull(jdbc.queryForObject(
+                        "select value from " + TABLE + " where id = ?", Long.class, id(runId, key)));
+                at.accept(Pause.READ);
+                OptionalLong seq = write(key, value + 1, lease.fencingToken());
+                long history = insertHistory(key, lease, entry, seq);
+                at.accept(Pause.COMMIT);
+                return history;
+            });
+            return Objects.requireNonNull(id);
+        } catch (StaleFencingTokenException refused) {
+            return insertHistory(key, lease, entry, OptionalLong.empty());
         }
     }
 
     /** Sets the release time of history row {@code id}. */
-    void released(long id, long releasedMicros) throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("update harness_history set released_us = ? where id = ?")) {
-            update.setLong(1, releasedMicros);
-            update.setLong(2, id);
-            update.executeUpdate();
-        }
+    void released(long id, long releasedMicros) {
+        jdbc.update("update harness_history set released_us = ? where id = ?", releasedMicros, id);
     }
 
-    /** The write's position among the key's accepted writes, or empty when the fence rejected it. */
-    private OptionalLong guardedUpdate(String key, long value, long token) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("update harness_counter"
-                + " set value = ?, last_token = ?, writes = writes + 1"
-                + " where run_id = ? and key = ? and last_token < ? and seen_token <= ? returning writes")) {
-            update.setLong(1, value);
-            update.setLong(2, token);
-            update.setString(3, runId);
-            update.setString(4, key);
-            update.setLong(5, token);
-            update.setLong(6, token);
-            try (ResultSet row = update.executeQuery()) {
-                return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
-            }
-        }
+    /** The write's position among the key's accepted writes, or empty when the write-only guard refused it. */
+    private OptionalLong write(String key, long value, long token) {
+        String update = "update " + TABLE + " set value = ?, last_token = ?, writes = writes + 1 where id = ?";
+        Long seq = guard == Guard.WRITE_ONLY
+                ? jdbc.query(
+                        update + " and last_token < ? returning writes",
+                        CounterTable::first,
+                        value,
+                        token,
+                        id(runId, key),
+                        token)
+                : jdbc.query(update + " returning writes", CounterTable::first, value, token, id(runId, key));
+        return seq == null ? OptionalLong.empty() : OptionalLong.of(seq);
     }
 
-    private long insertHistory(String key, long token, HistoryEntry entry, OptionalLong seq) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("insert into harness_history"
-                + " (run_id, worker, pid, thread, key, token, acquired_us, lease_valid, accepted, seq)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id")) {
-            insert.setString(1, runId);
-            insert.setInt(2, entry.worker());
-            insert.setLong(3, ProcessHandle.current().pid());
-            insert.setInt(4, entry.thread());
-            insert.setString(5, key);
-            insert.setLong(6, token);
-            insert.setLong(7, entry.acquiredMicros());
-            insert.setBoolean(8, entry.leaseValid());
-            insert.setBoolean(9, seq.isPresent());
-            if (seq.isPresent()) {
-                insert.setLong(10, seq.getAsLong());
-            } else {
-                insert.setNull(10, java.sql.Types.BIGINT);
-            }
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
+    private long insertHistory(String key, Lease lease, HistoryEntry entry, OptionalLong seq) {
+        return Objects.requireNonNull(jdbc.queryForObject(
+                "insert into harness_history"
+                        + " (run_id, worker, pid, thread, key, token, acquired_us, lease_valid, accepted, seq)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                Long.class,
+                runId,
+                entry.worker(),
+                ProcessHandle.current().pid(),
+                entry.thread(),
+                key,
+                lease.fencingToken(),
+                entry.acquiredMicros(),
+                lease.isValid(),
+                seq.isPresent(),
+                new SqlParameterValue(Types.BIGINT, seq.isPresent() ? seq.getAsLong() : null)));
     }
 
-    /** Who wrote, when it got the lock, and whether its lease was still valid when it wrote. */
-    record HistoryEntry(int worker, int thread, long acquiredMicros, boolean leaseValid) {}
+    private static @Nullable Long first(ResultSet rows) throws SQLException {
+        return rows.next() ? rows.getLong(1) : null;
+    }
+
+    /** The counter row's id, which is also the fence's id for the lock key. */
+    private static String id(String runId, String key) {
+        return runId + "/" + key;
+    }
+
+    /** Who wrote, and when it got the lock. */
+    record HistoryEntry(int worker, int thread, long acquiredMicros) {}
 }

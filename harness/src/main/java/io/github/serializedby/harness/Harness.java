@@ -14,8 +14,10 @@ import java.util.Set;
  * run and a markdown table, and exits 1 when any invariant was broken.
  *
  * <p>Arguments: {@code --short} (no-fault and kill -9 runs of 5 s, as in CI), {@code --provider
- * redis|pg-advisory|pg-lease-table} and {@code --fault none|kill-9|sigstop|redis-restart|pg-terminate}
- * (each repeatable; default all).
+ * redis|pg-advisory|pg-lease-table} and {@code --fault
+ * none|kill-9|sigstop-begin|sigstop-read|sigstop-commit|redis-restart|pg-terminate} (each repeatable;
+ * default all). Every run uses the library's fence; {@code sigstop-commit} on a leased provider adds its
+ * control run with the guard only on the write.
  */
 public final class Harness {
 
@@ -43,19 +45,27 @@ public final class Harness {
         List<RunResult> results = run(scenarios(providers, faults, quick));
         System.out.println();
         System.out.println(
-                "| provider | fault | operations | lost updates | overlaps | stale writes rejected | unavailable | time to recover (ms) | result |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                "| provider | fault | guard | operations | lost updates | overlaps | stale writes rejected | unavailable | time to recover (ms) | result |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         results.forEach(result -> System.out.println(result.markdownRow()));
         System.exit(results.stream().allMatch(RunResult::ok) ? 0 : 1);
     }
 
-    /** The runs for {@code faults} on {@code providers}, each fault only where it applies. */
+    /**
+     * The runs for {@code faults} on {@code providers}, each fault only where it applies, with the fence;
+     * and the control for a holder stopped between its write and its commit on a leased provider: the
+     * same run with the guard only on the write, which must lose an update.
+     */
     public static List<Scenario> scenarios(Set<ProviderKind> providers, Set<Fault> faults, boolean quick) {
         List<Scenario> scenarios = new ArrayList<>();
         for (ProviderKind provider : providers) {
             for (Fault fault : faults) {
                 if (fault.appliesTo(provider)) {
-                    scenarios.add(Scenario.of(provider, fault, quick));
+                    scenarios.add(Scenario.of(provider, fault, Guard.FENCE, quick));
+                    Scenario control = Scenario.of(provider, fault, Guard.WRITE_ONLY, quick);
+                    if (control.expectsLostUpdate()) {
+                        scenarios.add(control);
+                    }
                 }
             }
         }

@@ -49,7 +49,7 @@ final class History {
         }
         Map<String, Long> finalValues = new HashMap<>();
         try (PreparedStatement select =
-                connection.prepareStatement("select key, value from harness_counter where run_id = ?")) {
+                connection.prepareStatement("select key, value from " + CounterTable.TABLE + " where run_id = ?")) {
             select.setString(1, runId);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
@@ -65,7 +65,7 @@ final class History {
         return writes.size();
     }
 
-    /** Writes the fence rejected: their token was lower than one already written. */
+    /** Writes the guard refused: a newer token had been admitted (or, for the control, written) before. */
     long rejected() {
         return writes.stream().filter(write -> !write.accepted()).count();
     }

@@ -29,10 +29,11 @@ public record RunResult(
     /** The one-line summary. */
     public String summary() {
         return String.format(
-                "provider=%-14s fault=%-13s operations=%-5d lost_updates=%d overlaps=%d stale_writes_rejected=%d"
+                "provider=%-14s fault=%-14s guard=%-10s operations=%-5d lost_updates=%d overlaps=%d stale_writes_rejected=%d"
                         + " unavailable=%d recovery_ms=%s %s",
                 scenario.provider().label(),
                 scenario.fault().label(),
+                scenario.guard().label(),
                 operations,
                 lostUpdates,
                 overlaps,
@@ -44,7 +45,8 @@ public record RunResult(
 
     /** A row of the README's table. */
     public String markdownRow() {
-        return "| " + scenario.provider().label() + " | " + scenario.fault().label() + " | " + operations + " | "
+        return "| " + scenario.provider().label() + " | " + scenario.fault().label() + " | "
+                + scenario.guard().label() + " | " + operations + " | "
                 + lostUpdates + " | " + overlaps + " | " + staleRejected + " | " + unavailable + " | " + recovery()
                 + " | " + (ok() ? "OK" : "VIOLATION") + " |";
     }

@@ -1,10 +1,11 @@
 package io.github.serializedby.harness;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -42,19 +43,30 @@ public final class Servers {
 
     /** A new connection of the harness itself, in auto-commit mode. */
     public static Connection harnessConnection() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user());
-        properties.setProperty("ApplicationName", HARNESS_APPLICATION);
-        properties.setProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
-        return DriverManager.getConnection(postgresUrl(), properties);
+        return dataSource(HARNESS_APPLICATION).getConnection();
+    }
+
+    /** A pool of {@code size} connections of the harness itself, for a worker's counter transactions. */
+    static HikariDataSource harnessPool(int size) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource(HARNESS_APPLICATION));
+        config.setMaximumPoolSize(size);
+        // Hikari also uses this as the driver's login timeout.
+        config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(CONNECT_SECONDS));
+        config.setPoolName("harness-counters");
+        return new HikariDataSource(config);
     }
 
     /** Plain (unpooled) connections for a lock provider, named {@value #LOCK_APPLICATION}. */
     public static DataSource lockDataSource() {
+        return dataSource(LOCK_APPLICATION);
+    }
+
+    private static DataSource dataSource(String applicationName) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(postgresUrl());
         dataSource.setUser(user());
-        dataSource.setApplicationName(LOCK_APPLICATION);
+        dataSource.setApplicationName(applicationName);
         dataSource.setConnectTimeout(CONNECT_SECONDS);
         return dataSource;
     }

@@ -1,5 +1,6 @@
 package io.github.serializedby.harness;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
@@ -9,19 +10,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * One worker process: its threads lock random keys and, holding the lock, read a counter and write it
- * back plus one, fenced by the lease's token. The critical section runs only with a lease; it writes even
- * when the lease was lost meanwhile, since testing the fence is the point. Tells the coordinator on
+ * back plus one in one transaction, guarded by the lease's token as {@link Guard} says. The critical
+ * section runs only with a lease; it writes even when the lease was lost meanwhile, since testing the
+ * guard is the point. Tells the coordinator on
  * stdout: {@code READY} after its first operation, {@code HOLDING key token}, {@code LOST token}, and at
  * the end {@code DONE ...}; hears on stdin {@code HOLD} (the first thread signals and keeps its next lock)
  * and {@code STOP} (or the end of input).
@@ -61,13 +63,15 @@ public final class Worker {
         Thread commands = new Thread(this::readCommands, "commands");
         commands.setDaemon(true);
         commands.start();
-        try (ProviderKind.Opened opened = config.provider().open(config.lease(), listener, false)) {
+        try (ProviderKind.Opened opened = config.provider().open(config.lease(), listener, false);
+                HikariDataSource pool = Servers.harnessPool(config.threads())) {
+            CounterTable counters = new CounterTable(pool, config.runId(), config.guard());
             long end = System.nanoTime() + config.duration().plus(OVERTIME).toNanos();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < config.threads(); i++) {
                 int index = i;
                 Thread thread = new Thread(
-                        () -> loop(opened.provider(), index, end), "worker-" + config.worker() + "-" + index);
+                        () -> loop(opened.provider(), counters, index, end), "worker-" + config.worker() + "-" + index);
                 thread.start();
                 threads.add(thread);
             }
@@ -92,19 +96,13 @@ public final class Worker {
         stopped = true;
     }
 
-    private void loop(LockProvider provider, int thread, long end) {
+    private void loop(LockProvider provider, CounterTable counters, int thread, long end) {
         boolean holder = thread == 0 && config.holds();
-        try (Connection connection = Servers.harnessConnection()) {
-            CounterTable counters = new CounterTable(connection, config.runId());
-            while (!stopped && System.nanoTime() - end < 0) {
-                boolean hold = holder && holdRequested;
-                if (operate(provider, counters, thread, hold) && hold) {
-                    holder = false;
-                }
+        while (!stopped && System.nanoTime() - end < 0) {
+            boolean hold = holder && holdRequested;
+            if (operate(provider, counters, thread, hold) && hold) {
+                holder = false;
             }
-        } catch (SQLException e) {
-            errors.incrementAndGet();
-            e.printStackTrace();
         }
     }
 
@@ -127,17 +125,10 @@ public final class Worker {
             return false;
         }
         Lease lease = granted.get();
-        long acquired = Micros.now();
+        var entry = new CounterTable.HistoryEntry(config.worker(), thread, Micros.now());
         try {
-            long value = counters.read(key, lease.fencingToken());
-            if (hold) {
-                say("HOLDING " + key + " " + lease.fencingToken());
-                pause(config.holdFor());
-            } else {
-                pause(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1, 4)));
-            }
-            var entry = new CounterTable.HistoryEntry(config.worker(), thread, acquired, lease.isValid());
-            long id = counters.fencedWrite(key, value + 1, lease.fencingToken(), entry);
+            at(Pause.BEGIN, hold, key, lease);
+            long id = counters.increment(key, lease, entry, pause -> at(pause, hold, key, lease));
             long releasing = Micros.now();
             release(lease);
             if (operations.incrementAndGet() == 1) {
@@ -145,11 +136,21 @@ public final class Worker {
             }
             counters.released(id, releasing);
             return true;
-        } catch (SQLException e) {
+        } catch (DataAccessException | TransactionException e) {
             errors.incrementAndGet();
             e.printStackTrace();
             release(lease);
             return false;
+        }
+    }
+
+    /** At {@code pause}: the holder signals and keeps its lock when it is where the fault strikes. */
+    private void at(Pause pause, boolean hold, String key, Lease lease) {
+        if (hold && pause == config.pause()) {
+            say("HOLDING " + key + " " + lease.fencingToken());
+            pause(config.holdFor());
+        } else if (pause == Pause.READ) {
+            pause(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1, 4)));
         }
     }
 

@@ -55,8 +55,9 @@ public final class BenchmarkReport {
                 .jvmArgsAppend("-Xmx1g")
                 .build();
         Map<String, Double> score = scores(new Runner(options).run());
-        HandoffLatency.Percentiles ours = HandoffLatency.provider(new InMemoryLockProvider(), 20_000);
-        HandoffLatency.Percentiles fair = HandoffLatency.fairReentrantLock(20_000);
+        HandoffLatency.Comparison handoff = HandoffLatency.againstFairLock(new InMemoryLockProvider(), 20_000);
+        HandoffLatency.Percentiles ours = handoff.ours();
+        HandoffLatency.Percentiles fair = handoff.baseline();
         MemoryFootprint.Result memory = MemoryFootprint.measure(10_000);
         Map<String, HandoffLatency.Percentiles> remote = new java.util.LinkedHashMap<>();
         if (redis) {

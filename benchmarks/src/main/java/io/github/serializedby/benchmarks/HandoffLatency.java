@@ -31,18 +31,18 @@ final class HandoffLatency {
 
     private HandoffLatency() {}
 
-    /**
-     * Hand-offs through the provider's blocking wait: the holder releases once the waiting thread has
-     * parked, so both series measure a wake-up from park.
-     */
-    static Percentiles provider(LockProvider provider, int handoffs) throws Exception {
-        return provider(provider, provider, handoffs);
-    }
-
     /** Hand-offs from a holder on one provider to a waiter on another: two instances of an application. */
     static Percentiles provider(LockProvider holder, LockProvider provider, int handoffs) throws Exception {
+        return measure(handoffs, through(holder, provider));
+    }
+
+    /**
+     * A hand-off through a provider's blocking wait: the holder releases once the waiting thread has
+     * parked, so every series measures a wake-up from park.
+     */
+    private static Supplier<Handoff> through(LockProvider holder, LockProvider provider) {
         LockRequest request = LockRequest.exclusive("handoff", "hot");
-        return measure(handoffs, () -> {
+        return () -> {
             Lease held = holder.tryAcquire(request).orElseThrow();
             return new Handoff(held::release, () -> {
                 try {
@@ -53,19 +53,38 @@ final class HandoffLatency {
                     throw new IllegalStateException(e);
                 }
             });
-        });
+        };
     }
 
-    /** The same hand-offs through a fair {@code ReentrantLock}, as the baseline. */
-    static Percentiles fairReentrantLock(int handoffs) throws Exception {
+    /** Hand-offs through the provider and through the baseline, measured side by side. */
+    record Comparison(Percentiles ours, Percentiles baseline) {}
+
+    /**
+     * Hand-offs through the in-memory provider's blocking wait against the same hand-offs through a fair
+     * {@code ReentrantLock}, alternating one of each so that whatever else the machine does falls on both
+     * series alike, after a warm-up of both that is not counted (the first hand-offs run interpreted code).
+     */
+    static Comparison againstFairLock(LockProvider provider, int handoffs) throws Exception {
+        Supplier<Handoff> ours = through(provider, provider);
         ReentrantLock lock = new ReentrantLock(true);
-        return measure(handoffs, () -> {
+        Supplier<Handoff> fair = () -> {
             lock.lock();
             return new Handoff(lock::unlock, () -> {
                 lock.lock();
                 return lock::unlock;
             });
-        });
+        };
+        for (int i = 0; i < handoffs / 4; i++) {
+            once(ours.get());
+            once(fair.get());
+        }
+        long[] oursNanos = new long[handoffs];
+        long[] fairNanos = new long[handoffs];
+        for (int i = 0; i < handoffs; i++) {
+            oursNanos[i] = once(ours.get());
+            fairNanos[i] = once(fair.get());
+        }
+        return new Comparison(Percentiles.of(oursNanos), Percentiles.of(fairNanos));
     }
 
     /**
@@ -77,22 +96,26 @@ final class HandoffLatency {
     static Percentiles measure(int handoffs, Supplier<Handoff> hold) throws Exception {
         long[] latencies = new long[handoffs];
         for (int i = 0; i < handoffs; i++) {
-            Handoff handoff = hold.get();
-            long[] runningAt = new long[1];
-            Thread waiter = new Thread(() -> {
-                Runnable giveBack = handoff.take().get();
-                runningAt[0] = System.nanoTime();
-                giveBack.run();
-            });
-            waiter.start();
-            while (waiter.getState() != Thread.State.WAITING && waiter.getState() != Thread.State.TIMED_WAITING) {
-                Thread.onSpinWait();
-            }
-            long releasedAt = System.nanoTime();
-            handoff.release().run();
-            waiter.join(TimeUnit.SECONDS.toMillis(30));
-            latencies[i] = runningAt[0] - releasedAt;
+            latencies[i] = once(hold.get());
         }
         return Percentiles.of(latencies);
+    }
+
+    /** One hand-off: nanoseconds from the release to the parked waiter running. */
+    private static long once(Handoff handoff) throws InterruptedException {
+        long[] runningAt = new long[1];
+        Thread waiter = new Thread(() -> {
+            Runnable giveBack = handoff.take().get();
+            runningAt[0] = System.nanoTime();
+            giveBack.run();
+        });
+        waiter.start();
+        while (waiter.getState() != Thread.State.WAITING && waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        long releasedAt = System.nanoTime();
+        handoff.release().run();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        return runningAt[0] - releasedAt;
     }
 }

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  * before its lock is taken. What a controller's {@code @ModelAttribute} methods load runs unlocked and
  * may be stale by the time the handler holds the lock, however well the handler itself is serialized.
  * Where the handler's keys can be read from the request alone (path variables, request parameters,
- * headers), {@link MvcRequestLockInterceptor} takes the lock for the whole request instead.
+ * headers), {@link MvcRequestLockInterceptor} or {@link WebFluxRequestLockAdapter} takes the lock for the
+ * whole request instead.
  */
 final class ModelAttributeTrap {
 
@@ -52,7 +53,8 @@ final class ModelAttributeTrap {
      * What to tell the user about {@code handler} of {@code controller} locked by {@code keyExpressions},
      * or null when the handler reads no model attribute loaded before its lock.
      *
-     * @param requestLocks whether {@link MvcRequestLockInterceptor} runs in this application
+     * @param requestLocks whether a request lock ({@link MvcRequestLockInterceptor}, {@link
+     *     WebFluxRequestLockAdapter}) runs in this application for this handler
      */
     static @Nullable Finding find(Class<?> controller, Method handler, String[] keyExpressions, boolean requestLocks) {
         Class<? extends Annotation> modelAttribute = MODEL_ATTRIBUTE;
@@ -83,8 +85,9 @@ final class ModelAttributeTrap {
                         + " under the lock (a check then a save lets duplicates through). Read that state again"
                         + " inside the locked method, or lock a service method that reads it"
                         + (requestLocks
-                                ? "; a Spring MVC handler whose keys name only path variables, request parameters"
-                                        + " or headers is locked for the whole request."
+                                ? "; a handler whose keys name only path variables, request parameters or headers"
+                                        + " is locked for the whole request when it returns a value (Spring MVC) or a"
+                                        + " Mono or Flux (WebFlux)."
                                 : "."),
                 false);
     }

@@ -1,24 +1,15 @@
 package io.github.serializedby.spring.aop;
 
-import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockSpec;
-import io.github.serializedby.spring.SerializedBy;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.MethodParameter;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.convert.ConversionException;
 import org.springframework.core.convert.ConversionService;
-import org.springframework.core.convert.TypeDescriptor;
-import org.springframework.expression.EvaluationException;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
@@ -39,12 +30,9 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
     public static final String BEAN_NAME = "serializedByMvcRequestLocks";
 
     private static final String HOLD = MvcRequestLockInterceptor.class.getName() + ".hold";
-    private static final Plan NONE = new Plan(null, List.of());
 
-    private final LockedMethods methods;
+    private final RequestLockPlans plans;
     private final Supplier<LockExecutor> executor;
-    private final Supplier<ConversionService> conversions;
-    private final Map<Handler, Plan> plans = new ConcurrentHashMap<>();
 
     /**
      * @param methods the compiled {@code @SerializedBy} methods
@@ -53,9 +41,8 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
      */
     public MvcRequestLockInterceptor(
             LockedMethods methods, Supplier<LockExecutor> executor, Supplier<ConversionService> conversions) {
-        this.methods = methods;
+        this.plans = new RequestLockPlans(methods, conversions, Set.of(ReturnKind.VALUE));
         this.executor = executor;
-        this.conversions = conversions;
     }
 
     @Override
@@ -65,13 +52,7 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
                 || request.getAttribute(HOLD) != null) {
             return true;
         }
-        Plan plan = plans.computeIfAbsent(
-                new Handler(handlerMethod.getMethod(), handlerMethod.getBeanType()), any -> plan(handlerMethod));
-        LockedMethod locked = plan.locked();
-        if (locked == null) {
-            return true;
-        }
-        LockSpec spec = spec(plan, locked, handlerMethod, request);
+        LockSpec spec = plans.spec(handlerMethod, value -> text(value, request));
         if (spec != null) {
             request.setAttribute(HOLD, new Hold(executor.get().hold(spec), handler));
         }
@@ -98,53 +79,6 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
         }
     }
 
-    /** Whether, and how, {@code handler} is locked for the whole request; decided once per method. */
-    private Plan plan(HandlerMethod handler) {
-        Method method = handler.getMethod();
-        Class<?> controller = handler.getBeanType();
-        SerializedBy annotation = AnnotatedElementUtils.findMergedAnnotation(method, SerializedBy.class);
-        if (annotation == null) {
-            return NONE;
-        }
-        LockedMethod locked = methods.get(method, controller);
-        if (locked.kind() != ReturnKind.VALUE) {
-            return NONE;
-        }
-        ModelAttributeTrap.Finding finding = ModelAttributeTrap.find(controller, method, annotation.value(), true);
-        List<ModelAttributeTrap.RequestValue> values = ModelAttributeTrap.requestValues(method, annotation.value());
-        if (finding == null || !finding.lockedForRequest() || values == null) {
-            return NONE;
-        }
-        return new Plan(locked, values);
-    }
-
-    /** The keys of this request, or null when one cannot be read from the request. */
-    private @Nullable LockSpec spec(Plan plan, LockedMethod locked, HandlerMethod handler, HttpServletRequest request) {
-        Method method = handler.getMethod();
-        @Nullable Object[] arguments = new Object[method.getParameterCount()];
-        for (ModelAttributeTrap.RequestValue value : plan.values()) {
-            String text = text(value, request);
-            if (text == null) {
-                return null;
-            }
-            try {
-                arguments[value.index()] = conversions
-                        .get()
-                        .convert(
-                                text,
-                                TypeDescriptor.valueOf(String.class),
-                                new TypeDescriptor(new MethodParameter(method, value.index())));
-            } catch (ConversionException | IllegalArgumentException e) {
-                return null;
-            }
-        }
-        try {
-            return locked.specFor(arguments, handler.getBean());
-        } catch (InvalidLockKeyException | EvaluationException e) {
-            return null;
-        }
-    }
-
     private static @Nullable String text(ModelAttributeTrap.RequestValue value, HttpServletRequest request) {
         return switch (value.source()) {
             case PATH ->
@@ -157,12 +91,6 @@ public final class MvcRequestLockInterceptor implements AsyncHandlerInterceptor 
         };
     }
 
-    /** A handler method as one controller type has it: the plan depends on that type's model methods. */
-    private record Handler(Method method, Class<?> controller) {}
-
     /** The keys a request holds, and the handler that took them. */
     private record Hold(LockExecutor.ThreadHold keys, Object handler) {}
-
-    /** The compiled method to lock for the request (null: not locked here) and where its keys are read. */
-    private record Plan(@Nullable LockedMethod locked, List<ModelAttributeTrap.RequestValue> values) {}
 }

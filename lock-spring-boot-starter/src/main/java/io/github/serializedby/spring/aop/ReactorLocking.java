@@ -68,9 +68,16 @@ final class ReactorLocking implements ReactiveLocking {
                 .doOnDiscard(LockHandle.class, handle -> release(handle).subscribe());
     }
 
-    /** What the chain holds already; read with {@code get}, which never gives null, as NullAway can see. */
+    /**
+     * What the chain holds already, the keys a WebFlux request holds for its handler included; read with
+     * {@code get}, which never gives null, as NullAway can see.
+     */
     private static HeldLocks heldIn(ContextView context) {
-        return context.hasKey(HELD) ? context.get(HELD) : HeldLocks.NONE;
+        if (context.hasKey(HELD)) {
+            return context.get(HELD);
+        }
+        List<Lease> request = WebFluxRequestLockAdapter.heldBy(context);
+        return request.isEmpty() ? HeldLocks.NONE : new HeldLocks(request);
     }
 
     @Override
@@ -83,7 +90,7 @@ final class ReactorLocking implements ReactiveLocking {
      * a Reactor non-blocking thread): a provider's release may wait for its store (JDBC, Redis), so it then
      * runs on the bounded elastic scheduler. Either way the chain goes on once the locks are released.
      */
-    private static Mono<Void> release(LockHandle handle) {
+    static Mono<Void> release(LockHandle handle) {
         if (handle.leases().isEmpty()) {
             return Mono.empty();
         }

@@ -35,7 +35,8 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
 
     @Override
     public void afterSingletonsInstantiated() {
-        boolean requestLocks = lockingEnabled && beanFactory.containsBean(MvcRequestLockInterceptor.BEAN_NAME);
+        boolean mvcRequestLocks = lockingEnabled && beanFactory.containsBean(MvcRequestLockInterceptor.BEAN_NAME);
+        boolean webFluxRequestLocks = lockingEnabled && beanFactory.containsBean(WebFluxRequestLockAdapter.BEAN_NAME);
         for (String beanName : beanFactory.getBeanDefinitionNames()) {
             Class<?> type = beanFactory.getType(beanName, false);
             if (type == null) {
@@ -51,7 +52,9 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
                             userClass,
                             method,
                             entry.getValue().value(),
-                            requestLocks && locked.kind() == ReturnKind.VALUE);
+                            mvcRequestLocks && locked.kind() == ReturnKind.VALUE
+                                    || webFluxRequestLocks
+                                            && (locked.kind() == ReturnKind.MONO || locked.kind() == ReturnKind.FLUX));
                     if (trap != null && trap.lockedForRequest()) {
                         LOG.info(trap.message());
                     } else if (trap != null) {

@@ -28,7 +28,8 @@ class SliceImportsTests {
                 "org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureWebMvc"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
                         + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"
-                        + " SerializedByProviderCheckAutoConfiguration SerializedByWebFluxIdempotencyAutoConfiguration",
+                        + " SerializedByProviderCheckAutoConfiguration SerializedByWebFluxIdempotencyAutoConfiguration"
+                        + " SerializedByWebFluxAutoConfiguration",
                 "org.springframework.boot.webflux.test.autoconfigure.AutoConfigureWebFlux"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
                         + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"

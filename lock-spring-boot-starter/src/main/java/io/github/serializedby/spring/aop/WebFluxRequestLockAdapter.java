@@ -1,0 +1,148 @@
+package io.github.serializedby.spring.aop;
+
+import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockHandle;
+import io.github.serializedby.lock.LockSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.HandlerAdapter;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.HandlerResult;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
+
+/**
+ * Locks a {@code @SerializedBy} WebFlux handler for the whole request when its controller loads model
+ * attributes ({@code @ModelAttribute} methods run before the handler, so before its own lock) and its keys
+ * can be read from the request alone: path variables, query parameters, headers. As a handler adapter
+ * ahead of Spring's, it takes the lock after the handler is mapped and before the model is built, so a
+ * refusal is answered by the application's exception handling like any handler's; its {@linkplain
+ * #holdingFilter() filter} releases the lock once the response is written. The handler's own lock
+ * re-enters it through the Reactor context. Only handlers returning a {@code Mono} or {@code Flux} (or
+ * Kotlin {@code suspend} functions): a handler returning a plain value is called outside the request's
+ * Reactor context, where its own lock could not tell the request's hold from another caller's, so it
+ * keeps its own lock (and start-up's warning).
+ */
+public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered {
+
+    /** The bean name under which the starter registers it. */
+    public static final String BEAN_NAME = "serializedByWebFluxRequestLocks";
+
+    private final RequestLockPlans plans;
+    private final Supplier<LockExecutor> executor;
+    private final Supplier<HandlerAdapter> handlerMethods;
+
+    /**
+     * @param methods the compiled {@code @SerializedBy} methods
+     * @param executor supplies the executor the handlers' locks use
+     * @param conversions converts request text to the parameters' types, as WebFlux's binding does
+     * @param handlerMethods the adapter that calls controller methods (Spring's {@code
+     *     RequestMappingHandlerAdapter}), which this one calls holding the lock
+     */
+    public WebFluxRequestLockAdapter(
+            LockedMethods methods,
+            Supplier<LockExecutor> executor,
+            Supplier<ConversionService> conversions,
+            Supplier<HandlerAdapter> handlerMethods) {
+        this.plans = new RequestLockPlans(methods, conversions, Set.of(ReturnKind.MONO, ReturnKind.FLUX));
+        this.executor = executor;
+        this.handlerMethods = handlerMethods;
+    }
+
+    @Override
+    public boolean supports(Object handler) {
+        return handler instanceof HandlerMethod method && plans.locksForRequest(method);
+    }
+
+    @Override
+    public Mono<HandlerResult> handle(ServerWebExchange exchange, Object handler) {
+        HandlerMethod method = (HandlerMethod) handler;
+        return Mono.deferContextual(context -> {
+            RequestHold hold = context.getOrDefault(RequestHold.class, null);
+            LockSpec spec = hold == null ? null : plans.spec(method, value -> text(value, exchange));
+            if (hold == null || spec == null) {
+                return handlerMethods.get().handle(exchange, handler);
+            }
+            // A handle that arrives just as the request is cancelled is discarded by Reactor: release it.
+            return Mono.fromFuture(() -> executor.get().acquireAsync(spec, List.of()), false)
+                    .doOnDiscard(
+                            LockHandle.class,
+                            discarded -> ReactorLocking.release(discarded).subscribe())
+                    .flatMap(handle -> {
+                        hold.keep(handle);
+                        return handlerMethods.get().handle(exchange, handler);
+                    });
+        });
+    }
+
+    /** Ahead of Spring's adapter, which supports every handler method. */
+    @Override
+    public int getOrder() {
+        return 0;
+    }
+
+    /**
+     * The filter that gives each request a place for the lock this adapter takes, and releases it once
+     * the rest of the chain, writing the response included, is done.
+     */
+    public static WebFilter holdingFilter() {
+        return (exchange, chain) -> Mono.usingWhen(
+                Mono.fromSupplier(RequestHold::new),
+                hold -> chain.filter(exchange).contextWrite(context -> context.put(RequestHold.class, hold)),
+                RequestHold::release,
+                (hold, error) -> hold.release(),
+                RequestHold::release);
+    }
+
+    /** The leases a request holds for its handler, for the handler's own lock to re-enter. */
+    static List<Lease> heldBy(ContextView context) {
+        RequestHold hold = context.getOrDefault(RequestHold.class, null);
+        return hold == null ? List.of() : hold.leases();
+    }
+
+    private static @Nullable String text(ModelAttributeTrap.RequestValue value, ServerWebExchange exchange) {
+        return switch (value.source()) {
+            case PATH ->
+                exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> vars
+                                && vars.get(value.name()) instanceof String text
+                        ? text
+                        : null;
+            case PARAMETER -> exchange.getRequest().getQueryParams().getFirst(value.name());
+            case HEADER -> exchange.getRequest().getHeaders().getFirst(value.name());
+        };
+    }
+
+    /** The keys one request holds: none until the adapter takes them, none again once released. */
+    private static final class RequestHold {
+
+        private static final Object RELEASED = new Object();
+
+        /** Null, then the handle taken, then {@link #RELEASED}. */
+        private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
+
+        /** Keeps {@code taken} until the request ends; releases it at once when the request already has. */
+        void keep(LockHandle taken) {
+            if (!state.compareAndSet(null, taken)) {
+                ReactorLocking.release(taken).subscribe();
+            }
+        }
+
+        List<Lease> leases() {
+            return state.get() instanceof LockHandle held ? held.leases() : List.of();
+        }
+
+        Mono<Void> release() {
+            return state.getAndSet(RELEASED) instanceof LockHandle held ? ReactorLocking.release(held) : Mono.empty();
+        }
+    }
+}

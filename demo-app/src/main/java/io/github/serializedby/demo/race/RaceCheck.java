@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 /**
  * Fires concurrent requests at a running demo, one burst per case, and prints one line per case with
  * its invariant: the final balance against the accepted withdrawals, tickets per user, times each
- * payment was conducted, the total across transfers, an owner's pets of one name. Exits 1 when an
- * invariant is broken, 2 when the demo cannot be reached.
+ * payment was conducted, the total across transfers, an owner's pets of one name, the seats sold of a
+ * hot concert (with how fast other concerts were answered meanwhile). Exits 1 when an invariant is
+ * broken, 2 when the demo cannot be reached.
  *
  * <p>Needs only the JDK, so it runs without a build: {@code java
  * demo-app/src/main/java/io/github/serializedby/demo/race/RaceCheck.java http://localhost:8080}. It
@@ -47,6 +48,11 @@ public final class RaceCheck {
     private static final long TRANSFER = 5;
     private static final long OWNER = 1;
     private static final int PET_FORMS = 20;
+    private static final int HOT_BUYERS = 200;
+    private static final long HOT_SEATS = 100;
+    private static final int QUIET_CONCERTS = 10;
+    private static final int QUIET_BUYS = 10;
+    private static final Duration BURST_HEAD_START = Duration.ofMillis(200);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<URI> bases;
@@ -85,6 +91,7 @@ public final class RaceCheck {
             held &= check.payments();
             held &= check.transfers();
             held &= check.pets();
+            held &= check.hotTicket();
         } catch (IOException e) {
             System.err.println("Cannot reach the demo at " + base + " (" + e + "); is it running?");
             System.exit(2);
@@ -241,6 +248,99 @@ public final class RaceCheck {
                 String.format(
                         "pets named %s: %d, expected 1 (%d forms: %s)",
                         name, pets, PET_FORMS, tally.describe("201 added", "422 name taken", "409 turned away")));
+    }
+
+    /**
+     * 200 buyers at once for one concert of 100 seats, and meanwhile 10 buyers, one after the other, for
+     * each of 10 other concerts: no seat sold twice, and how fast the other concerts were answered (their
+     * p99), which a bound on the hot concert's waiters keeps low.
+     */
+    private boolean hotTicket() throws Exception {
+        long hot = id(send(post("/concerts", "{\"title\":\"hot-" + run + "\",\"seats\":" + HOT_SEATS + "}")));
+        List<Long> quiet = new ArrayList<>();
+        for (int i = 0; i < QUIET_CONCERTS; i++) {
+            quiet.add(id(send(post("/concerts", "{\"title\":\"quiet-" + run + "-" + i + "\",\"seats\":1000}"))));
+        }
+        List<HttpRequest> burst = new ArrayList<>();
+        for (int i = 0; i < HOT_BUYERS; i++) {
+            burst.add(post("/concerts/" + hot + "/seats", "{\"userId\":\"" + user(i) + "\"}"));
+        }
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Tally tally;
+        List<Long> millis;
+        try {
+            Future<List<Answer>> hotAnswers = background.submit(() -> together(burst));
+            Thread.sleep(BURST_HEAD_START.toMillis());
+            millis = quietBuys(quiet);
+            tally = new Tally(hotAnswers.get(REQUEST_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS));
+        } finally {
+            background.shutdownNow();
+        }
+        long sold = number(send(get("/concerts/" + hot)).body(), "sold");
+        boolean held = sold == tally.count(201)
+                && sold <= HOT_SEATS
+                && millis.size() == QUIET_CONCERTS * QUIET_BUYS
+                && tally.unexpected(201, 409, 422, 429, 503) == 0;
+        List<Long> sorted = millis.stream().sorted().toList();
+        return report(
+                "hot-ticket",
+                held,
+                String.format(
+                        "sold %d of %d seats (%d buyers at once: %s); other concerts answered in p50 %d ms,"
+                                + " p99 %d ms (%d buys)",
+                        sold,
+                        HOT_SEATS,
+                        HOT_BUYERS,
+                        tally.describe(
+                                "201 sold",
+                                "422 sold out",
+                                "429 told to come back",
+                                "503 application busy",
+                                "409 waited in vain"),
+                        percentile(sorted, 50),
+                        percentile(sorted, 99),
+                        sorted.size()));
+    }
+
+    /**
+     * Buys seats of the quiet concerts, each on its own thread one after the other, and gives how long each
+     * answer took in milliseconds; only answers 201 count.
+     */
+    private List<Long> quietBuys(List<Long> concerts) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(concerts.size());
+        try {
+            List<Future<List<Long>>> futures = new ArrayList<>();
+            for (long concert : concerts) {
+                futures.add(threads.submit(() -> {
+                    List<Long> millis = new ArrayList<>();
+                    for (int i = 0; i < QUIET_BUYS; i++) {
+                        long start = System.nanoTime();
+                        Answer answer =
+                                send(post("/concerts/" + concert + "/seats", "{\"userId\":\"" + user(i) + "\"}"));
+                        if (answer.status() == 201) {
+                            millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                        }
+                    }
+                    return millis;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> future : futures) {
+                all.addAll(future.get(REQUEST_TIMEOUT.toSeconds() * QUIET_BUYS, TimeUnit.SECONDS));
+            }
+            return all;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The {@code p}th percentile of sorted values (nearest rank), 0 for none. */
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
     }
 
     private String user(int user) {

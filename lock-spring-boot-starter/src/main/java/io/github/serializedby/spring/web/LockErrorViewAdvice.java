@@ -44,6 +44,7 @@ public class LockErrorViewAdvice extends LockProblemDetailsAdvice
         this.errorViewResolvers = List.copyOf(errorViewResolvers);
     }
 
+    /** The error view of {@code failure}, showing the problem answer it gets, with its status and headers. */
     @Override
     public ModelAndView lockFailurePage(LockException failure, ServletWebRequest request) {
         HttpServletResponse response = request.getResponse();

@@ -34,6 +34,7 @@ public class ReactiveLockErrorViewAdvice extends LockProblemDetailsAdvice
         this.errorHandler = errorHandler;
     }
 
+    /** Spring Boot's error view of {@code failure}, with the status and headers of its problem answer. */
     @Override
     public Mono<Void> lockFailurePage(LockException failure, ServerWebExchange exchange) {
         return errorView(answer(failure), failure, exchange);

@@ -5,7 +5,7 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * What a native image of an application using lock-jdbc needs: the schema files the providers and the
+ * What a native image of an application using lock-jdbc needs: the schema files the providers, the fence and the
  * idempotency store run when asked to create their tables. Registered in {@code META-INF/spring/aot.factories}.
  */
 public final class JdbcRuntimeHints implements RuntimeHintsRegistrar {

@@ -23,7 +23,7 @@ class JdbcRuntimeHintsTest {
 
         Resource[] schemas = new PathMatchingResourcePatternResolver()
                 .getResources("classpath*:" + DataSources.SCHEMA_LOCATION + "*.sql");
-        assertThat(schemas).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(schemas).as("the providers' and the fence's schema files").hasSizeGreaterThanOrEqualTo(7);
         for (Resource schema : schemas) {
             assertThat(RuntimeHintsPredicates.resource()
                             .forResource(DataSources.SCHEMA_LOCATION + schema.getFilename()))

@@ -4,6 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.convert.ConversionService;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerAdapter;
 import org.springframework.web.reactive.HandlerMapping;
@@ -41,6 +43,7 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
     private final RequestLockPlans plans;
     private final Supplier<LockExecutor> executor;
     private final Supplier<HandlerAdapter> handlerMethods;
+    private final Supplier<Boolean> locksAnyHandler;
 
     /**
      * @param methods the compiled {@code @SerializedBy} methods
@@ -48,15 +51,19 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
      * @param conversions converts request text to the parameters' types, as WebFlux's binding does
      * @param handlerMethods the adapter that calls controller methods (Spring's {@code
      *     RequestMappingHandlerAdapter}), which this one calls holding the lock
+     * @param mapped the application's mapped handler methods, read once on the first request: when none
+     *     is locked for the request, requests pass the filter untouched
      */
     public WebFluxRequestLockAdapter(
             LockedMethods methods,
             Supplier<LockExecutor> executor,
             Supplier<ConversionService> conversions,
-            Supplier<HandlerAdapter> handlerMethods) {
+            Supplier<HandlerAdapter> handlerMethods,
+            Supplier<Collection<HandlerMethod>> mapped) {
         this.plans = new RequestLockPlans(methods, conversions, Set.of(ReturnKind.MONO, ReturnKind.FLUX));
         this.executor = executor;
         this.handlerMethods = handlerMethods;
+        this.locksAnyHandler = SingletonSupplier.of(() -> mapped.get().stream().anyMatch(plans::locksForRequest));
     }
 
     @Override
@@ -93,15 +100,18 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
 
     /**
      * The filter that gives each request a place for the lock this adapter takes, and releases it once
-     * the rest of the chain, writing the response included, is done.
+     * the rest of the chain, writing the response included, is done; it does nothing in an application
+     * none of whose handlers is locked for the request.
      */
-    public static WebFilter holdingFilter() {
-        return (exchange, chain) -> Mono.usingWhen(
-                Mono.fromSupplier(RequestHold::new),
-                hold -> chain.filter(exchange).contextWrite(context -> context.put(RequestHold.class, hold)),
-                RequestHold::release,
-                (hold, error) -> hold.release(),
-                RequestHold::release);
+    public WebFilter holdingFilter() {
+        return (exchange, chain) -> !locksAnyHandler.get()
+                ? chain.filter(exchange)
+                : Mono.usingWhen(
+                        Mono.fromSupplier(RequestHold::new),
+                        hold -> chain.filter(exchange).contextWrite(context -> context.put(RequestHold.class, hold)),
+                        RequestHold::release,
+                        (hold, error) -> hold.release(),
+                        RequestHold::release);
     }
 
     /** The leases a request holds for its handler, for the handler's own lock to re-enter. */

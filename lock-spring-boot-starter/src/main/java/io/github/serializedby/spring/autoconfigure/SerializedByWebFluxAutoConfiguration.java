@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -34,6 +35,7 @@ public final class SerializedByWebFluxAutoConfiguration {
             LockedMethods serializedByLockedMethods,
             ObjectProvider<LockExecutor> executor,
             ObjectProvider<RequestMappingHandlerAdapter> handlerMethods,
+            ObjectProvider<RequestMappingHandlerMapping> mappings,
             ListableBeanFactory beans) {
         return new WebFluxRequestLockAdapter(
                 serializedByLockedMethods,
@@ -41,11 +43,14 @@ public final class SerializedByWebFluxAutoConfiguration {
                 SingletonSupplier.of(() -> beans.containsBean(WEBFLUX_CONVERSION_SERVICE)
                         ? beans.getBean(WEBFLUX_CONVERSION_SERVICE, ConversionService.class)
                         : ApplicationConversionService.getSharedInstance()),
-                SingletonSupplier.of(handlerMethods::getObject));
+                SingletonSupplier.of(handlerMethods::getObject),
+                () -> mappings.orderedStream()
+                        .flatMap(mapping -> mapping.getHandlerMethods().values().stream())
+                        .toList());
     }
 
     @Bean
-    WebFilter serializedByWebFluxRequestHolds() {
-        return WebFluxRequestLockAdapter.holdingFilter();
+    WebFilter serializedByWebFluxRequestHolds(WebFluxRequestLockAdapter serializedByWebFluxRequestLocks) {
+        return serializedByWebFluxRequestLocks.holdingFilter();
     }
 }

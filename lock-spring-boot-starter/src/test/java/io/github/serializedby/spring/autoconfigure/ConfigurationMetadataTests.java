@@ -21,6 +21,7 @@ class ConfigurationMetadataTests {
     private static final Set<String> WITHOUT_DEFAULT = Set.of(
             "management.endpoint.locks.roles",
             "serialized-by.instances",
+            "serialized-by.jdbc.fence.columns",
             "serialized-by.jdbc.url",
             "serialized-by.jdbc.username",
             "serialized-by.jdbc.password",

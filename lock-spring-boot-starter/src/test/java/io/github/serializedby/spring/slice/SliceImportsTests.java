@@ -28,11 +28,11 @@ class SliceImportsTests {
                 "org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureWebMvc"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
                         + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"
-                        + " SerializedByProviderCheckAutoConfiguration SerializedByWebFluxIdempotencyAutoConfiguration"
-                        + " SerializedByWebFluxAutoConfiguration",
+                        + " SerializedByJdbcFenceAutoConfiguration SerializedByProviderCheckAutoConfiguration"
+                        + " SerializedByWebFluxIdempotencyAutoConfiguration SerializedByWebFluxAutoConfiguration",
                 "org.springframework.boot.webflux.test.autoconfigure.AutoConfigureWebFlux"
                         + "| SerializedByObservationAutoConfiguration SerializedByEndpointAutoConfiguration"
-                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration"
+                        + " SerializedByRedisAutoConfiguration SerializedByJdbcAutoConfiguration SerializedByJdbcFenceAutoConfiguration"
                         + " SerializedByProviderCheckAutoConfiguration SerializedByIdempotencyAutoConfiguration"
                         + " SerializedByWebMvcAutoConfiguration",
                 "io.github.serializedby.spring.test.AutoConfigureSerializedBy"

@@ -65,6 +65,13 @@ public @interface SerializedBy {
     LockMode[] mode() default {};
 
     /**
+     * The most callers that may wait for one key of this lock in this JVM; one more is refused at once
+     * with {@link io.github.serializedby.lock.LockQueueFullException}. At most one value. Defaults to the
+     * configured {@code max-waiters}. Every method of one lock name must agree on it.
+     */
+    int[] maxWaiters() default {};
+
+    /**
      * The named configuration, {@code serialized-by.instances.<instance>}, this method takes its defaults
      * from. Defaults to the lock name when such an instance exists.
      */

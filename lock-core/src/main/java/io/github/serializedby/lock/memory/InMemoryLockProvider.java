@@ -3,9 +3,13 @@ package io.github.serializedby.lock.memory;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockRequest;
+import io.github.serializedby.lock.support.WaitBounds;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,7 +34,14 @@ import org.jspecify.annotations.Nullable;
  * hands the key over, through {@link HandOvers}: waiters whose continuations release in turn are served
  * one after the other, never one inside the other. Leases never expire;
  * fencing tokens come from one counter for the whole provider, drawn after each grant, so they increase
- * for every key.
+ * for every key. The counter starts at the wall clock's time in nanoseconds since the epoch, so that a
+ * provider of a restarted application draws larger tokens than its predecessor did (a fence that stored
+ * them, a database table, would otherwise refuse every call after a restart): a provider would have to
+ * draw more than one token per nanosecond for its successor to start below its last one. A caller about to wait is first admitted by the {@link WaitBounds} (never one that takes a
+ * free key), and leaves its count when it leaves the queue, granted or not.
+ *
+ * <p>Over 300 lines: granting, queueing and handing over change one key's state together, and the
+ * lock-free fast path and the monitor-guarded slow path are checked more easily side by side.
  */
 public final class InMemoryLockProvider implements LockProvider {
 
@@ -47,16 +58,23 @@ public final class InMemoryLockProvider implements LockProvider {
     private static final int BUCKETS = 1 << 12;
 
     final KeyTable states;
-    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong(nanosSinceEpoch());
+    private final WaitBounds bounds;
 
-    /** A provider for any number of keys. */
+    /** A provider for any number of keys, whose callers may all wait. */
     public InMemoryLockProvider() {
-        this(BUCKETS);
+        this(WaitBounds.unbounded());
+    }
+
+    /** A provider for any number of keys whose waiting {@code bounds} limits. */
+    public InMemoryLockProvider(WaitBounds bounds) {
+        this(BUCKETS, bounds);
     }
 
     /** A provider with a table of {@code buckets} buckets; few buckets make keys share them (for tests). */
-    InMemoryLockProvider(int buckets) {
+    InMemoryLockProvider(int buckets, WaitBounds bounds) {
         this.states = new KeyTable(buckets);
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
     }
 
     @Override
@@ -101,7 +119,12 @@ public final class InMemoryLockProvider implements LockProvider {
 
     @Override
     public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-        Object outcome = grantOrEnqueue(request, maxWait, false);
+        Object outcome;
+        try {
+            outcome = grantOrEnqueue(request, maxWait, false);
+        } catch (LockQueueFullException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (!(outcome instanceof Waiter waiter)) {
             return CompletableFuture.completedFuture(grantedOrEmpty(outcome));
         }
@@ -152,6 +175,7 @@ public final class InMemoryLockProvider implements LockProvider {
     /**
      * A lease, an empty optional (no wait allowed), or the queued {@link Waiter}.
      *
+     * @throws LockQueueFullException when the caller would wait and a bound of {@link WaitBounds} refuses it
      * @param blocking whether the caller parks its thread on the waiter's future rather than chaining on it
      */
     private Object grantOrEnqueue(LockRequest request, Duration maxWait, boolean blocking) {
@@ -188,10 +212,12 @@ public final class InMemoryLockProvider implements LockProvider {
                         }
                         continue;
                     }
+                    bounds.admit(request, state.waiters, saturatedNanos(maxWait));
                     Waiter waiter = new Waiter(request, state, blocking);
                     if (state.enqueue(waiter, value)) {
                         return waiter;
                     }
+                    state.waiters.leave();
                 }
             }
         }
@@ -207,6 +233,11 @@ public final class InMemoryLockProvider implements LockProvider {
         return withToken(new MemoryLease(this, request, state.hash, state));
     }
 
+    private static long nanosSinceEpoch() {
+        Instant now = Instant.now();
+        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+    }
+
     /** Draws the token of a lease just granted: after the grant, so that tokens follow grants. */
     private MemoryLease withToken(MemoryLease lease) {
         lease.token = tokens.incrementAndGet();
@@ -214,12 +245,12 @@ public final class InMemoryLockProvider implements LockProvider {
     }
 
     /** Takes a released holder of {@code mode} out of the state that counts it. */
-    void releaseHolder(KeyState state, LockMode mode) {
+    void releaseHolder(KeyState state, LockMode mode, long grantedNanos) {
         int unit = KeyState.unit(mode);
         while (true) {
             int value = state.state();
             if (KeyState.isQueued(value)) {
-                releaseWithWaiters(state, mode);
+                releaseWithWaiters(state, mode, grantedNanos);
                 return;
             }
             int next = value - unit;
@@ -234,10 +265,11 @@ public final class InMemoryLockProvider implements LockProvider {
         }
     }
 
-    private void releaseWithWaiters(KeyState state, LockMode mode) {
+    private void releaseWithWaiters(KeyState state, LockMode mode, long grantedNanos) {
         List<Waiter> next;
         List<MemoryLease> granted;
         synchronized (state) {
+            state.waiters.released(grantedNanos);
             state.unhold(mode);
             next = state.pollGrantable();
             granted = leases(next, state);
@@ -262,6 +294,7 @@ public final class InMemoryLockProvider implements LockProvider {
             if (!state.remove(waiter)) {
                 return false;
             }
+            state.waiters.leave();
             next = state.pollGrantable();
             granted = leases(next, state);
             retireIfIdle(state);
@@ -274,7 +307,15 @@ public final class InMemoryLockProvider implements LockProvider {
         if (waiters.isEmpty()) {
             return List.of();
         }
-        return waiters.stream().map(waiter -> lease(waiter.request, state)).toList();
+        long grantedNanos = System.nanoTime();
+        return waiters.stream()
+                .map(waiter -> {
+                    state.waiters.leave();
+                    MemoryLease lease = lease(waiter.request, state);
+                    lease.grantedNanos = grantedNanos;
+                    return lease;
+                })
+                .toList();
     }
 
     private void retireIfIdle(KeyState state) {

@@ -2,6 +2,7 @@ package io.github.serializedby.lock.memory;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.support.KeyWaiters;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The holders live in one atomic {@code int}: a retired bit, an exclusive bit, a queued bit and a
  * count of shared holders. Without waiters, holders come and go by compare-and-set alone. The queued
- * bit is set exactly while {@link #waiters} is not empty; both change only under this object's monitor,
+ * bit is set exactly while {@link #queue} is not empty; both change only under this object's monitor,
  * and while the bit is set every change of the holders happens under the monitor too, because the
  * lock-free paths refuse to act on a state with the bit set. A retired state has left the table for good.
  */
@@ -41,7 +42,10 @@ final class KeyState extends KeyEntry {
     final @Nullable Lease promotedFrom;
 
     private volatile int state;
-    private @Nullable ArrayDeque<Waiter> waiters;
+    private @Nullable ArrayDeque<Waiter> queue;
+
+    /** The waiting on this key as the bounds count it; changed under this object's monitor. */
+    final KeyWaiters waiters = new KeyWaiters();
 
     /** A state created already held by one holder of {@code mode}. */
     KeyState(String name, String key, int hash, LockMode mode) {
@@ -105,10 +109,10 @@ final class KeyState extends KeyEntry {
         if (!isQueued(observed) && !compareAndSet(observed, observed | QUEUED)) {
             return false;
         }
-        if (waiters == null) {
-            waiters = new ArrayDeque<>(4);
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
         }
-        waiters.addLast(waiter);
+        queue.addLast(waiter);
         return true;
     }
 
@@ -118,7 +122,7 @@ final class KeyState extends KeyEntry {
     }
 
     boolean remove(Waiter waiter) {
-        return waiters != null && waiters.remove(waiter);
+        return queue != null && queue.remove(waiter);
     }
 
     /**
@@ -127,7 +131,7 @@ final class KeyState extends KeyEntry {
      */
     List<Waiter> pollGrantable() {
         List<Waiter> granted = List.of();
-        ArrayDeque<Waiter> queue = waiters;
+        ArrayDeque<Waiter> queue = this.queue;
         if (queue == null) {
             return granted;
         }

@@ -32,6 +32,8 @@ final class MemoryLease extends KeyEntry implements Lease {
     private final @Nullable KeyState state;
     /** Set once, right after the lease entered the table or its state, so that tokens follow grants. */
     long token;
+    /** When a waiter was granted this lease, for the key's recent hold time; 0 when nobody waited. */
+    long grantedNanos;
 
     private volatile int released;
 
@@ -86,7 +88,7 @@ final class MemoryLease extends KeyEntry implements Lease {
         }
         KeyState counting = state != null ? state : promotedState();
         if (counting != null) {
-            provider.releaseHolder(counting, request.mode());
+            provider.releaseHolder(counting, request.mode(), grantedNanos);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.support;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Invariant: a waiter's entry is settled exactly once ({@link Waiter#claimEntry}), either by the
  * thread that lets it in or by its cancellation before that, which gives back at once what the waiter
- * took under the key's monitor; every waiter let in is balanced by one {@link LockStore#stopWaiting}.
+ * took under the key's monitor; every waiter let in is balanced by one {@link LockStore#stopWaiting}, and
+ * every waiter {@link WaitBounds} admitted leaves its count once its future completes, however.
  */
 final class Entrance<K> {
 
@@ -56,11 +58,19 @@ final class Entrance<K> {
                 } else if (!queues.queue(state, waiter, false)) {
                     queues.retireIfIdle(state);
                     return CompletableFuture.failedFuture(KeyQueues.closed(request));
+                } else {
+                    try {
+                        queues.admit(state, waiter, saturatedNanos(maxWait));
+                    } catch (LockQueueFullException e) {
+                        state.remove(waiter);
+                        return CompletableFuture.failedFuture(e);
+                    }
                 }
                 break;
             }
         }
         Waiter<K> entering = waiter;
+        waiter.future.whenComplete((granted, failure) -> queues.countOut(entering));
         boolean tryFirst = reserved;
         long signalsSeen = signalsBefore;
         Runnable enter = () -> letIn(entering, tryFirst, signalsSeen, maxWait.minusNanos(System.nanoTime() - start));
@@ -120,11 +130,25 @@ final class Entrance<K> {
                 return;
             }
             boolean requeued;
+            LockQueueFullException refused = null;
             synchronized (state) {
                 state.unhold(request.mode());
-                requeued = queues.queue(state, waiter, true);
-                pumpNow = state.signals != signalsBefore;
+                try {
+                    queues.admit(state, waiter, saturatedNanos(remaining));
+                    requeued = queues.queue(state, waiter, true);
+                } catch (LockQueueFullException e) {
+                    refused = e;
+                    requeued = false;
+                }
+                pumpNow = state.signals != signalsBefore || (refused != null && state.hasWaiters());
                 queues.retireIfIdle(state);
+            }
+            if (refused != null) {
+                queues.delivery.fail(waiter.future, waiter.direct, refused);
+                if (pumpNow) {
+                    queues.schedulePump(state);
+                }
+                return;
             }
             if (!requeued) {
                 queues.delivery.fail(waiter.future, waiter.direct, KeyQueues.closed(request));

@@ -39,6 +39,7 @@ final class KeyQueues<K> {
     private final ScheduledExecutorService timer;
     private final Duration recheckInterval;
     private final LockListener listener;
+    private final WaitBounds bounds;
 
     /**
      * Set by {@link #close}, before it drains the queues, and read under a key's monitor wherever a waiter
@@ -52,8 +53,10 @@ final class KeyQueues<K> {
             Delivery delivery,
             ScheduledExecutorService timer,
             Duration recheckInterval,
-            LockListener listener) {
+            LockListener listener,
+            WaitBounds bounds) {
         this.store = store;
+        this.bounds = bounds;
         this.workers = workers;
         this.delivery = delivery;
         this.timer = timer;
@@ -92,7 +95,7 @@ final class KeyQueues<K> {
     }
 
     private Lease newLease(KeyState<K> state, HoldGroup group, LockRequest request) {
-        RoomLease<K> lease = new RoomLease<>(this, state, group, request, group.nextToken++);
+        RoomLease<K> lease = new RoomLease<>(this, state, group, request, group.nextToken++, state.waiting.grantTime());
         group.leases.add(lease);
         return lease;
     }
@@ -115,7 +118,29 @@ final class KeyQueues<K> {
 
     /** An attempt counted as a holder got no lock (or failed): the count goes, the next may be served. */
     void unreserve(KeyState<K> state, LockRequest request) {
-        ended(state, request, false);
+        ended(state, request, false, 0);
+    }
+
+    /**
+     * Under the state's monitor, when {@code waiter} is about to wait: counts it in the bounds, or refuses
+     * it without counting.
+     *
+     * @throws io.github.serializedby.lock.LockQueueFullException when a bound refuses the waiter
+     */
+    void admit(KeyState<K> state, Waiter<K> waiter, long remainingNanos) {
+        bounds.admit(waiter.request, state.waiting, remainingNanos);
+        waiter.counted = true;
+    }
+
+    /** The waiter's future completed, however: if the bounds counted it, its slot is free again. */
+    void countOut(Waiter<K> waiter) {
+        KeyState<K> state = waiter.state;
+        synchronized (state) {
+            if (waiter.counted) {
+                waiter.counted = false;
+                state.waiting.leave();
+            }
+        }
     }
 
     /**
@@ -123,8 +148,8 @@ final class KeyQueues<K> {
      * may run in the continuation of the previous waiter's grant, and serving inline would nest every
      * hand-over of the queue in the one before.
      */
-    void released(KeyState<K> state, LockRequest request) {
-        ended(state, request, true);
+    void released(KeyState<K> state, LockRequest request, long grantedNanos) {
+        ended(state, request, true, grantedNanos);
     }
 
     /**
@@ -132,12 +157,12 @@ final class KeyQueues<K> {
      * The store's round trip is handed to the workers when this thread must not block (a multi-key
      * reactive acquisition cancelled on an event loop releases the keys it already had there).
      */
-    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request) {
+    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request, long grantedNanos) {
         Runnable release = () -> {
             try {
                 hold.release();
             } finally {
-                released(state, request);
+                released(state, request, grantedNanos);
             }
         };
         if (!NonBlockingThreads.isCurrentThreadNonBlocking()) {
@@ -148,16 +173,17 @@ final class KeyQueues<K> {
             workers.execute(release);
         } catch (RejectedExecutionException e) {
             // closed: the store's close ended its holds
-            released(state, request);
+            released(state, request, grantedNanos);
         }
     }
 
-    private void ended(KeyState<K> state, LockRequest request, boolean release) {
+    private void ended(KeyState<K> state, LockRequest request, boolean release, long grantedNanos) {
         boolean pump;
         synchronized (state) {
             state.unhold(request.mode());
             if (release) {
                 state.signals++;
+                state.waiting.released(grantedNanos);
             }
             pump = state.hasWaiters();
             retireIfIdle(state);

@@ -23,6 +23,9 @@ final class KeyState<K> {
     @Nullable
     HoldGroup sharedGroup;
 
+    /** The waiting on this key as {@link WaitBounds} counts it. */
+    final KeyWaiters waiting = new KeyWaiters();
+
     /** Counts releases and notifications, so that an attempt can tell whether it raced with one. */
     long signals;
 

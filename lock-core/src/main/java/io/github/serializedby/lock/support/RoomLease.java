@@ -11,12 +11,21 @@ final class RoomLease<K> extends AbstractLease {
     private final KeyQueues<K> queues;
     private final KeyState<K> state;
     private final HoldGroup group;
+    /** When the lease was granted if the key had waiters then, else 0: see {@link KeyWaiters#grantTime}. */
+    private final long grantedNanos;
 
-    RoomLease(KeyQueues<K> queues, KeyState<K> state, HoldGroup group, LockRequest request, long token) {
+    RoomLease(
+            KeyQueues<K> queues,
+            KeyState<K> state,
+            HoldGroup group,
+            LockRequest request,
+            long token,
+            long grantedNanos) {
         super(request, token);
         this.queues = queues;
         this.state = state;
         this.group = group;
+        this.grantedNanos = grantedNanos;
     }
 
     @Override
@@ -35,9 +44,9 @@ final class RoomLease<K> extends AbstractLease {
             }
         }
         if (last) {
-            queues.releaseStored(state, group.hold, request());
+            queues.releaseStored(state, group.hold, request(), grantedNanos);
         } else {
-            queues.released(state, request());
+            queues.released(state, request(), grantedNanos);
         }
     }
 }

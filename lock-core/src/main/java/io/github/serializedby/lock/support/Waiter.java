@@ -16,6 +16,9 @@ final class Waiter<K> {
     /** Whether the caller blocks on {@link #future}, which then has no stages to run: see {@link Delivery}. */
     final boolean direct;
 
+    /** Whether {@link WaitBounds} counts this waiter; guarded by its state's monitor. */
+    boolean counted;
+
     /** Set by the deadline timer; the waiter then gets one last attempt if it is next in line. */
     volatile boolean expired;
 

@@ -79,6 +79,21 @@ public final class WaitingRoom<K> implements LockProvider {
             ScheduledExecutorService timer,
             Duration recheckInterval,
             LockListener listener) {
+        this(store, workers, delivery, timer, recheckInterval, listener, WaitBounds.unbounded());
+    }
+
+    /**
+     * A room over {@code store} whose waiting {@code bounds} limits, as the other constructor describes;
+     * give every provider of an application the same bounds.
+     */
+    public WaitingRoom(
+            LockStore<K> store,
+            Executor workers,
+            Executor delivery,
+            ScheduledExecutorService timer,
+            Duration recheckInterval,
+            LockListener listener,
+            WaitBounds bounds) {
         if (recheckInterval.isNegative() || recheckInterval.isZero()) {
             throw new IllegalArgumentException("recheckInterval must be positive");
         }
@@ -88,7 +103,8 @@ public final class WaitingRoom<K> implements LockProvider {
                 new Delivery(Objects.requireNonNull(delivery, "delivery")),
                 Objects.requireNonNull(timer, "timer"),
                 recheckInterval,
-                Objects.requireNonNull(listener, "listener"));
+                Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(bounds, "bounds"));
         this.entrance = new Entrance<>(queues, timer);
     }
 

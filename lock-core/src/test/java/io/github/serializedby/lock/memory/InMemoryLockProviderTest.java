@@ -34,6 +34,32 @@ class InMemoryLockProviderTest {
 
     // --- no retained entries ---------------------------------------------------------------------------
 
+    /**
+     * A fence stores tokens beyond the provider's life (a database table): the provider of a restarted
+     * application must draw larger tokens than its predecessor did, or the fence refuses every call.
+     */
+    @Test
+    void aProviderCreatedLaterDrawsLargerTokensThanAnEarlierOneDid() {
+        long createdAt = System.currentTimeMillis();
+        InMemoryLockProvider before = new InMemoryLockProvider();
+        long last = 0;
+        for (int i = 0; i < 1_000; i++) {
+            try (Lease lease =
+                    before.tryAcquire(LockRequest.exclusive("tokens", "k" + i)).orElseThrow()) {
+                last = lease.fencingToken();
+            }
+        }
+        while (System.currentTimeMillis() <= createdAt) {
+            Thread.onSpinWait(); // a restart takes longer than a millisecond
+        }
+
+        InMemoryLockProvider restarted = new InMemoryLockProvider();
+        try (Lease lease =
+                restarted.tryAcquire(LockRequest.exclusive("tokens", "k0")).orElseThrow()) {
+            assertThat(lease.fencingToken()).isGreaterThan(last);
+        }
+    }
+
     @Test
     void retainsNoEntriesAfterAMillionDistinctKeys() {
         int batch = 1000;

@@ -2,6 +2,7 @@ package io.github.serializedby.lock.jdbc;
 
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.support.LockStore;
+import io.github.serializedby.lock.support.WaitBounds;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -17,6 +18,7 @@ public abstract class JdbcProviderBuilder<B extends JdbcProviderBuilder<B>> {
     private boolean createTable;
     private LockListener listener = LockListener.NOOP;
     private int workerThreads = 2;
+    private WaitBounds waitBounds = WaitBounds.unbounded();
 
     protected JdbcProviderBuilder(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -46,6 +48,15 @@ public abstract class JdbcProviderBuilder<B extends JdbcProviderBuilder<B>> {
         return self();
     }
 
+    /**
+     * Bounds on the callers that wait in this JVM (none unless set); give every provider of an application
+     * the same bounds.
+     */
+    public B waitBounds(WaitBounds waitBounds) {
+        this.waitBounds = Objects.requireNonNull(waitBounds, "waitBounds");
+        return self();
+    }
+
     /** The data source given, as {@link DataSources#unwrap} leaves it. */
     protected final DataSource dataSource() {
         return DataSources.unwrap(dataSource);
@@ -59,7 +70,8 @@ public abstract class JdbcProviderBuilder<B extends JdbcProviderBuilder<B>> {
     /** A room with these options' worker threads and listener over the store {@code stores} makes. */
     protected final <S extends LockStore<Long>> ProviderRoom<S> room(
             String threadPrefix, int deliveryThreads, Duration recheckInterval, ProviderRoom.StoreFactory<S> stores) {
-        return new ProviderRoom<>(threadPrefix, workerThreads, deliveryThreads, recheckInterval, listener, stores);
+        return new ProviderRoom<>(
+                threadPrefix, workerThreads, deliveryThreads, recheckInterval, listener, waitBounds, stores);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package io.github.serializedby.lock.jdbc;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.support.LockStore;
+import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -40,6 +41,7 @@ public final class ProviderRoom<S extends LockStore<Long>> {
      * @param deliveryThreads how many asynchronous callers' continuations may block at once before others
      *     wait for their answer
      * @param recheckInterval how often the first waiter of a key tries again without a signal
+     * @param waitBounds bounds on the callers that wait in this JVM
      */
     public ProviderRoom(
             String threadPrefix,
@@ -47,10 +49,12 @@ public final class ProviderRoom<S extends LockStore<Long>> {
             int deliveryThreads,
             Duration recheckInterval,
             LockListener listener,
+            WaitBounds waitBounds,
             StoreFactory<S> stores) {
         threads = new ProviderThreads(threadPrefix, workerThreads, deliveryThreads);
         store = stores.create(threads.workers, threads.timer, this::signalAll);
-        room = new WaitingRoom<>(store, threads.workers, threads.delivery, threads.timer, recheckInterval, listener);
+        room = new WaitingRoom<>(
+                store, threads.workers, threads.delivery, threads.timer, recheckInterval, listener, waitBounds);
     }
 
     /** The store this room takes locks in. */

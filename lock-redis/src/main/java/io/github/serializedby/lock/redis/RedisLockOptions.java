@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockListener;
+import io.github.serializedby.lock.support.WaitBounds;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +25,7 @@ public final class RedisLockOptions {
     private final @Nullable Duration renewEvery;
     private final Duration operationTimeout;
     private final LockListener listener;
+    private final WaitBounds waitBounds;
 
     private RedisLockOptions(Builder builder) {
         this.prefix = builder.prefix;
@@ -32,6 +34,7 @@ public final class RedisLockOptions {
                 builder.renewal ? (builder.renewEvery != null ? builder.renewEvery : leaseTime.dividedBy(3)) : null;
         this.operationTimeout = builder.operationTimeout;
         this.listener = builder.listener;
+        this.waitBounds = builder.waitBounds;
         if (renewEvery != null && renewEvery.compareTo(leaseTime) >= 0) {
             throw new IllegalArgumentException(
                     "renewEvery (" + renewEvery + ") must be shorter than the lease time (" + leaseTime + ")");
@@ -73,6 +76,11 @@ public final class RedisLockOptions {
         return listener;
     }
 
+    /** Bounds on the callers that wait in this JVM; none unless set. */
+    public WaitBounds waitBounds() {
+        return waitBounds;
+    }
+
     @Override
     public String toString() {
         return "RedisLockOptions[prefix=" + prefix + ", leaseTime=" + leaseTime + ", renewEvery=" + renewEvery
@@ -88,6 +96,7 @@ public final class RedisLockOptions {
         private boolean renewal = true;
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private LockListener listener = LockListener.NOOP;
+        private WaitBounds waitBounds = WaitBounds.unbounded();
 
         private Builder() {}
 
@@ -132,6 +141,15 @@ public final class RedisLockOptions {
         /** Told when a lease is lost; the other events come from the {@code LockExecutor}. */
         public Builder listener(LockListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Bounds on the callers that wait in this JVM (none unless set); give every provider of an
+         * application the same bounds.
+         */
+        public Builder waitBounds(WaitBounds waitBounds) {
+            this.waitBounds = Objects.requireNonNull(waitBounds, "waitBounds");
             return this;
         }
 

@@ -58,7 +58,8 @@ final class RedisRoom {
                     public void leaseLost(Lease lease) {
                         lost(lease);
                     }
-                });
+                },
+                options.waitBounds());
         this.subscription = new ReleaseSubscription(
                 connectionFactory,
                 LockKeys.channelPattern(options.prefix()),

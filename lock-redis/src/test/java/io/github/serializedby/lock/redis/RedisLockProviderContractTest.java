@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.redis;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,11 +17,12 @@ class RedisLockProviderContractTest extends LockProviderContractTest {
      * answer took longer than the default 2 s (1 run in 20 failed closed). Timeouts have their own tests.
      */
     @Override
-    protected LockProvider createProvider() {
+    protected LockProvider createProvider(WaitBounds bounds) {
         return new RedisLockProvider(
                 redis.factory(),
                 RedisLockOptions.builder()
                         .operationTimeout(Duration.ofSeconds(10))
+                        .waitBounds(bounds)
                         .build());
     }
 

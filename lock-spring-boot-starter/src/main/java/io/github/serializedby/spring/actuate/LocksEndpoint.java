@@ -1,6 +1,8 @@
 package io.github.serializedby.spring.actuate;
 
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.support.WaitBounds;
+import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethod;
 import io.github.serializedby.spring.aop.LockedMethods;
@@ -21,8 +23,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The {@code locks} endpoint: the provider, the effective configuration of each lock name, and the
- * locks held now with their waiters. Keys are masked unless {@code
+ * The {@code locks} endpoint: the provider, the effective configuration of each lock name (its wait
+ * bounds included), the locks held now with their waiters, and the callers waiting now against the bounds. Keys are masked unless {@code
  * management.endpoint.locks.show-values} allows them. Force-releasing a lock is a delete operation,
  * available only with {@code management.endpoint.locks.access=unrestricted}, and logged.
  */
@@ -38,6 +40,7 @@ public class LocksEndpoint {
     private final LockActivity activity;
     private final Show showValues;
     private final Set<String> roles;
+    private final WaitBounds waitBounds;
 
     public LocksEndpoint(
             String provider,
@@ -45,7 +48,9 @@ public class LocksEndpoint {
             LockedMethods methods,
             LockActivity activity,
             Show showValues,
-            Set<String> roles) {
+            Set<String> roles,
+            WaitBounds waitBounds) {
+        this.waitBounds = waitBounds;
         this.provider = provider;
         this.providerReason = providerReason;
         this.methods = methods;
@@ -70,7 +75,9 @@ public class LocksEndpoint {
                         lock.fencingToken(),
                         activity.waiting(lock.name(), lock.key())))
                 .toList();
-        return new LocksDescriptor(provider, providerReason, configuration, held);
+        WaitingDescriptor waiting = new WaitingDescriptor(
+                waitBounds.maxWaiting(), waitBounds.waiting(), waitBounds.defaults(), waitBounds.waitingByLock());
+        return new LocksDescriptor(provider, providerReason, configuration, held, waiting);
     }
 
     @DeleteOperation
@@ -87,10 +94,26 @@ public class LocksEndpoint {
      * @param providerReason why that provider is used, and how far its locks reach
      * @param locks the effective configuration per lock name
      * @param held the locks held now by this instance
+     * @param waiting the bounds on waiting in this instance and how many callers wait now
      */
     public record LocksDescriptor(
-            String provider, String providerReason, Map<String, LockSettings> locks, List<HeldLockDescriptor> held)
+            String provider,
+            String providerReason,
+            Map<String, LockSettings> locks,
+            List<HeldLockDescriptor> held,
+            WaitingDescriptor waiting)
             implements OperationResponseBody {}
+
+    /**
+     * The bounds on waiting in this instance (per JVM) and the callers waiting now.
+     *
+     * @param maxWaiting the most callers that may wait across the application
+     * @param waiting callers waiting across the application now
+     * @param defaults the limits of lock names not configured otherwise (each lock's own are in {@code locks})
+     * @param waitingByLock callers waiting now per lock name configured or waited for
+     */
+    public record WaitingDescriptor(
+            int maxWaiting, int waiting, WaitLimits defaults, Map<String, Integer> waitingByLock) {}
 
     /**
      * A lock held now.

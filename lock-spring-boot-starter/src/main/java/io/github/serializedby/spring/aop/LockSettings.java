@@ -2,6 +2,7 @@ package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.support.WaitLimits;
 import java.time.Duration;
 
 /**
@@ -16,5 +17,6 @@ import java.time.Duration;
  * @param policy fail at once or wait
  * @param waitTimeout the longest wait under {@link LockPolicy#WAIT}
  * @param mode exclusive or shared
+ * @param waitLimits the bounds on the callers that wait for the lock name in this JVM
  */
-public record LockSettings(LockPolicy policy, Duration waitTimeout, LockMode mode) {}
+public record LockSettings(LockPolicy policy, Duration waitTimeout, LockMode mode, WaitLimits waitLimits) {}

@@ -2,6 +2,8 @@ package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.support.WaitBounds;
+import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
 import java.lang.reflect.Method;
@@ -31,7 +33,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The compiled {@code @SerializedBy} methods, built once per method (at start-up by the validator, or on
- * the first call) so that the call path never parses anything.
+ * the first call) so that the call path never parses anything. Each lock name's wait limits are set in
+ * the application's {@link WaitBounds} as its methods are compiled.
+ *
+ * <p>Over 300 lines: compiling a method resolves its settings (annotation over instance over defaults),
+ * its keys and its return kind, which share the placeholder resolution and the start-up errors.
  */
 public final class LockedMethods {
 
@@ -50,6 +56,8 @@ public final class LockedMethods {
     private final Map<String, LockSettings> instances;
     private final UnaryOperator<String> placeholders;
     private final KeyExpressionCompiler compiler;
+    private final WaitBounds waitBounds;
+    private final ConcurrentHashMap<String, WaitLimits> limitsByName = new ConcurrentHashMap<>();
 
     /**
      * @param defaults settings of methods that name no instance
@@ -62,10 +70,24 @@ public final class LockedMethods {
             Map<String, LockSettings> instances,
             UnaryOperator<String> placeholders,
             @Nullable BeanFactory beanFactory) {
+        this(defaults, instances, placeholders, beanFactory, WaitBounds.unbounded());
+    }
+
+    /**
+     * Methods as the other constructor compiles them, whose wait limits are set in {@code waitBounds} per
+     * lock name as each method is compiled.
+     */
+    public LockedMethods(
+            LockSettings defaults,
+            Map<String, LockSettings> instances,
+            UnaryOperator<String> placeholders,
+            @Nullable BeanFactory beanFactory,
+            WaitBounds waitBounds) {
         this.defaults = defaults;
         this.instances = Map.copyOf(instances);
         this.placeholders = placeholders;
         this.compiler = new KeyExpressionCompiler(beanFactory);
+        this.waitBounds = waitBounds;
     }
 
     /**
@@ -126,7 +148,23 @@ public final class LockedMethods {
                 throw new SerializedByConfigurationException(specific, String.valueOf(e.getMessage()), e);
             }
         }
+        configureWaitLimits(specific, name, settings.waitLimits());
         return new LockedMethod(name, settings, keys, description, returnKind(specific));
+    }
+
+    /**
+     * The bounds count per lock name, so every method of a name must bound its waiters alike: a method
+     * that disagrees with one compiled before fails the start rather than silently changing the bound.
+     */
+    private void configureWaitLimits(Method method, String name, WaitLimits limits) {
+        WaitLimits earlier = limitsByName.putIfAbsent(name, limits);
+        if (earlier != null && !earlier.equals(limits)) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "its wait bounds " + limits + " differ from " + earlier + " of another method of lock '" + name
+                            + "'; methods sharing a lock name share its bounds");
+        }
+        waitBounds.configure(name, limits);
     }
 
     private LockSettings settings(Method method, SerializedBy annotation, String name) {
@@ -161,7 +199,18 @@ public final class LockedMethods {
                     "its wait timeout (" + waitTimeout + ", from "
                             + (waitText.isBlank() ? "serialized-by.*" : "the annotation") + ") must not be negative");
         }
-        return new LockSettings(policy, waitTimeout, mode);
+        WaitLimits limits = base.waitLimits();
+        int[] maxWaiters = annotation.maxWaiters();
+        if (maxWaiters.length > 1) {
+            throw new SerializedByConfigurationException(method, "maxWaiters takes at most one value");
+        }
+        if (maxWaiters.length == 1) {
+            if (maxWaiters[0] < 0) {
+                throw new SerializedByConfigurationException(method, "maxWaiters must not be negative");
+            }
+            limits = limits.withMaxWaiters(maxWaiters[0]);
+        }
+        return new LockSettings(policy, waitTimeout, mode, limits);
     }
 
     private static <T> T single(Method method, String attribute, T[] values, T fallback) {

@@ -5,6 +5,8 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.ListeningLockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
+import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
@@ -46,10 +48,24 @@ public final class SerializedByAutoConfiguration {
         return new SerializedByProperties();
     }
 
+    /**
+     * The bounds on waiting, one for the application, given to its provider: the defaults and every
+     * {@code serialized-by.instances.<name>} by name; {@link LockedMethods} adds each method's lock name.
+     */
     @Bean
     @ConditionalOnMissingBean
-    LockProvider lockProvider() {
-        return new InMemoryLockProvider();
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static WaitBounds serializedByWaitBounds(SerializedByProperties properties) {
+        WaitBounds bounds =
+                new WaitBounds(properties.getMaxWaiting(), defaults(properties).waitLimits());
+        instances(properties).forEach((name, settings) -> bounds.configure(name, settings.waitLimits()));
+        return bounds;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockProvider lockProvider(WaitBounds waitBounds) {
+        return new InMemoryLockProvider(waitBounds);
     }
 
     /**
@@ -81,9 +97,16 @@ public final class SerializedByAutoConfiguration {
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static LockedMethods serializedByLockedMethods(
-            SerializedByProperties properties, Environment environment, ConfigurableListableBeanFactory beanFactory) {
+            SerializedByProperties properties,
+            Environment environment,
+            ConfigurableListableBeanFactory beanFactory,
+            WaitBounds waitBounds) {
         return new LockedMethods(
-                defaults(properties), instances(properties), environment::resolveRequiredPlaceholders, beanFactory);
+                defaults(properties),
+                instances(properties),
+                environment::resolveRequiredPlaceholders,
+                beanFactory,
+                waitBounds);
     }
 
     @Bean
@@ -108,7 +131,12 @@ public final class SerializedByAutoConfiguration {
     }
 
     static LockSettings defaults(SerializedByProperties properties) {
-        return new LockSettings(properties.getPolicy(), properties.getWaitTimeout(), properties.getMode());
+        return new LockSettings(
+                properties.getPolicy(),
+                properties.getWaitTimeout(),
+                properties.getMode(),
+                new WaitLimits(
+                        properties.getMaxWaiters(), properties.getMaxLockWaiters(), properties.isRefuseExpectedWait()));
     }
 
     static Map<String, LockSettings> instances(SerializedByProperties properties) {
@@ -122,6 +150,16 @@ public final class SerializedByAutoConfiguration {
         return new LockSettings(
                 instance.getPolicy() != null ? instance.getPolicy() : defaults.policy(),
                 instance.getWaitTimeout() != null ? instance.getWaitTimeout() : defaults.waitTimeout(),
-                instance.getMode() != null ? instance.getMode() : defaults.mode());
+                instance.getMode() != null ? instance.getMode() : defaults.mode(),
+                new WaitLimits(
+                        instance.getMaxWaiters() != null
+                                ? instance.getMaxWaiters()
+                                : defaults.waitLimits().maxWaiters(),
+                        instance.getMaxLockWaiters() != null
+                                ? instance.getMaxLockWaiters()
+                                : defaults.waitLimits().maxLockWaiters(),
+                        instance.getRefuseExpectedWait() != null
+                                ? instance.getRefuseExpectedWait()
+                                : defaults.waitLimits().refuseExpectedWait()));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.spring.actuate.ForceReleaseRefusalFilter;
 import io.github.serializedby.spring.actuate.LockActivity;
 import io.github.serializedby.spring.actuate.LockProviderHealthIndicator;
@@ -68,7 +69,8 @@ public final class SerializedByEndpointAutoConfiguration {
             Environment environment,
             LockedMethods lockedMethods,
             LockActivity lockActivity,
-            LocksEndpointProperties properties) {
+            LocksEndpointProperties properties,
+            WaitBounds waitBounds) {
         LockProviderChoice choice = LockProviderChoice.of(beanFactory, environment);
         return new LocksEndpoint(
                 choice.provider(),
@@ -76,7 +78,8 @@ public final class SerializedByEndpointAutoConfiguration {
                 lockedMethods,
                 lockActivity,
                 properties.getShowValues(),
-                properties.getRoles());
+                properties.getRoles(),
+                waitBounds);
     }
 
     /** A clear refusal of force-releases while the endpoint is read-only (servlet applications). */

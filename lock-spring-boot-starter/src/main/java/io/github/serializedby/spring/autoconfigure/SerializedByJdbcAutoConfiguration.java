@@ -4,6 +4,7 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.jdbc.advisory.PostgresAdvisoryLockProvider;
 import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,7 +38,8 @@ public final class SerializedByJdbcAutoConfiguration {
             SerializedByProperties properties,
             SerializedByJdbcProperties jdbc,
             ObjectProvider<LockListener> listeners,
-            Environment environment) {
+            Environment environment,
+            WaitBounds waitBounds) {
         LockListener listener = LockListener.of(listeners.orderedStream().toList());
         if (jdbc.getMode() == SerializedByJdbcProperties.Mode.ADVISORY) {
             return PostgresAdvisoryLockProvider.builder(advisoryDataSource(dataSource, jdbc, environment))
@@ -45,6 +47,7 @@ public final class SerializedByJdbcAutoConfiguration {
                     .createTable(jdbc.isCreateTable())
                     .recheckInterval(jdbc.getRecheckInterval())
                     .listener(listener)
+                    .waitBounds(waitBounds)
                     .build();
         }
         return JdbcLeaseTableLockProvider.builder(dataSource)
@@ -52,6 +55,7 @@ public final class SerializedByJdbcAutoConfiguration {
                 .retryInterval(jdbc.getRetryInterval())
                 .createTable(jdbc.isCreateTable())
                 .listener(listener)
+                .waitBounds(waitBounds)
                 .build();
     }
 

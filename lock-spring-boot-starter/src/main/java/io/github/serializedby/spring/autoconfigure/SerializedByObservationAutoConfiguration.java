@@ -4,6 +4,7 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.observation.DefaultLockAcquireObservationConvention;
 import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
@@ -11,6 +12,7 @@ import io.github.serializedby.spring.observation.LockAcquireObservationConventio
 import io.github.serializedby.spring.observation.LockHoldObservationConvention;
 import io.github.serializedby.spring.observation.MeteredLockProvider;
 import io.github.serializedby.spring.observation.ObservedLockProvider;
+import io.github.serializedby.spring.observation.WaitingMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -242,6 +244,22 @@ public final class SerializedByObservationAutoConfiguration {
                     leaseLostCounter(registry.getObject(), name);
                     modes.forEach(mode -> metered.forEach(decorator -> decorator.registerMeters(name, mode)));
                 });
+            };
+        }
+
+        /**
+         * Registers the {@link WaitingMeters} gauge of every lock name the wait bounds know once the context
+         * is refreshed: those of the {@code @SerializedBy} methods (compiled at start-up) and of {@code
+         * serialized-by.instances}.
+         */
+        @Bean
+        @ConditionalOnBean({MeterRegistry.class, WaitBounds.class})
+        ApplicationListener<ContextRefreshedEvent> serializedByWaitingGauges(
+                ApplicationContext context, ObjectProvider<MeterRegistry> registry, ObjectProvider<WaitBounds> bounds) {
+            return event -> {
+                if (event.getApplicationContext() == context) {
+                    bounds.ifAvailable(known -> WaitingMeters.register(registry.getObject(), known));
+                }
             };
         }
 

@@ -32,6 +32,34 @@ public class SerializedByProperties {
     private LockMode mode = LockMode.EXCLUSIVE;
 
     /**
+     * Most callers that may wait for one key in this JVM; one more is refused at once instead of waiting.
+     * At a typical hold of 100 ms, 50 callers are as many as the default wait timeout of 5 s can serve:
+     * more would wait the whole timeout, holding a thread, only to fail.
+     */
+    private int maxWaiters = 50;
+
+    /**
+     * Most callers that may wait for all keys of one lock name together in this JVM; one more is refused
+     * at once. Twice max-waiters: two hot keys of one lock may fill their queues, not the whole
+     * application's.
+     */
+    private int maxLockWaiters = 100;
+
+    /**
+     * Most callers that may wait for any lock in this JVM together; one more is refused at once. Below
+     * the 200 request threads of Tomcat's default pool, so that at least 50 are left for requests that do
+     * not wait for a lock.
+     */
+    private int maxWaiting = 150;
+
+    /**
+     * Whether a caller is refused at once when the callers ahead of it, at the key's recent hold time,
+     * would outlast its wait timeout. Off unless set: the recent hold time is an estimate over the last
+     * few holds, and one slow hold would turn away callers that would have been served.
+     */
+    private boolean refuseExpectedWait = false;
+
+    /**
      * Where locks are kept: in memory unless named here, whatever is on the class path (a Redis or a
      * DataSource used for other things chooses nothing). Start-up fails when the named provider cannot be
      * used. Ignored when the application defines its own LockProvider bean.
@@ -92,6 +120,38 @@ public class SerializedByProperties {
 
     public void setMode(LockMode mode) {
         this.mode = mode;
+    }
+
+    public int getMaxWaiters() {
+        return maxWaiters;
+    }
+
+    public void setMaxWaiters(int maxWaiters) {
+        this.maxWaiters = maxWaiters;
+    }
+
+    public int getMaxLockWaiters() {
+        return maxLockWaiters;
+    }
+
+    public void setMaxLockWaiters(int maxLockWaiters) {
+        this.maxLockWaiters = maxLockWaiters;
+    }
+
+    public int getMaxWaiting() {
+        return maxWaiting;
+    }
+
+    public void setMaxWaiting(int maxWaiting) {
+        this.maxWaiting = maxWaiting;
+    }
+
+    public boolean isRefuseExpectedWait() {
+        return refuseExpectedWait;
+    }
+
+    public void setRefuseExpectedWait(boolean refuseExpectedWait) {
+        this.refuseExpectedWait = refuseExpectedWait;
     }
 
     public Provider getProvider() {
@@ -224,6 +284,15 @@ public class SerializedByProperties {
         /** Lock mode of this instance's methods. */
         private @Nullable LockMode mode;
 
+        /** Most callers that may wait for one key of this instance's locks in this JVM. */
+        private @Nullable Integer maxWaiters;
+
+        /** Most callers that may wait for all keys of this instance's lock names together in this JVM. */
+        private @Nullable Integer maxLockWaiters;
+
+        /** Whether this instance's callers are refused at once when their expected wait exceeds their timeout. */
+        private @Nullable Boolean refuseExpectedWait;
+
         public @Nullable LockPolicy getPolicy() {
             return policy;
         }
@@ -246,6 +315,30 @@ public class SerializedByProperties {
 
         public void setMode(@Nullable LockMode mode) {
             this.mode = mode;
+        }
+
+        public @Nullable Integer getMaxWaiters() {
+            return maxWaiters;
+        }
+
+        public void setMaxWaiters(@Nullable Integer maxWaiters) {
+            this.maxWaiters = maxWaiters;
+        }
+
+        public @Nullable Integer getMaxLockWaiters() {
+            return maxLockWaiters;
+        }
+
+        public void setMaxLockWaiters(@Nullable Integer maxLockWaiters) {
+            this.maxLockWaiters = maxLockWaiters;
+        }
+
+        public @Nullable Boolean getRefuseExpectedWait() {
+            return refuseExpectedWait;
+        }
+
+        public void setRefuseExpectedWait(@Nullable Boolean refuseExpectedWait) {
+            this.refuseExpectedWait = refuseExpectedWait;
         }
     }
 }

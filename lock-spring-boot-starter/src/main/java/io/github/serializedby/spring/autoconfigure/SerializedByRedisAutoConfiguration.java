@@ -4,6 +4,7 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.redis.RedisLockOptions;
 import io.github.serializedby.lock.redis.RedisLockProvider;
+import io.github.serializedby.lock.support.WaitBounds;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,8 +37,10 @@ public final class SerializedByRedisAutoConfiguration {
             RedisConnectionFactory redisConnectionFactory,
             SerializedByProperties properties,
             SerializedByRedisProperties redis,
-            ObjectProvider<LockListener> listeners) {
+            ObjectProvider<LockListener> listeners,
+            WaitBounds waitBounds) {
         RedisLockOptions.Builder options = RedisLockOptions.builder()
+                .waitBounds(waitBounds)
                 .prefix(redis.getPrefix())
                 .leaseTime(properties.getLeaseTime())
                 .operationTimeout(redis.getTimeout())

@@ -55,6 +55,8 @@ class LocksEndpointTests {
                     .contains("\"name\":\"payments\",\"key\":\"******\",\"mode\":\"EXCLUSIVE\"")
                     .contains("\"fencingToken\":")
                     .contains("\"waiters\":0")
+                    .contains("\"waitLimits\":{\"maxWaiters\":50,\"maxLockWaiters\":100,\"refuseExpectedWait\":false}")
+                    .contains("\"waiting\":{\"maxWaiting\":150,\"waiting\":0")
                     .doesNotContain("secret-42");
             assertThat(release.statusCode()).isEqualTo(405);
             assertThat(release.headers().firstValue("Allow")).contains("");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
@@ -130,7 +131,7 @@ class KeyExpressionCompilerTests {
     void aNullKeyIsRefusedNamingTheExpressionAndTheMethod() {
         LockedMethod locked = new LockedMethod(
                 "payments",
-                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE),
+                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE, WaitLimits.UNBOUNDED),
                 List.of(compiler.compile("#request.accountId", METHOD)),
                 "Sample.call(String, Request, Flag, Point)",
                 ReturnKind.VALUE);

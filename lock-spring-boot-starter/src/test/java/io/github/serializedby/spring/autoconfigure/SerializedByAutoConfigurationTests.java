@@ -17,6 +17,7 @@ import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
+import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
 import io.github.serializedby.spring.aop.LockSettings;
@@ -47,6 +48,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 class SerializedByAutoConfigurationTests {
+
+    private static final WaitLimits DEFAULT_LIMITS = new WaitLimits(50, 100, false);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SerializedByAutoConfiguration.class))
@@ -131,13 +134,15 @@ class SerializedByAutoConfigurationTests {
                 .run(context -> {
                     LockedMethods methods = context.getBean(LockedMethods.class);
                     assertThat(settingsOf(methods, "conduct"))
-                            .isEqualTo(new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(3), LockMode.EXCLUSIVE));
+                            .isEqualTo(new LockSettings(
+                                    LockPolicy.WAIT, Duration.ofSeconds(3), LockMode.EXCLUSIVE, DEFAULT_LIMITS));
                     assertThat(settingsOf(methods, "report"))
-                            .isEqualTo(new LockSettings(LockPolicy.FAIL_FAST, Duration.ofMillis(250), LockMode.SHARED));
+                            .isEqualTo(new LockSettings(
+                                    LockPolicy.FAIL_FAST, Duration.ofMillis(250), LockMode.SHARED, DEFAULT_LIMITS));
                     assertThat(settingsOf(methods, "refund"))
                             .as("annotation attributes win over the instance")
                             .isEqualTo(new LockSettings(
-                                    LockPolicy.FAIL_FAST, Duration.ofMillis(1500), LockMode.EXCLUSIVE));
+                                    LockPolicy.FAIL_FAST, Duration.ofMillis(1500), LockMode.EXCLUSIVE, DEFAULT_LIMITS));
                 });
     }
 

@@ -8,6 +8,7 @@ import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.lock.support.WaitBounds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <pre>{@code
  * class MyLockProviderContractTest extends LockProviderContractTest {
- *     protected LockProvider createProvider() {
- *         return new MyLockProvider(...);
+ *     protected LockProvider createProvider(WaitBounds bounds) {
+ *         return new MyLockProvider(..., bounds);
  *     }
  * }
  * }</pre>
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Timeout;
  * author reads every promise in one file and no provider's test can forget to extend a second class.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class LockProviderContractTest {
+public abstract class LockProviderContractTest extends WaitBoundsContractTest {
 
     /** Long enough that a wait never ends by its timeout when the test expects a hand-over. */
     protected static final Duration LONG_WAIT = Duration.ofSeconds(20);
@@ -60,11 +61,10 @@ public abstract class LockProviderContractTest {
     private LockProvider provider;
     private String name;
 
-    /** Creates the provider under test; called before each test. */
-    protected abstract LockProvider createProvider() throws Exception;
-
-    /** Closes what {@link #createProvider()} opened; called after each test. */
-    protected void closeProvider(LockProvider provider) throws Exception {}
+    /** Creates the provider under test, without wait bounds; called before each test. */
+    protected final LockProvider createProvider() throws Exception {
+        return createProvider(WaitBounds.unbounded());
+    }
 
     /** How many acquisitions the fuzz test makes in all; at least 100,000 for a local provider. */
     protected int fuzzAcquisitions() {

@@ -2,6 +2,7 @@ package io.github.serializedby.lock.jdbc.table;
 
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.jdbc.TestDatabases;
+import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.lock.test.LockProviderContractTest;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,9 +14,10 @@ class PostgresLeaseTableLockProviderContractTest extends LockProviderContractTes
     }
 
     @Override
-    protected LockProvider createProvider() {
+    protected LockProvider createProvider(WaitBounds bounds) {
         return JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(TestDatabases.postgres()))
                 .createTable(true)
+                .waitBounds(bounds)
                 .build();
     }
 

@@ -3,8 +3,6 @@ package io.github.serializedby.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.demo.DemoClient.Answer;
-import io.github.serializedby.demo.GatedSlowWork.Gate;
-import io.github.serializedby.demo.SlowWork.Step;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,18 +24,16 @@ class HotConcertSheddingTests extends HotConcertTest {
 
     @Test
     void aBoundOnWaitersKeepsTheApplicationAnsweringOtherConcertsWhileOneIsFlooded() throws Exception {
-        long hot = newConcert(100);
-        long other = newConcert(100);
-        Gate holding = slowWork.arm(Step.SEAT, 1);
-        CompletableFuture<Answer> holder = buyLater(hot, "holder");
-        holding.awaitArrived();
+        Held held = holdAConcert();
+        long hot = held.hot();
+        CompletableFuture<Answer> holder = held.holder();
 
         List<CompletableFuture<Answer>> flood = flood(hot);
         awaitWaitingForLocks(WAITERS);
         Awaitility.await("the rest of the flood answered while the concert is held")
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> flood.stream().filter(CompletableFuture::isDone).count() == FLOOD - WAITERS);
-        Answer otherBuyer = buy(other);
+        Answer otherBuyer = buy(held.other());
 
         assertThat(otherBuyer.status())
                 .as("another concert, while the hot one is held")
@@ -53,7 +49,7 @@ class HotConcertSheddingTests extends HotConcertTest {
                             .isEqualTo("urn:serialized-by:problem:lock-queue-full");
                     assertThat(refused.headers().firstValue("Retry-After")).isPresent();
                 });
-        holding.open();
+        held.gate().open();
         assertThat(holder.get(20, TimeUnit.SECONDS).status()).isEqualTo(201);
         for (CompletableFuture<Answer> waiter : flood) {
             assertThat(waiter.get(20, TimeUnit.SECONDS).status()).isIn(201, 429);

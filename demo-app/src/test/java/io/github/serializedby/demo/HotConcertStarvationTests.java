@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.demo.DemoClient.Answer;
-import io.github.serializedby.demo.GatedSlowWork.Gate;
-import io.github.serializedby.demo.SlowWork.Step;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,20 +27,18 @@ class HotConcertStarvationTests extends HotConcertTest {
 
     @Test
     void withoutABoundAFloodOfBuyersForOneConcertStarvesEveryOtherRequest() throws Exception {
-        long hot = newConcert(100);
-        long other = newConcert(100);
-        Gate holding = slowWork.arm(Step.SEAT, 1);
-        CompletableFuture<Answer> holder = buyLater(hot, "holder");
-        holding.awaitArrived();
+        Held held = holdAConcert();
+        long hot = held.hot();
+        CompletableFuture<Answer> holder = held.holder();
 
         List<CompletableFuture<Answer>> flood = flood(hot);
         awaitWaitingForLocks(REQUEST_THREADS - 1);
-        CompletableFuture<Answer> otherBuyer = buyLater(other, "other");
+        CompletableFuture<Answer> otherBuyer = buyLater(held.other(), "other");
 
         assertThatThrownBy(() -> otherBuyer.get(3, TimeUnit.SECONDS))
                 .as("no request thread is free while the hot concert is held")
                 .isInstanceOf(TimeoutException.class);
-        holding.open();
+        held.gate().open();
         assertThat(otherBuyer.get(20, TimeUnit.SECONDS).status()).isEqualTo(201);
         assertThat(holder.get(20, TimeUnit.SECONDS).status()).isEqualTo(201);
         for (CompletableFuture<Answer> buyer : flood) {

@@ -1,6 +1,8 @@
 package io.github.serializedby.demo;
 
 import io.github.serializedby.demo.DemoClient.Answer;
+import io.github.serializedby.demo.GatedSlowWork.Gate;
+import io.github.serializedby.demo.SlowWork.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,19 @@ abstract class HotConcertTest extends LockedDemoTest {
     @AfterEach
     void stopClients() {
         clients.shutdownNow();
+    }
+
+    /** A concert flooded, another one, and the flooded one's first buyer, held at a gate inside its lock. */
+    record Held(long hot, long other, Gate gate, CompletableFuture<Answer> holder) {}
+
+    /** Starts a buyer of a new concert and holds it in its slow step, inside the concert's lock. */
+    Held holdAConcert() {
+        long hot = newConcert(100);
+        long other = newConcert(100);
+        Gate gate = slowWork.arm(Step.SEAT, 1);
+        CompletableFuture<Answer> holder = buyLater(hot, "holder");
+        gate.awaitArrived();
+        return new Held(hot, other, gate, holder);
     }
 
     long newConcert(long seats) {

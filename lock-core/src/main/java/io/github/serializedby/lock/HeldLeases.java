@@ -1,22 +1,33 @@
 package io.github.serializedby.lock;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The leases a thread's call chain holds through one executor, innermost last; used only by its own
- * thread. A plain array: a chain is rarely more than a few calls deep.
+ * The leases a thread's call chain holds, innermost last, each with the executor (its {@link Acquirer})
+ * that holds it; used only by its own thread. Re-entry looks only at one executor's leases; {@link
+ * HeldLocks#current()} reads them all. Plain arrays: a chain is rarely more than a few calls deep.
  */
 final class HeldLeases {
 
+    private static final ThreadLocal<HeldLeases> BY_THREAD = ThreadLocal.withInitial(HeldLeases::new);
+
     private @Nullable Lease[] leases = new Lease[4];
+    private @Nullable Object[] owners = new Object[4];
     private int size;
 
+    /** The chain of the current thread. */
+    static HeldLeases ofCurrentThread() {
+        return BY_THREAD.get();
+    }
+
     @Nullable
-    Lease find(String name, String key) {
+    Lease find(Object owner, String name, String key) {
         for (int i = 0; i < size; i++) {
             Lease lease = leases[i];
-            if (lease != null) {
+            if (lease != null && owners[i] == owner) {
                 LockRequest request = lease.request();
                 if (request.key().equals(key) && request.name().equals(name)) {
                     return lease;
@@ -26,10 +37,12 @@ final class HeldLeases {
         return null;
     }
 
-    void add(Lease lease) {
+    void add(Object owner, Lease lease) {
         if (size == leases.length) {
             leases = Arrays.copyOf(leases, size * 2);
+            owners = Arrays.copyOf(owners, size * 2);
         }
+        owners[size] = owner;
         leases[size++] = lease;
     }
 
@@ -38,9 +51,23 @@ final class HeldLeases {
         for (int i = size - 1; i >= 0; i--) {
             if (leases[i] == lease) {
                 System.arraycopy(leases, i + 1, leases, i, size - i - 1);
+                System.arraycopy(owners, i + 1, owners, i, size - i - 1);
                 leases[--size] = null;
+                owners[size] = null;
                 return;
             }
         }
+    }
+
+    /** Every lease of the chain, outermost first. */
+    List<Lease> snapshot() {
+        List<Lease> held = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            Lease lease = leases[i];
+            if (lease != null) {
+                held.add(lease);
+            }
+        }
+        return held;
     }
 }

@@ -36,7 +36,6 @@ import org.jspecify.annotations.Nullable;
 public final class LockExecutor {
 
     private final Acquirer acquirer;
-    private final ThreadLocal<HeldLeases> heldByThread = ThreadLocal.withInitial(HeldLeases::new);
 
     /**
      * @param provider where the locks come from; to observe the calls, pass it decorated (a {@link
@@ -63,7 +62,7 @@ public final class LockExecutor {
      */
     public <T extends @Nullable Object, E extends Throwable> T execute(LockSpec spec, LockedCallable<T, E> action)
             throws E {
-        HeldLeases chain = heldByThread.get();
+        HeldLeases chain = HeldLeases.ofCurrentThread();
         @Nullable Lease[] acquired = acquireAll(spec, chain);
         try {
             return action.call();
@@ -82,13 +81,13 @@ public final class LockExecutor {
      */
     public <T extends @Nullable Object, E extends Throwable> T execute(
             LockRequest request, LockPolicy policy, Duration waitTimeout, LockedCallable<T, E> action) throws E {
-        HeldLeases chain = heldByThread.get();
-        if (Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+        HeldLeases chain = HeldLeases.ofCurrentThread();
+        if (Acquirer.reenters(chain.find(acquirer, request.name(), request.key()), request)) {
             return action.call();
         }
         Lease lease = acquirer.acquire(policy, request, waitTimeout, 0);
         try {
-            chain.add(lease);
+            chain.add(acquirer, lease);
             return action.call();
         } finally {
             chain.remove(lease);
@@ -106,7 +105,7 @@ public final class LockExecutor {
      */
     public <T extends @Nullable Object, E extends Throwable> @Nullable CompletableFuture<T> executeAsync(
             LockSpec spec, LockedCallable<? extends @Nullable CompletionStage<T>, E> action) throws E {
-        HeldLeases chain = heldByThread.get();
+        HeldLeases chain = HeldLeases.ofCurrentThread();
         @Nullable Lease[] acquired = acquireAll(spec, chain);
         CompletionStage<T> stage = null;
         boolean returned = false;
@@ -154,7 +153,7 @@ public final class LockExecutor {
      * @param held the leases the caller's chain holds, such as those of its outer handles
      */
     public CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held) {
-        return acquireAsync(spec, held, heldByThread.get());
+        return acquireAsync(spec, held, HeldLeases.ofCurrentThread());
     }
 
     private CompletableFuture<LockHandle> acquireAsync(LockSpec spec, List<Lease> held, @Nullable HeldLeases chain) {
@@ -174,9 +173,9 @@ public final class LockExecutor {
      */
     public <T extends @Nullable Object, E extends Throwable> T executeHolding(
             List<Lease> held, LockedCallable<T, E> action) throws E {
-        HeldLeases chain = heldByThread.get();
+        HeldLeases chain = HeldLeases.ofCurrentThread();
         for (Lease lease : held) {
-            chain.add(lease);
+            chain.add(acquirer, lease);
         }
         try {
             return action.call();
@@ -198,7 +197,7 @@ public final class LockExecutor {
      * @throws LockUpgradeException when a shared lease held by this call chain would need upgrading
      */
     public ThreadHold hold(LockSpec spec) {
-        HeldLeases chain = heldByThread.get();
+        HeldLeases chain = HeldLeases.ofCurrentThread();
         return new ThreadHold(acquireAll(spec, chain), chain);
     }
 
@@ -244,7 +243,15 @@ public final class LockExecutor {
 
     /** Whether the current thread runs inside a call of this executor that holds (name, key). */
     public boolean isHeldByCurrentThread(String name, String key) {
-        return heldByThread.get().find(name, key) != null;
+        return heldByCurrentThread(name, key) != null;
+    }
+
+    /**
+     * The lease for (name, key) that a call of this executor the current thread is inside holds, the
+     * outermost when several do; null when none does. See {@link HeldLocks#current()} for every lease.
+     */
+    public @Nullable Lease heldByCurrentThread(String name, String key) {
+        return HeldLeases.ofCurrentThread().find(acquirer, name, key);
     }
 
     /** The requests of {@code spec}, each key once, in the canonical order that prevents deadlock. */
@@ -270,7 +277,7 @@ public final class LockExecutor {
         @Nullable LockRequest[] requests = requests(spec);
         for (int i = 0; i < requests.length; i++) {
             LockRequest request = requests[i];
-            if (request != null && Acquirer.reenters(chain.find(request.name(), request.key()), request)) {
+            if (request != null && Acquirer.reenters(chain.find(acquirer, request.name(), request.key()), request)) {
                 requests[i] = null;
             }
         }
@@ -291,7 +298,7 @@ public final class LockExecutor {
                 Lease lease = acquirer.acquire(
                         spec.policy(), request, spec.waitTimeout().minusNanos(spent), spent);
                 acquired[i] = lease;
-                chain.add(lease);
+                chain.add(acquirer, lease);
             }
             return acquired;
         } catch (RuntimeException | Error e) {

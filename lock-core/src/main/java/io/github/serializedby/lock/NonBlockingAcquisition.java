@@ -39,7 +39,7 @@ final class NonBlockingAcquisition {
         for (LockRequest request : requests) {
             Lease outer = outer(held, request);
             if (outer == null && chain != null) {
-                outer = chain.find(request.name(), request.key());
+                outer = chain.find(acquirer, request.name(), request.key());
             }
             if (!Acquirer.reenters(outer, request)) {
                 this.requests.add(request);

@@ -30,6 +30,12 @@ import org.springframework.core.annotation.AliasFor;
  * does not pass the proxy and is not locked. Methods a proxy cannot intercept (private, final, static)
  * fail the application start.
  *
+ * <p>The call's leases and their fencing tokens are at hand inside the method: declare a parameter of
+ * type {@link io.github.serializedby.lock.Lease} (one key) or {@link io.github.serializedby.lock.HeldLocks}
+ * (one lease per key), which the interceptor fills (callers pass null), or read {@link
+ * io.github.serializedby.lock.HeldLocks#current()} on the calling thread, or {@link
+ * HeldLocksContext#current()} in a {@code Mono} or {@code Flux}.
+ *
  * <p>String attributes accept {@code ${...}} placeholders. Attributes left out inherit from {@code
  * serialized-by.instances.<instance>.*}, then from the {@code serialized-by.*} defaults.
  */
@@ -76,4 +82,14 @@ public @interface SerializedBy {
      * from. Defaults to the lock name when such an instance exists.
      */
     String instance() default "";
+
+    /**
+     * Whether the application's {@link io.github.serializedby.lock.LockFence} admits each key's lease as
+     * the first step of the method's transaction, before the method reads anything, so that a holder
+     * whose lock was lost meanwhile is refused with {@link
+     * io.github.serializedby.lock.StaleFencingTokenException} and its transaction rolls back. The method
+     * must return a value and start its own transaction inside the lock ({@code @Transactional}); see
+     * docs/fencing.md.
+     */
+    boolean fenced() default false;
 }

@@ -24,15 +24,20 @@ import reactor.core.publisher.Mono;
 /**
  * The provider's round trips to Redis, one {@link LockScripts script} each. With a standalone Lettuce
  * client they go straight through a connection of the provider's own ({@code EVALSHA}, falling back to
- * {@code EVAL} when Redis has forgotten the script); otherwise through the factory's reactive template.
+ * {@code EVAL} when Redis has forgotten the script); otherwise (a Redis Cluster) through the factory's
+ * reactive template, which routes each script to the master of its keys' slot.
  * Once closed, every call fails at once: a late call must not open connections of the factory's from
  * whatever thread makes it, which may be one of Lettuce's own. Every call ends within the operation
  * timeout (once connected), and fails rather than throws.
  */
 final class LockCommands implements AutoCloseable {
 
+    private final ReactiveRedisConnectionFactory connectionFactory;
     private final ReactiveStringRedisTemplate redis;
     private final @Nullable RedisClient client;
+    /** Whether the factory's reactive connection was opened once, for the template. */
+    private volatile boolean templateConnected;
+
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
     /** Held while the provider's own connection is opened, so that only one is. */
@@ -46,6 +51,7 @@ final class LockCommands implements AutoCloseable {
 
     LockCommands(
             ReactiveRedisConnectionFactory connectionFactory, Duration timeout, long leaseMillis, long markerMillis) {
+        this.connectionFactory = connectionFactory;
         this.redis = new ReactiveStringRedisTemplate(connectionFactory);
         this.client = connectionFactory instanceof LettuceConnectionFactory lettuce
                         && lettuce.getNativeClient() instanceof RedisClient standalone
@@ -102,15 +108,26 @@ final class LockCommands implements AutoCloseable {
         return bounded(send(LockScripts.STOP_WAITING, keys.hashOnly(), markerToken));
     }
 
-    /** Opens the provider's own connection, if it uses one, so that the first lock does not wait for it. */
+    /**
+     * Opens the provider's own connection, or the factory's reactive connection that the template uses, so
+     * that the first lock does not spend its operation timeout connecting (for a Cluster, reading its
+     * topology from the nodes, which took seconds on a busy machine). Blocks; never on an I/O thread.
+     */
     void connect() {
+        if (closed) {
+            return;
+        }
         RedisClient standalone = client;
-        if (standalone != null && !closed) {
-            try {
+        try {
+            if (standalone != null) {
                 connection(standalone);
-            } catch (RuntimeException e) {
-                // Redis is not reachable yet: the first command connects, or fails closed.
+            } else if (!templateConnected) {
+                // A shared native connection (the default) stays open once opened; this view of it closes.
+                connectionFactory.getReactiveConnection().close();
+                templateConnected = true;
             }
+        } catch (RuntimeException e) {
+            // Redis is not reachable yet: the first command connects, or fails closed.
         }
     }
 

@@ -68,23 +68,33 @@ final class LocalRedis {
      */
     static final class Connection implements BeforeAllCallback, AfterAllCallback {
 
-        private @Nullable LettuceConnectionFactory factory;
+        private final RedisTopology topology;
+        private RedisTopology.@Nullable Connected connected;
+
+        /** The standalone Redis. */
+        Connection() {
+            this(RedisTopology.STANDALONE);
+        }
+
+        Connection(RedisTopology topology) {
+            this.topology = topology;
+        }
 
         @Override
         public void beforeAll(ExtensionContext context) {
-            requireReachable();
-            factory = connectionFactory();
+            topology.requireReachable();
+            connected = topology.connect();
         }
 
         @Override
         public void afterAll(ExtensionContext context) {
-            if (factory != null) {
-                factory.destroy();
+            if (connected != null) {
+                connected.close();
             }
         }
 
         LettuceConnectionFactory factory() {
-            return Objects.requireNonNull(factory, "Redis was not connected");
+            return Objects.requireNonNull(connected, "Redis was not connected").factory();
         }
     }
 }

@@ -17,13 +17,34 @@ public final class LockedMethod {
     private final KeyExpression[] keys;
     private final String description;
     private final ReturnKind kind;
+    private final LeaseParameter leaseParameter;
+    private final boolean fenced;
 
-    LockedMethod(String name, LockSettings settings, List<KeyExpression> keys, String description, ReturnKind kind) {
+    LockedMethod(
+            String name,
+            LockSettings settings,
+            List<KeyExpression> keys,
+            String description,
+            ReturnKind kind,
+            LeaseParameter leaseParameter,
+            boolean fenced) {
         this.name = name;
         this.settings = settings;
         this.keys = keys.toArray(KeyExpression[]::new);
         this.description = description;
         this.kind = kind;
+        this.leaseParameter = leaseParameter;
+        this.fenced = fenced;
+    }
+
+    /** The parameter that receives the call's leases, or {@link LeaseParameter#NONE}. */
+    LeaseParameter leaseParameter() {
+        return leaseParameter;
+    }
+
+    /** Whether a {@link io.github.serializedby.lock.LockFence} admits the call inside its transaction. */
+    public boolean fenced() {
+        return fenced;
     }
 
     /** How the method returns its result, and so when the lock is released. */
@@ -60,6 +81,13 @@ public final class LockedMethod {
     <T extends @Nullable Object, E extends Throwable> T execute(
             LockExecutor executor, @Nullable Object[] arguments, @Nullable Object target, LockedCallable<T, E> action)
             throws E {
+        if (leaseParameter.present()) {
+            LockSpec spec = specFor(arguments, target);
+            return executor.execute(spec, () -> {
+                leaseParameter.fill(arguments, spec, executor::heldByCurrentThread);
+                return action.call();
+            });
+        }
         Object first = keys[0].evaluate(arguments, target);
         String single = keys.length == 1 ? KeyText.single(first) : null;
         if (single != null) {

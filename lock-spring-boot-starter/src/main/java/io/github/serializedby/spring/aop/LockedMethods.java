@@ -50,6 +50,9 @@ public final class LockedMethods {
     private static final boolean COROUTINES_REACTOR_PRESENT = REACTOR_PRESENT
             && ClassUtils.isPresent("kotlinx.coroutines.reactor.MonoKt", LockedMethods.class.getClassLoader());
 
+    private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+            "org.springframework.transaction.PlatformTransactionManager", LockedMethods.class.getClassLoader());
+
     private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
 
     private final LockSettings defaults;
@@ -149,7 +152,19 @@ public final class LockedMethods {
             }
         }
         configureWaitLimits(specific, name, settings.waitLimits());
-        return new LockedMethod(name, settings, keys, description, returnKind(specific));
+        ReturnKind kind = returnKind(specific);
+        if (annotation.fenced() && !TRANSACTIONS_PRESENT) {
+            throw new SerializedByConfigurationException(
+                    specific, "fenced = true admits the call in a transaction, and spring-tx is not on the classpath");
+        }
+        if (annotation.fenced() && kind != ReturnKind.VALUE) {
+            throw new SerializedByConfigurationException(
+                    specific,
+                    "fenced = true admits the call in a transaction of a PlatformTransactionManager, which a"
+                            + " method returning a value runs in; this one returns asynchronously");
+        }
+        return new LockedMethod(
+                name, settings, keys, description, kind, LeaseParameter.of(specific, keys.size()), annotation.fenced());
     }
 
     /**

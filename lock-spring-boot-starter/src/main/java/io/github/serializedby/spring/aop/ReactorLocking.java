@@ -1,10 +1,12 @@
 package io.github.serializedby.spring.aop;
 
+import io.github.serializedby.lock.HeldLocks;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.support.NonBlockingThreads;
+import io.github.serializedby.spring.HeldLocksContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,8 +27,6 @@ import reactor.util.context.ContextView;
  */
 final class ReactorLocking implements ReactiveLocking {
 
-    private static final String HELD = ReactorLocking.class.getName() + ".held";
-
     private final Supplier<LockExecutor> executor;
 
     ReactorLocking(Supplier<LockExecutor> executor) {
@@ -34,13 +34,13 @@ final class ReactorLocking implements ReactiveLocking {
     }
 
     @Override
-    public Object lock(LockSpec spec, MethodInvocation invocation, ReturnKind kind) {
+    public Object lock(LockSpec spec, MethodInvocation invocation, ReturnKind kind, LeaseParameter parameter) {
         if (kind == ReturnKind.MONO) {
             return Mono.deferContextual(context -> {
                 HeldLocks held = heldIn(context);
                 return Mono.usingWhen(
                         acquire(spec, held),
-                        handle -> Mono.fromDirect(proceedHolding(invocation, held.with(handle))),
+                        handle -> Mono.fromDirect(proceedHolding(invocation, with(held, handle), spec, parameter)),
                         ReactorLocking::release,
                         (handle, error) -> release(handle),
                         ReactorLocking::release);
@@ -50,7 +50,7 @@ final class ReactorLocking implements ReactiveLocking {
             HeldLocks held = heldIn(context);
             return Flux.usingWhen(
                     acquire(spec, held),
-                    handle -> proceedHolding(invocation, held.with(handle)),
+                    handle -> proceedHolding(invocation, with(held, handle), spec, parameter),
                     ReactorLocking::release,
                     (handle, error) -> release(handle),
                     ReactorLocking::release);
@@ -68,16 +68,10 @@ final class ReactorLocking implements ReactiveLocking {
                 .doOnDiscard(LockHandle.class, handle -> release(handle).subscribe());
     }
 
-    /**
-     * What the chain holds already, the keys a WebFlux request holds for its handler included; read with
-     * {@code get}, which never gives null, as NullAway can see.
-     */
+    /** What the chain holds already, the keys a WebFlux request holds for its handler included. */
     private static HeldLocks heldIn(ContextView context) {
-        if (context.hasKey(HELD)) {
-            return context.get(HELD);
-        }
-        List<Lease> request = WebFluxRequestLockAdapter.heldBy(context);
-        return request.isEmpty() ? HeldLocks.NONE : new HeldLocks(request);
+        HeldLocks held = HeldLocksContext.from(context);
+        return held.isEmpty() ? HeldLocks.of(WebFluxRequestLockAdapter.heldBy(context)) : held;
     }
 
     @Override
@@ -107,21 +101,26 @@ final class ReactorLocking implements ReactiveLocking {
      * and on the executor's chain of the subscribing thread while the method is called and subscribed to,
      * for a blocking call it makes there; either re-enters instead of waiting for its own keys.
      */
-    private Flux<Object> proceedHolding(MethodInvocation invocation, HeldLocks held) {
+    private Flux<Object> proceedHolding(
+            MethodInvocation invocation, HeldLocks held, LockSpec spec, LeaseParameter parameter) {
         Publisher<Object> holding =
                 subscriber -> executor.get().<@Nullable Void, RuntimeException>executeHolding(held.leases(), () -> {
-                    proceed(invocation).subscribe(subscriber);
+                    proceed(invocation, held, spec, parameter).subscribe(subscriber);
                     return null;
                 });
-        return Flux.from(holding).contextWrite(c -> c.put(HELD, held));
+        return Flux.from(holding).contextWrite(c -> c.put(HeldLocksContext.KEY, held));
     }
 
     /** Calls the method; each subscription gets its own invocation, as a retry needs. */
     @SuppressWarnings("unchecked")
-    private static Publisher<Object> proceed(MethodInvocation invocation) {
+    private static Publisher<Object> proceed(
+            MethodInvocation invocation, HeldLocks held, LockSpec spec, LeaseParameter parameter) {
         try {
             MethodInvocation call =
                     invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
+            if (parameter.present()) {
+                parameter.fill(call.getArguments(), spec, held::find);
+            }
             Object result = call.proceed();
             return result == null ? Mono.empty() : (Publisher<Object>) result;
         } catch (Throwable e) {
@@ -129,18 +128,13 @@ final class ReactorLocking implements ReactiveLocking {
         }
     }
 
-    /** The leases a reactive chain holds, outermost first. */
-    private record HeldLocks(List<Lease> leases) {
-
-        static final HeldLocks NONE = new HeldLocks(List.of());
-
-        HeldLocks with(LockHandle handle) {
-            if (handle.leases().isEmpty()) {
-                return this;
-            }
-            List<Lease> more = new ArrayList<>(leases);
-            more.addAll(handle.leases());
-            return new HeldLocks(List.copyOf(more));
+    /** What a reactive chain holds with {@code handle}'s leases added after those it held. */
+    private static HeldLocks with(HeldLocks held, LockHandle handle) {
+        if (handle.leases().isEmpty()) {
+            return held;
         }
+        List<Lease> more = new ArrayList<>(held.leases());
+        more.addAll(handle.leases());
+        return HeldLocks.of(more);
     }
 }

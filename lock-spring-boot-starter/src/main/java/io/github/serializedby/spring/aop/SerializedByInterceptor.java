@@ -1,5 +1,6 @@
 package io.github.serializedby.spring.aop;
 
+import io.github.serializedby.lock.HeldLocks;
 import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockSpec;
@@ -41,11 +42,20 @@ public final class SerializedByInterceptor implements MethodInterceptor {
         Object target = invocation.getThis();
         LockedMethod method = methods.get(invocation.getMethod(), target);
         if (method.kind() == ReturnKind.VALUE) {
+            if (method.fenced()) {
+                return fenced(method, invocation, target);
+            }
             return method.execute(executor.get(), invocation.getArguments(), target, invocation::proceed);
         }
         if (method.kind() == ReturnKind.COMPLETION_STAGE) {
             LockSpec spec = method.specFor(invocation.getArguments(), target);
-            return executor.get().executeAsync(spec, () -> stage(invocation.proceed()));
+            LockExecutor locks = executor.get();
+            return locks.executeAsync(spec, () -> {
+                if (method.leaseParameter().present()) {
+                    method.leaseParameter().fill(invocation.getArguments(), spec, locks::heldByCurrentThread);
+                }
+                return stage(invocation.proceed());
+            });
         }
         if (reactive == null) {
             throw new IllegalStateException("Reactor is needed to lock " + invocation.getMethod());
@@ -56,7 +66,25 @@ public final class SerializedByInterceptor implements MethodInterceptor {
         } catch (InvalidLockKeyException e) {
             return reactive.refuse(e, method.kind());
         }
-        return reactive.lock(spec, invocation, method.kind());
+        return reactive.lock(spec, invocation, method.kind(), method.leaseParameter());
+    }
+
+    /**
+     * A fenced call: its locks are taken here, outside the transaction, and its leases handed over to the
+     * {@link FenceInterceptor}, which admits them inside it.
+     */
+    private @Nullable Object fenced(LockedMethod method, MethodInvocation invocation, @Nullable Object target)
+            throws Throwable {
+        LockExecutor locks = executor.get();
+        @Nullable Object[] arguments = invocation.getArguments();
+        LockSpec spec = method.specFor(arguments, target);
+        return locks.execute(spec, () -> {
+            HeldLocks call = LeaseParameter.collect(spec, locks::heldByCurrentThread);
+            if (method.leaseParameter().present()) {
+                method.leaseParameter().fill(arguments, call);
+            }
+            return FenceInterceptor.handOver(call, invocation::proceed);
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,8 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.framework.Advised;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -60,13 +62,13 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
                     } else if (trap != null) {
                         LOG.warn(trap.message());
                     }
-                    checkProxied(beanName, method);
+                    checkProxied(beanName, method, locked.fenced());
                 }
             }
         }
     }
 
-    private void checkProxied(String beanName, Method method) {
+    private void checkProxied(String beanName, Method method, boolean fenced) {
         if (!beanFactory.containsSingleton(beanName)) {
             return;
         }
@@ -85,5 +87,20 @@ public final class SerializedByMethodValidator implements SmartInitializingSingl
                             + " so calls would run unlocked; declare it in the interface or use class proxies"
                             + " (spring.aop.proxy-target-class=true)");
         }
+        if (fenced && !(bean instanceof Advised proxy && hasFence(proxy))) {
+            throw new SerializedByConfigurationException(
+                    method,
+                    "fenced = true, and bean '" + beanName + "' has no fence among its advice, so calls would run"
+                            + " unfenced (is spring-tx on the class path, and the proxy not frozen?)");
+        }
+    }
+
+    private static boolean hasFence(Advised proxy) {
+        for (Advisor advisor : proxy.getAdvisors()) {
+            if (advisor.getAdvice() instanceof FenceInterceptor) {
+                return true;
+            }
+        }
+        return false;
     }
 }

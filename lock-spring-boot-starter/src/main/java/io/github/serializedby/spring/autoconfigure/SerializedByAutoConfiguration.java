@@ -1,12 +1,15 @@
 package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.LockExecutor;
+import io.github.serializedby.lock.LockFence;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.ListeningLockProvider;
 import io.github.serializedby.lock.support.WaitBounds;
 import io.github.serializedby.lock.support.WaitLimits;
+import io.github.serializedby.spring.aop.FenceInterceptor;
+import io.github.serializedby.spring.aop.FencingPostProcessor;
 import io.github.serializedby.spring.aop.LockSettings;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.aop.SerializedByAdvisor;
@@ -20,9 +23,11 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -128,6 +133,29 @@ public final class SerializedByAutoConfiguration {
         SerializedByInterceptor interceptor =
                 new SerializedByInterceptor(serializedByLockedMethods, SingletonSupplier.of(executor::getObject));
         return new SerializedByAdvisor(interceptor, properties.getOrder());
+    }
+
+    /**
+     * Fenced methods: the fence is added as the innermost advice of their proxies, inside the transaction
+     * the lock wraps. The {@link LockFence} is looked up on first use, since the fence's store may be
+     * created late.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.transaction.PlatformTransactionManager")
+    @ConditionalOnBooleanProperty(name = "serialized-by.enabled", matchIfMissing = true)
+    static class FencingConfiguration {
+
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static FencingPostProcessor serializedByFencingPostProcessor(ConfigurableListableBeanFactory beanFactory) {
+            FenceInterceptor fence = new FenceInterceptor(
+                    SingletonSupplier.of(() -> beanFactory.getBean(LockFence.class)),
+                    refusal -> beanFactory
+                            .getBeanProvider(FenceRefusalListener.class)
+                            .orderedStream()
+                            .forEach(listener -> listener.refused(refusal)));
+            return new FencingPostProcessor(beanFactory, fence);
+        }
     }
 
     static LockSettings defaults(SerializedByProperties properties) {

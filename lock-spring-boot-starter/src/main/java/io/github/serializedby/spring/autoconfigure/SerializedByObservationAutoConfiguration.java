@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.support.WaitBounds;
+import io.github.serializedby.spring.aop.LockedMethod;
 import io.github.serializedby.spring.aop.LockedMethods;
 import io.github.serializedby.spring.observation.DefaultLockAcquireObservationConvention;
 import io.github.serializedby.spring.observation.DefaultLockHoldObservationConvention;
@@ -68,6 +69,9 @@ public final class SerializedByObservationAutoConfiguration {
     /** Name of the counter of lost leases. */
     public static final String LEASE_LOST_METER = "serialized.lock.lease.lost";
 
+    /** Name of the counter of fenced calls refused because their lock was lost. */
+    public static final String FENCE_REJECTED_METER = "serialized.lock.fence.rejected";
+
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             DefaultLockAcquireObservationConvention.NAME,
             "Time to acquire a lock, by outcome: acquired, rejected, timeout, cancelled, queue-full, expected-wait,"
@@ -79,7 +83,9 @@ public final class SerializedByObservationAutoConfiguration {
             DefaultLockHoldObservationConvention.NAME + ".active",
             "Locks held now",
             LEASE_LOST_METER,
-            "Leases that ended while their holder still ran (expired or renewal failed)");
+            "Leases that ended while their holder still ran (expired or renewal failed)",
+            FENCE_REJECTED_METER,
+            "Fenced calls refused because the resource had seen a newer fencing token (their lock was lost)");
 
     @Bean
     @ConditionalOnBean(ObservationRegistry.class)
@@ -209,6 +215,13 @@ public final class SerializedByObservationAutoConfiguration {
             };
         }
 
+        @Bean
+        @ConditionalOnBean(MeterRegistry.class)
+        FenceRefusalListener fenceRejectedCounter(ObjectProvider<MeterRegistry> registry) {
+            return refusal -> fenceRejectedCounter(registry.getObject(), refusal.lockName())
+                    .increment();
+        }
+
         /**
          * Registers the meters of every lock name known once the context is refreshed (those of the
          * {@code @SerializedBy} methods and of {@code serialized-by.instances}), so that they read 0
@@ -240,6 +253,9 @@ public final class SerializedByObservationAutoConfiguration {
                         .filter(MeteredDecorator.class::isInstance)
                         .map(MeteredDecorator.class::cast)
                         .toList();
+                methods.ifAvailable(known -> known.all().stream()
+                        .filter(LockedMethod::fenced)
+                        .forEach(method -> fenceRejectedCounter(registry.getObject(), method.name())));
                 locks.forEach((name, modes) -> {
                     leaseLostCounter(registry.getObject(), name);
                     modes.forEach(mode -> metered.forEach(decorator -> decorator.registerMeters(name, mode)));
@@ -261,6 +277,13 @@ public final class SerializedByObservationAutoConfiguration {
                     bounds.ifAvailable(known -> WaitingMeters.register(registry.getObject(), known));
                 }
             };
+        }
+
+        private static Counter fenceRejectedCounter(MeterRegistry registry, String lockName) {
+            return Counter.builder(FENCE_REJECTED_METER)
+                    .description(DESCRIPTIONS.get(FENCE_REJECTED_METER))
+                    .tag("lock.name", lockName)
+                    .register(registry);
         }
 
         private static Counter leaseLostCounter(MeterRegistry registry, String lockName) {

@@ -6,6 +6,7 @@ import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockQueueFullException;
+import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -28,7 +29,8 @@ interface LockErrorPages<V, R> {
                 NullLockKeyException.class,
                 InvalidLockKeyException.class,
                 LockProviderUnavailableException.class,
-                LockInterruptedException.class
+                LockInterruptedException.class,
+                StaleFencingTokenException.class
             },
             produces = MediaType.TEXT_HTML_VALUE)
     V lockFailurePage(LockException failure, R request);

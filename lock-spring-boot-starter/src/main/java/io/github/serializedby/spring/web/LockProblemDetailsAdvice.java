@@ -6,6 +6,7 @@ import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockQueueFullException;
+import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.net.URI;
 import java.time.Duration;
@@ -23,11 +24,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
  * Retry-After}, a caller refused at once by a bound on waiting with 429 (503 when the whole application's
- * bound refused it) and {@code Retry-After}, a null key or a key that cannot be locked (too long, not valid
- * text) with 400, an unreachable provider with 503 and {@code Retry-After}. The {@code Retry-After} hints
- * are decided here, since they are HTTP's concern and not the lock's. Its order is the lowest, so an
- * application's own {@code @ExceptionHandler} for these exceptions wins. Problem types are stable URNs
- * under {@value #TYPE_PREFIX}. Details name the lock, never the key.
+ * bound refused it) and {@code Retry-After}, a call refused by its fence because its lock was lost with 409,
+ * a null key or a key that cannot be locked (too long, not valid text) with 400, an unreachable provider with
+ * 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here, since they are HTTP's concern
+ * and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these
+ * exceptions wins. Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never
+ * the key.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -59,6 +61,12 @@ public class LockProblemDetailsAdvice {
 
     /** Type of the answer when the lock provider cannot be reached. */
     public static final URI LOCK_PROVIDER_UNAVAILABLE = URI.create(TYPE_PREFIX + "lock-provider-unavailable");
+
+    /** Type of the answer when a fence refused a call whose lock was lost while it ran. */
+    public static final URI STALE_FENCING_TOKEN = URI.create(TYPE_PREFIX + "stale-fencing-token");
+
+    private static final Answer STALE_TOKEN =
+            new Answer(HttpStatus.CONFLICT, STALE_FENCING_TOKEN, "Lock lost while the request ran", null);
 
     private static final Answer MISSING_KEY =
             new Answer(HttpStatus.BAD_REQUEST, MISSING_LOCK_KEY, "Missing lock key", null);
@@ -119,6 +127,8 @@ public class LockProblemDetailsAdvice {
             return providerUnavailable(unavailable);
         } else if (failure instanceof LockInterruptedException interrupted) {
             return interrupted(interrupted);
+        } else if (failure instanceof StaleFencingTokenException stale) {
+            return staleFencingToken(stale);
         }
         throw new IllegalArgumentException(
                 "No problem answer for " + failure.getClass().getName(), failure);
@@ -176,6 +186,12 @@ public class LockProblemDetailsAdvice {
                 e,
                 "Lock '" + e.lockName() + "' is held by another request" + waited + ". Retry later.",
                 Map.of("policy", e.policy().name()));
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> staleFencingToken(StaleFencingTokenException e) {
+        return STALE_TOKEN.to(
+                e, "The lock '" + e.lockName() + "' was lost while this request ran; nothing was written.", Map.of());
     }
 
     @ExceptionHandler

@@ -134,7 +134,9 @@ class KeyExpressionCompilerTests {
                 new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE, WaitLimits.UNBOUNDED),
                 List.of(compiler.compile("#request.accountId", METHOD)),
                 "Sample.call(String, Request, Flag, Point)",
-                ReturnKind.VALUE);
+                ReturnKind.VALUE,
+                LeaseParameter.NONE,
+                false);
 
         assertThatThrownBy(() -> locked.specFor(new Object[] {"p", null, Flag.RED, null}, this))
                 .isInstanceOf(NullLockKeyException.class)

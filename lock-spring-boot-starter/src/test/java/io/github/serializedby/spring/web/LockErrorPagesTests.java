@@ -10,6 +10,7 @@ import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockQueueFullException.Bound;
+import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -39,7 +40,8 @@ class LockErrorPagesTests {
             new NullLockKeyException("tickets", "#id", "Tickets.buy"),
             new InvalidLockKeyException("tickets", "too long"),
             new LockProviderUnavailableException("tickets", new IOException("connection refused")),
-            new LockInterruptedException("tickets", new InterruptedException()));
+            new LockInterruptedException("tickets", new InterruptedException()),
+            new StaleFencingTokenException("tickets", 3, 5));
 
     private final LockProblemDetailsAdvice advice =
             new LockProblemDetailsAdvice(HttpStatus.CONFLICT, Duration.ofSeconds(1));

@@ -9,6 +9,7 @@ import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockQueueFullException.Bound;
+import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,18 @@ class LockProblemAnswersTests {
         assertThat(problem.getDetail())
                 .isEqualTo("Lock 'orders' is held by another request; waited 250 ms. Retry later.");
         assertThat(problem.getProperties()).isEqualTo(Map.of("lockName", "orders", "policy", "WAIT"));
+    }
+
+    @Test
+    void aStaleFencingTokenAnswersWithItsOwnConflictWithoutRetryAfter() {
+        ResponseEntity<ProblemDetail> answer =
+                advice.staleFencingToken(new StaleFencingTokenException("accounts", 7, 9));
+
+        ProblemDetail problem = problem(answer, 409, LockProblemDetailsAdvice.STALE_FENCING_TOKEN, null);
+        assertThat(problem.getTitle()).isEqualTo("Lock lost while the request ran");
+        assertThat(problem.getDetail())
+                .isEqualTo("The lock 'accounts' was lost while this request ran; nothing was written.");
+        assertThat(problem.getProperties()).isEqualTo(Map.of("lockName", "accounts"));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.github.serializedby.lock.jdbc.fence;
 
+import io.github.serializedby.lock.jdbc.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * The fence table's guard in each database's own words: one statement that inserts the resource's row
@@ -64,16 +64,10 @@ enum FenceDialect {
 
     /** The dialect of the database {@code connection} talks to. */
     static FenceDialect of(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        if (product.contains("postgres")) {
-            return POSTGRESQL;
-        }
-        if (product.contains("mariadb") || product.contains("mysql")) {
-            return MARIADB;
-        }
-        if (product.contains("h2")) {
-            return H2;
-        }
-        throw new IllegalStateException("The JDBC fence supports PostgreSQL, MariaDB/MySQL and H2, not " + product);
+        return switch (Database.of(connection, "The JDBC fence")) {
+            case POSTGRESQL -> POSTGRESQL;
+            case MARIADB -> MARIADB;
+            case H2 -> H2;
+        };
     }
 }

@@ -1,8 +1,8 @@
 package io.github.serializedby.lock.jdbc.table;
 
+import io.github.serializedby.lock.jdbc.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * The statements of the lease table in each database's own words. Every time comes from the database's
@@ -136,16 +136,10 @@ enum LeaseDialect {
 
     /** The dialect of the database {@code connection} talks to. */
     static LeaseDialect of(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        if (product.contains("postgres")) {
-            return POSTGRESQL;
-        }
-        if (product.contains("mariadb") || product.contains("mysql")) {
-            return MARIADB;
-        }
-        if (product.contains("h2")) {
-            return H2;
-        }
-        throw new IllegalStateException("The lease table supports PostgreSQL, MariaDB/MySQL and H2, not " + product);
+        return switch (Database.of(connection, "The lease table")) {
+            case POSTGRESQL -> POSTGRESQL;
+            case MARIADB -> MARIADB;
+            case H2 -> H2;
+        };
     }
 }

@@ -20,6 +20,8 @@ public interface SlowWork {
         /** The simulated third-party call that conducts a payment. */
         PAYMENT,
         /** Between finding no pet of that name among the owner's and adding one. */
-        NEW_PET
+        NEW_PET,
+        /** Between counting a concert's seats sold and selling one. */
+        SEAT
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param participation time between finding no ticket and creating one
  * @param payment time the simulated third party takes to conduct a payment
  * @param newPet time between finding no pet of that name among the owner's and adding one
+ * @param seat time between counting a concert's seats sold and selling one
  */
 @ConfigurationProperties("demo.slow-work")
 public record SlowWorkProperties(
@@ -19,7 +20,8 @@ public record SlowWorkProperties(
         @DefaultValue("50ms") Duration transfer,
         @DefaultValue("100ms") Duration participation,
         @DefaultValue("1s") Duration payment,
-        @DefaultValue("100ms") Duration newPet) {
+        @DefaultValue("100ms") Duration newPet,
+        @DefaultValue("20ms") Duration seat) {
 
     /** The duration of {@code step}. */
     public Duration of(SlowWork.Step step) {
@@ -29,6 +31,7 @@ public record SlowWorkProperties(
             case PARTICIPATION -> participation;
             case PAYMENT -> payment;
             case NEW_PET -> newPet;
+            case SEAT -> seat;
         };
     }
 }

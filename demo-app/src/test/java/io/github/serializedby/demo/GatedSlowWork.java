@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Primary;
  */
 public final class GatedSlowWork implements SlowWork {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = 30;
 
     private final SlowWork delegate;
     private final Map<Step, Gate> gates = new ConcurrentHashMap<>();

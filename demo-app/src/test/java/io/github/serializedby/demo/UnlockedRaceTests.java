@@ -109,4 +109,16 @@ class UnlockedRaceTests {
                         .single())
                 .isEqualTo(2);
     }
+
+    @Test
+    void withoutTheLockTheLastSeatOfAConcertIsSoldTwice() {
+        long concert = http.send(http.post("/concerts", "{\"title\":\"test\",\"seats\":1}"))
+                .number("id");
+        slowWork.arm(Step.SEAT, 2).open();
+
+        List<Answer> answers = http.together(2, http.post("/concerts/" + concert + "/seats", "{\"userId\":\"u\"}"));
+
+        assertThat(answers).extracting(Answer::status).containsOnly(201);
+        assertThat(http.send(http.get("/concerts/" + concert)).number("sold")).isEqualTo(2);
+    }
 }

@@ -25,6 +25,7 @@ public class DemoProblemAdvice {
     public static final URI INVALID_REQUEST = URI.create(TYPE_PREFIX + "invalid-request");
     public static final URI INSUFFICIENT_FUNDS = URI.create(TYPE_PREFIX + "insufficient-funds");
     public static final URI FORM_ERROR = URI.create(TYPE_PREFIX + "form-error");
+    public static final URI SOLD_OUT = URI.create(TYPE_PREFIX + "sold-out");
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> notFound(NotFoundException e) {
@@ -55,6 +56,14 @@ public class DemoProblemAdvice {
     public ResponseEntity<ProblemDetail> formError(FormErrorException e) {
         ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, FORM_ERROR, "Form error", e.getMessage());
         problem.setProperty("field", e.field());
+        return answer(problem);
+    }
+
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> soldOut(SoldOutException e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, SOLD_OUT, "Sold out", e.getMessage());
+        problem.setProperty("concertId", e.concertId());
+        problem.setProperty("seats", e.seats());
         return answer(problem);
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Fires concurrent requests at a running demo, one burst per case, and prints one line per case with
  * its invariant: the final balance against the accepted withdrawals, tickets per user, times each
- * payment was conducted, the total across transfers, an owner's pets of one name. Exits 1 when an
- * invariant is broken, 2 when the demo cannot be reached.
+ * payment was conducted, the total across transfers, an owner's pets of one name, the seats sold of a
+ * hot concert (with how fast other concerts were answered meanwhile). Exits 1 when an invariant is
+ * broken, 2 when the demo cannot be reached.
  *
  * <p>Needs only the JDK, so it runs without a build: {@code java
  * demo-app/src/main/java/io/github/serializedby/demo/race/RaceCheck.java http://localhost:8080}. It
@@ -47,6 +49,11 @@ public final class RaceCheck {
     private static final long TRANSFER = 5;
     private static final long OWNER = 1;
     private static final int PET_FORMS = 20;
+    private static final int HOT_BUYERS = 200;
+    private static final long HOT_SEATS = 100;
+    private static final int QUIET_CONCERTS = 10;
+    private static final int QUIET_BUYS = 10;
+    private static final Duration BURST_HEAD_START = Duration.ofMillis(200);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<URI> bases;
@@ -85,6 +92,7 @@ public final class RaceCheck {
             held &= check.payments();
             held &= check.transfers();
             held &= check.pets();
+            held &= check.hotTicket();
         } catch (IOException e) {
             System.err.println("Cannot reach the demo at " + base + " (" + e + "); is it running?");
             System.exit(2);
@@ -241,6 +249,113 @@ public final class RaceCheck {
                 String.format(
                         "pets named %s: %d, expected 1 (%d forms: %s)",
                         name, pets, PET_FORMS, tally.describe("201 added", "422 name taken", "409 turned away")));
+    }
+
+    /**
+     * 200 buyers at once for one concert of 100 seats, and meanwhile 10 buyers, one after the other, for
+     * each of 10 other concerts: no seat sold twice, and how fast the other concerts were answered (their
+     * p99), which a bound on the hot concert's waiters keeps low. The other concerts' buyers have their own
+     * client, connected before the burst, so that what they measure is the demo's answer, not the burst's
+     * connections.
+     */
+    private boolean hotTicket() throws Exception {
+        long hot = id(send(post("/concerts", "{\"title\":\"hot-" + run + "\",\"seats\":" + HOT_SEATS + "}")));
+        List<Long> quiet = new ArrayList<>();
+        for (int i = 0; i < QUIET_CONCERTS; i++) {
+            quiet.add(id(send(post("/concerts", "{\"title\":\"quiet-" + run + "-" + i + "\",\"seats\":1000}"))));
+        }
+        ExecutorService buyers = Executors.newFixedThreadPool(QUIET_CONCERTS);
+        HttpClient quietClient =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<Long> millis = new ArrayList<>();
+        Tally tally;
+        try {
+            CountDownLatch connected = new CountDownLatch(QUIET_CONCERTS);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<Long>>> quietBuys = new ArrayList<>();
+            for (long concert : quiet) {
+                quietBuys.add(buyers.submit(() -> quietBuys(quietClient, concert, connected, go)));
+            }
+            if (!connected.await(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new TimeoutException("the other concerts' buyers did not connect");
+            }
+            List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+            for (int i = 0; i < HOT_BUYERS; i++) {
+                burst.add(client.sendAsync(
+                        post("/concerts/" + hot + "/seats", "{\"userId\":\"" + user(i) + "\"}"),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(BURST_HEAD_START.toMillis());
+            go.countDown();
+            for (Future<List<Long>> buys : quietBuys) {
+                millis.addAll(buys.get(REQUEST_TIMEOUT.toSeconds() * QUIET_BUYS, TimeUnit.SECONDS));
+            }
+            List<Answer> answers = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> response : burst) {
+                HttpResponse<String> answered = response.get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                answers.add(new Answer(answered.statusCode(), answered.body()));
+            }
+            tally = new Tally(answers);
+        } finally {
+            buyers.shutdownNow();
+        }
+        long sold = number(send(get("/concerts/" + hot)).body(), "sold");
+        boolean held = sold == tally.count(201)
+                && sold <= HOT_SEATS
+                && millis.size() == QUIET_CONCERTS * QUIET_BUYS
+                && tally.unexpected(201, 409, 422, 429, 503) == 0;
+        List<Long> sorted = millis.stream().sorted().toList();
+        return report(
+                "hot-ticket",
+                held,
+                String.format(
+                        "sold %d of %d seats (%d buyers at once: %s); other concerts answered in p50 %d ms,"
+                                + " p99 %d ms (%d buys)",
+                        sold,
+                        HOT_SEATS,
+                        HOT_BUYERS,
+                        tally.describe(
+                                "201 sold",
+                                "422 sold out",
+                                "429 told to come back",
+                                "503 application busy",
+                                "409 waited in vain"),
+                        percentile(sorted, 50),
+                        percentile(sorted, 99),
+                        sorted.size()));
+    }
+
+    /**
+     * Connects to the demo (an unmeasured read of the concert), waits for {@code go}, then buys seats of
+     * the concert one after the other, and gives how long each sale took in milliseconds.
+     */
+    private List<Long> quietBuys(HttpClient quietClient, long concert, CountDownLatch connected, CountDownLatch go)
+            throws Exception {
+        quietClient.send(get("/concerts/" + concert), HttpResponse.BodyHandlers.ofString());
+        connected.countDown();
+        if (!go.await(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new TimeoutException("never released");
+        }
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < QUIET_BUYS; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> answer = quietClient.send(
+                    post("/concerts/" + concert + "/seats", "{\"userId\":\"" + user(i) + "\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 201) {
+                millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            }
+        }
+        return millis;
+    }
+
+    /** The {@code p}th percentile of sorted values (nearest rank), 0 for none. */
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
     }
 
     private String user(int user) {

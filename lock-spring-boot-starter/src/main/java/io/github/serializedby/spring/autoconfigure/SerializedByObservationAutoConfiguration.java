@@ -74,7 +74,8 @@ public final class SerializedByObservationAutoConfiguration {
 
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             DefaultLockAcquireObservationConvention.NAME,
-            "Time to acquire a lock, by outcome: acquired, rejected, timeout, cancelled, error",
+            "Time to acquire a lock, by outcome: acquired, rejected, timeout, cancelled, queue-full, expected-wait,"
+                    + " error",
             DefaultLockAcquireObservationConvention.NAME + ".active",
             "Callers waiting for a lock now",
             DefaultLockHoldObservationConvention.NAME,

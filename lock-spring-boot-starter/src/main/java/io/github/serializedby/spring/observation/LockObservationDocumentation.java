@@ -83,7 +83,10 @@ public enum LockObservationDocumentation implements ObservationDocumentation {
     /** Tags of the acquisition. */
     public enum AcquireKeyNames implements KeyName {
 
-        /** acquired, rejected (fail-fast), timeout, cancelled or error; set when the acquisition ends. */
+        /**
+         * acquired, rejected (fail-fast), timeout, cancelled, queue-full or expected-wait (refused at once by a
+         * bound on waiting) or error; set when the acquisition ends.
+         */
         OUTCOME {
             @Override
             public String asString() {

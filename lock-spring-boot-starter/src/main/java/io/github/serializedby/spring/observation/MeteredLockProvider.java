@@ -3,6 +3,7 @@ package io.github.serializedby.spring.observation;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.ForwardingLease;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
@@ -121,6 +122,8 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
                     lock.acquired(granted.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.TIMEOUT, nanos, waiting);
                 } else if (LeaseFutures.cause(failure) instanceof CancellationException) {
                     lock.acquired(LockOutcome.CANCELLED, nanos, waiting);
+                } else if (LeaseFutures.cause(failure) instanceof LockQueueFullException refusal) {
+                    lock.acquired(LockOutcome.refused(refusal), nanos, waiting);
                 } else {
                     lock.failed(LeaseFutures.cause(failure), nanos, waiting);
                 }
@@ -154,9 +157,16 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         }));
     }
 
+    /** Records a call that threw {@code error}: a refusal by a bound on waiting has its own outcome. */
     private void failed(LockMeters lock, Throwable error, long start, LongTaskTimer.@Nullable Sample waiting) {
-        if (lock.observesAcquisition()) {
-            lock.failed(error, clock.monotonicTime() - start, waiting);
+        if (!lock.observesAcquisition()) {
+            return;
+        }
+        long nanos = clock.monotonicTime() - start;
+        if (error instanceof LockQueueFullException refusal) {
+            lock.acquired(LockOutcome.refused(refusal), nanos, waiting);
+        } else {
+            lock.failed(error, nanos, waiting);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.serializedby.spring.observation;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.ForwardingLease;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
@@ -103,13 +104,13 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
         result.whenComplete((granted, failure) -> {
             if (failure == null) {
                 context.setOutcome(granted.isPresent() ? LockOutcome.ACQUIRED : LockOutcome.TIMEOUT);
+                observation.stop();
             } else if (LeaseFutures.cause(failure) instanceof CancellationException) {
                 context.setOutcome(LockOutcome.CANCELLED);
+                observation.stop();
             } else {
-                context.setOutcome(LockOutcome.ERROR);
-                observation.error(LeaseFutures.cause(failure));
+                failed(context, observation, LeaseFutures.cause(failure));
             }
-            observation.stop();
         });
         return result;
     }
@@ -132,9 +133,14 @@ public final class ObservedLockProvider extends ForwardingLockProvider {
         }));
     }
 
+    /** Ends an acquisition that threw {@code error}: a refusal by a bound on waiting has its own outcome. */
     private static void failed(LockObservationContext context, Observation observation, Throwable error) {
-        context.setOutcome(LockOutcome.ERROR);
-        observation.error(error);
+        if (error instanceof LockQueueFullException refusal) {
+            context.setOutcome(LockOutcome.refused(refusal));
+        } else {
+            context.setOutcome(LockOutcome.ERROR);
+            observation.error(error);
+        }
         observation.stop();
     }
 

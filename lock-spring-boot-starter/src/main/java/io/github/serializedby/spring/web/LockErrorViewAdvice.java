@@ -1,10 +1,6 @@
 package io.github.serializedby.spring.web;
 
-import io.github.serializedby.lock.InvalidLockKeyException;
-import io.github.serializedby.lock.LockInterruptedException;
-import io.github.serializedby.lock.LockNotAcquiredException;
-import io.github.serializedby.lock.LockProviderUnavailableException;
-import io.github.serializedby.spring.NullLockKeyException;
+import io.github.serializedby.lock.LockException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -17,10 +13,9 @@ import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
@@ -31,7 +26,8 @@ import org.springframework.web.servlet.ModelAndView;
  * {@code title}, {@code detail} and {@code type} in the model ({@code message} is the detail). Any other
  * client, one that accepts anything included, gets the problem details.
  */
-public class LockErrorViewAdvice extends LockProblemDetailsAdvice {
+public class LockErrorViewAdvice extends LockProblemDetailsAdvice
+        implements LockErrorPages<ModelAndView, ServletWebRequest> {
 
     private final List<ErrorViewResolver> errorViewResolvers;
 
@@ -48,34 +44,14 @@ public class LockErrorViewAdvice extends LockProblemDetailsAdvice {
         this.errorViewResolvers = List.copyOf(errorViewResolvers);
     }
 
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public ModelAndView lockNotAcquiredPage(
-            LockNotAcquiredException e, HttpServletRequest request, HttpServletResponse response) {
-        return errorView(lockNotAcquired(e), request, response);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public ModelAndView nullLockKeyPage(
-            NullLockKeyException e, HttpServletRequest request, HttpServletResponse response) {
-        return errorView(nullLockKey(e), request, response);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public ModelAndView invalidLockKeyPage(
-            InvalidLockKeyException e, HttpServletRequest request, HttpServletResponse response) {
-        return errorView(invalidLockKey(e), request, response);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public ModelAndView providerUnavailablePage(
-            LockProviderUnavailableException e, HttpServletRequest request, HttpServletResponse response) {
-        return errorView(providerUnavailable(e), request, response);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public ModelAndView interruptedPage(
-            LockInterruptedException e, HttpServletRequest request, HttpServletResponse response) {
-        return errorView(interrupted(e), request, response);
+    /** The error view of {@code failure}, showing the problem answer it gets, with its status and headers. */
+    @Override
+    public ModelAndView lockFailurePage(LockException failure, ServletWebRequest request) {
+        HttpServletResponse response = request.getResponse();
+        if (response == null) {
+            throw new IllegalStateException("No response to render the error page of " + failure, failure);
+        }
+        return errorView(answer(failure), request.getRequest(), response);
     }
 
     /** The error view of {@code answer}, as Spring Boot's error controller resolves it, with its headers. */

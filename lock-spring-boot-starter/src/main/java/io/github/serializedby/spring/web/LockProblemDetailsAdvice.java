@@ -5,6 +5,7 @@ import io.github.serializedby.lock.LockException;
 import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.net.URI;
@@ -22,10 +23,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Answers lock failures in Spring MVC and WebFlux with problem details: contention with 409 and {@code
- * Retry-After}, a null key or a key that cannot be locked (too long, not valid text) with 400, an
- * a call refused by its fence because its lock was lost with 409, an unreachable provider with 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here,
- * since they are HTTP's concern and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these exceptions wins.
- * Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never the key.
+ * Retry-After}, a caller refused at once by a bound on waiting with 429 (503 when the whole application's
+ * bound refused it) and {@code Retry-After}, a call refused by its fence because its lock was lost with 409,
+ * a null key or a key that cannot be locked (too long, not valid text) with 400, an unreachable provider with
+ * 503 and {@code Retry-After}. The {@code Retry-After} hints are decided here, since they are HTTP's concern
+ * and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these
+ * exceptions wins. Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never
+ * the key.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -36,6 +40,18 @@ public class LockProblemDetailsAdvice {
 
     /** Type of the answer when the key is held by another caller. */
     public static final URI LOCK_CONFLICT = URI.create(TYPE_PREFIX + "lock-conflict");
+
+    /** Type of the answer when too many callers already wait for the key, or for the lock's keys. */
+    public static final URI LOCK_QUEUE_FULL = URI.create(TYPE_PREFIX + "lock-queue-full");
+
+    /** Type of the answer when the callers ahead would outlast the caller's wait timeout. */
+    public static final URI LOCK_WAIT_TOO_LONG = URI.create(TYPE_PREFIX + "lock-wait-too-long");
+
+    /** Type of the answer when too many callers wait for locks across the whole application. */
+    public static final URI LOCK_WAITERS_SATURATED = URI.create(TYPE_PREFIX + "lock-waiters-saturated");
+
+    /** The longest {@code Retry-After} of an answer to a caller refused by a bound on waiting. */
+    public static final Duration MAX_QUEUE_FULL_RETRY_AFTER = Duration.ofSeconds(30);
 
     /** Type of the answer when a key expression gives no key. */
     public static final URI MISSING_LOCK_KEY = URI.create(TYPE_PREFIX + "missing-lock-key");
@@ -70,7 +86,17 @@ public class LockProblemDetailsAdvice {
             "Interrupted while waiting for a lock",
             Duration.ofSeconds(1));
 
+    private static final Answer QUEUE_FULL =
+            new Answer(HttpStatus.TOO_MANY_REQUESTS, LOCK_QUEUE_FULL, "Too many requests waiting for a lock", null);
+
+    private static final Answer WAIT_TOO_LONG =
+            new Answer(HttpStatus.TOO_MANY_REQUESTS, LOCK_WAIT_TOO_LONG, "Lock wait would outlast its timeout", null);
+
+    private static final Answer WAITERS_SATURATED = new Answer(
+            HttpStatus.SERVICE_UNAVAILABLE, LOCK_WAITERS_SATURATED, "Too many requests waiting for locks", null);
+
     private final Answer conflict;
+    private final Duration contentionRetryAfter;
 
     /**
      * @param contentionStatus the status when the key is held, usually 409
@@ -79,6 +105,78 @@ public class LockProblemDetailsAdvice {
     public LockProblemDetailsAdvice(HttpStatusCode contentionStatus, Duration contentionRetryAfter) {
         this.conflict =
                 new Answer(contentionStatus, LOCK_CONFLICT, "Lock held by another request", contentionRetryAfter);
+        this.contentionRetryAfter = contentionRetryAfter;
+    }
+
+    /**
+     * The problem answer to any lock failure this advice has a handler for, as that handler gives it: the
+     * one mapping from failure to answer, which the error-view advices render for browsers.
+     *
+     * @throws IllegalArgumentException for a failure no handler of this advice answers
+     */
+    protected final ResponseEntity<ProblemDetail> answer(LockException failure) {
+        if (failure instanceof LockQueueFullException queueFull) {
+            return lockQueueFull(queueFull);
+        } else if (failure instanceof LockNotAcquiredException notAcquired) {
+            return lockNotAcquired(notAcquired);
+        } else if (failure instanceof NullLockKeyException nullKey) {
+            return nullLockKey(nullKey);
+        } else if (failure instanceof InvalidLockKeyException invalidKey) {
+            return invalidLockKey(invalidKey);
+        } else if (failure instanceof LockProviderUnavailableException unavailable) {
+            return providerUnavailable(unavailable);
+        } else if (failure instanceof LockInterruptedException interrupted) {
+            return interrupted(interrupted);
+        } else if (failure instanceof StaleFencingTokenException stale) {
+            return staleFencingToken(stale);
+        }
+        throw new IllegalArgumentException(
+                "No problem answer for " + failure.getClass().getName(), failure);
+    }
+
+    /**
+     * A caller refused at once by a bound on waiting: 429 when its key, its lock or its expected wait
+     * refused it (this resource is asked for too often; other requests are served), 503 when the
+     * application's bound did (this instance is saturated as a whole; another instance may serve it).
+     */
+    @ExceptionHandler
+    public ResponseEntity<ProblemDetail> lockQueueFull(LockQueueFullException e) {
+        String ahead = e.waiters() == 1 ? "1 request" : e.waiters() + " requests";
+        String lock = "Lock '" + e.lockName() + "'";
+        String detail = switch (e.bound()) {
+            case KEY -> lock + " already has " + ahead + " waiting for the same key";
+            case LOCK -> lock + " already has " + ahead + " waiting across its keys";
+            case GLOBAL ->
+                "This application already has " + ahead + " waiting for locks (this one for lock '" + e.lockName()
+                        + "')";
+            case EXPECTED_WAIT -> lock + " has " + ahead + " ahead that would outlast the wait timeout";
+        };
+        Answer answer = switch (e.bound()) {
+            case KEY, LOCK -> QUEUE_FULL;
+            case EXPECTED_WAIT -> WAIT_TOO_LONG;
+            case GLOBAL -> WAITERS_SATURATED;
+        };
+        return answer.retryingAfter(queueFullRetryAfter(e))
+                .to(
+                        e,
+                        detail + "; this request was refused without waiting. Retry later.",
+                        Map.of("bound", e.bound().name(), "waiters", e.waiters()));
+    }
+
+    /**
+     * When the callers ahead will have gone through at the key's recent hold time, at most {@link
+     * #MAX_QUEUE_FULL_RETRY_AFTER}; the contention hint when the hold time is unknown.
+     */
+    private Duration queueFullRetryAfter(LockQueueFullException e) {
+        Duration hold = e.recentHoldTime();
+        if (hold.isZero() || hold.isNegative()) {
+            return contentionRetryAfter;
+        }
+        if (hold.compareTo(MAX_QUEUE_FULL_RETRY_AFTER) >= 0) {
+            return MAX_QUEUE_FULL_RETRY_AFTER;
+        }
+        Duration drained = hold.multipliedBy(Math.max(1, e.waiters()));
+        return drained.compareTo(MAX_QUEUE_FULL_RETRY_AFTER) > 0 ? MAX_QUEUE_FULL_RETRY_AFTER : drained;
     }
 
     @ExceptionHandler
@@ -131,8 +229,13 @@ public class LockProblemDetailsAdvice {
             String title,
             @Nullable Duration retryAfter) {
 
+        /** This answer with another {@code Retry-After}. */
+        Answer retryingAfter(Duration hint) {
+            return new Answer(status, type, title, hint);
+        }
+
         /** The answer to {@code failure}, naming its lock, with {@code properties} added to the problem. */
-        ResponseEntity<ProblemDetail> to(LockException failure, String detail, Map<String, String> properties) {
+        ResponseEntity<ProblemDetail> to(LockException failure, String detail, Map<String, ?> properties) {
             ProblemDetail problem = ProblemAnswers.problem(status, type, title, detail);
             problem.setProperty("lockName", failure.lockName());
             properties.forEach(problem::setProperty);

@@ -1,18 +1,12 @@
 package io.github.serializedby.spring.web;
 
-import io.github.serializedby.lock.InvalidLockKeyException;
-import io.github.serializedby.lock.LockInterruptedException;
-import io.github.serializedby.lock.LockNotAcquiredException;
-import io.github.serializedby.lock.LockProviderUnavailableException;
-import io.github.serializedby.spring.NullLockKeyException;
+import io.github.serializedby.lock.LockException;
 import java.time.Duration;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -24,7 +18,8 @@ import reactor.core.publisher.Mono;
  * message} where {@code server.error.include-message} lets Boot show it. Boot builds that view's model from its
  * error attributes alone, so the title is not in it. Any other client gets the problem details.
  */
-public class ReactiveLockErrorViewAdvice extends LockProblemDetailsAdvice {
+public class ReactiveLockErrorViewAdvice extends LockProblemDetailsAdvice
+        implements LockErrorPages<Mono<Void>, ServerWebExchange> {
 
     private final ErrorWebExceptionHandler errorHandler;
 
@@ -39,29 +34,10 @@ public class ReactiveLockErrorViewAdvice extends LockProblemDetailsAdvice {
         this.errorHandler = errorHandler;
     }
 
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public Mono<Void> lockNotAcquiredPage(LockNotAcquiredException e, ServerWebExchange exchange) {
-        return errorView(lockNotAcquired(e), e, exchange);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public Mono<Void> nullLockKeyPage(NullLockKeyException e, ServerWebExchange exchange) {
-        return errorView(nullLockKey(e), e, exchange);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public Mono<Void> invalidLockKeyPage(InvalidLockKeyException e, ServerWebExchange exchange) {
-        return errorView(invalidLockKey(e), e, exchange);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public Mono<Void> providerUnavailablePage(LockProviderUnavailableException e, ServerWebExchange exchange) {
-        return errorView(providerUnavailable(e), e, exchange);
-    }
-
-    @ExceptionHandler(produces = MediaType.TEXT_HTML_VALUE)
-    public Mono<Void> interruptedPage(LockInterruptedException e, ServerWebExchange exchange) {
-        return errorView(interrupted(e), e, exchange);
+    /** Spring Boot's error view of {@code failure}, with the status and headers of its problem answer. */
+    @Override
+    public Mono<Void> lockFailurePage(LockException failure, ServerWebExchange exchange) {
+        return errorView(answer(failure), failure, exchange);
     }
 
     /** Spring Boot's error view of {@code answer}, with its headers. */

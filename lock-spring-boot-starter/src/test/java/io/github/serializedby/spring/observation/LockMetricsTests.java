@@ -152,7 +152,8 @@ class LockMetricsTests {
                         .as("lost leases of %s", name)
                         .isZero();
             }
-            for (String outcome : new String[] {"acquired", "rejected", "timeout", "cancelled"}) {
+            for (String outcome :
+                    new String[] {"acquired", "rejected", "timeout", "cancelled", "queue-full", "expected-wait"}) {
                 assertThat(meters.get("serialized.lock.acquire")
                                 .tags("lock.name", "payments", "lock.mode", "exclusive", "outcome", outcome)
                                 .tag("error", "none")

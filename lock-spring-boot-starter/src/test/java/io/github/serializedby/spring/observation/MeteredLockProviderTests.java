@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockQueueFullException;
+import io.github.serializedby.lock.LockQueueFullException.Bound;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
@@ -35,14 +37,15 @@ class MeteredLockProviderTests {
     void recordsTheSameMetersAsAnObservationWithMicrometersMeterHandler() throws Exception {
         SimpleMeterRegistry direct = new SimpleMeterRegistry();
         InMemoryLockProvider directMemory = new InMemoryLockProvider();
-        MeteredLockProvider metered = new MeteredLockProvider(directMemory, direct, resolution());
+        MeteredLockProvider metered =
+                new MeteredLockProvider(new RefusingLockProvider(directMemory), direct, resolution());
 
         SimpleMeterRegistry observed = new SimpleMeterRegistry();
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(observed));
         InMemoryLockProvider observedMemory = new InMemoryLockProvider();
-        ObservedLockProvider observing =
-                new ObservedLockProvider(observedMemory, observations, "in-memory", false, null, null);
+        ObservedLockProvider observing = new ObservedLockProvider(
+                new RefusingLockProvider(observedMemory), observations, "in-memory", false, null, null);
 
         exercise(metered, directMemory);
         exercise(observing, observedMemory);
@@ -51,6 +54,37 @@ class MeteredLockProviderTests {
                 .as("the same, except that locks held now are a gauge and every outcome is there from the start")
                 .isEqualTo(heldActiveAsGauge(describe(observed)))
                 .isNotEmpty();
+    }
+
+    @Test
+    void aRefusalByABoundOnWaitingIsCountedByItsOwnOutcomeNotAsAnError() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        InMemoryLockProvider memory = new InMemoryLockProvider();
+        MeteredLockProvider provider = new MeteredLockProvider(new RefusingLockProvider(memory), meters, resolution());
+
+        for (Bound bound : Bound.values()) {
+            memory.tryAcquire(RefusingLockProvider.refused(bound)).orElseThrow();
+            assertThatThrownBy(
+                            () -> provider.acquireBlocking(RefusingLockProvider.refused(bound), Duration.ofSeconds(1)))
+                    .isInstanceOf(LockQueueFullException.class);
+        }
+        assertThat(provider.acquire(RefusingLockProvider.refused(Bound.KEY), Duration.ofSeconds(1)))
+                .isCompletedExceptionally();
+        assertThat(provider.acquire(RefusingLockProvider.refused(Bound.EXPECTED_WAIT), Duration.ofSeconds(1)))
+                .isCompletedExceptionally();
+
+        assertThat(acquisitions(meters, "queue-full")).isEqualTo(4);
+        assertThat(acquisitions(meters, "expected-wait")).isEqualTo(2);
+        assertThat(acquisitions(meters, "error")).isZero();
+        assertThat(meters.find("serialized.lock.acquire").tagKeys("error").timers())
+                .allSatisfy(timer -> assertThat(timer.getId().getTag("error")).isEqualTo("none"));
+        assertThat(waiting(meters)).as("no caller left waiting").isZero();
+    }
+
+    private static long acquisitions(MeterRegistry meters, String outcome) {
+        return meters.find("serialized.lock.acquire").tag("outcome", outcome).timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     @Test
@@ -256,8 +290,22 @@ class MeteredLockProviderTests {
         assertThat(memory.tryAcquire(request)).as("the key is free").isPresent();
     }
 
-    /** Acquired, rejected, timed out, cancelled, by a single try, a blocking wait and an asynchronous wait. */
+    /**
+     * Acquired, rejected, timed out, cancelled, by a single try, a blocking wait and an asynchronous wait;
+     * refused by a bound on waiting, blocking and asynchronous.
+     */
     private static void exercise(LockProvider provider, InMemoryLockProvider memory) throws Exception {
+        Lease queueFull =
+                memory.tryAcquire(RefusingLockProvider.refused(Bound.KEY)).orElseThrow();
+        Lease expectedWait = memory.tryAcquire(RefusingLockProvider.refused(Bound.EXPECTED_WAIT))
+                .orElseThrow();
+        assertThatThrownBy(
+                        () -> provider.acquireBlocking(RefusingLockProvider.refused(Bound.KEY), Duration.ofSeconds(1)))
+                .isInstanceOf(LockQueueFullException.class);
+        assertThat(provider.acquire(RefusingLockProvider.refused(Bound.EXPECTED_WAIT), Duration.ofSeconds(1)))
+                .isCompletedExceptionally();
+        queueFull.release();
+        expectedWait.release();
         LockRequest request = LockRequest.exclusive("payments", "p-1");
         provider.tryAcquire(request).orElseThrow().release();
         provider.acquireBlocking(request, Duration.ofSeconds(1)).orElseThrow().release();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockQueueFullException;
+import io.github.serializedby.lock.LockQueueFullException.Bound;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.micrometer.observation.Observation;
@@ -80,6 +82,27 @@ class ObservedLockProviderTests {
         assertThat(memory.tryAcquire(LockRequest.exclusive("payments", "p-1")))
                 .as("the cancelled wait left no lock behind")
                 .isPresent();
+    }
+
+    @Test
+    void aRefusalByABoundOnWaitingHasItsOwnOutcomeAndIsNoError() {
+        ObservedLockProvider provider =
+                new ObservedLockProvider(new RefusingLockProvider(memory), registry, "in-memory", false, null, null);
+        memory.tryAcquire(RefusingLockProvider.refused(Bound.GLOBAL)).orElseThrow();
+        memory.tryAcquire(RefusingLockProvider.refused(Bound.EXPECTED_WAIT)).orElseThrow();
+
+        assertThatThrownBy(() ->
+                        provider.acquireBlocking(RefusingLockProvider.refused(Bound.GLOBAL), Duration.ofSeconds(1)))
+                .isInstanceOf(LockQueueFullException.class);
+        assertThat(provider.acquire(RefusingLockProvider.refused(Bound.EXPECTED_WAIT), Duration.ofSeconds(1)))
+                .isCompletedExceptionally();
+
+        assertThat(registry)
+                .hasNumberOfObservationsWithNameEqualTo("serialized.lock.acquire", 2)
+                .hasAnObservationWithAKeyValue("outcome", "queue-full")
+                .hasAnObservationWithAKeyValue("outcome", "expected-wait")
+                .forAllObservationsWithNameEqualTo(
+                        "serialized.lock.acquire", observation -> observation.doesNotHaveError());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.serializedby.spring.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.LockQueueFullException;
 import io.github.serializedby.spring.SerializedBy;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** A WebFlux endpoint answers contention and missing keys with the same problem details as Spring MVC. */
+/**
+ * A WebFlux endpoint answers contention, refusals by a bound on waiting and missing keys with the same problem
+ * details as Spring MVC.
+ */
 @SpringBootTest(
         classes = WebFluxConflictTests.ReactiveApplication.class,
         webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -82,6 +86,31 @@ class WebFluxConflictTests {
         assertThat(api.statusCode()).isEqualTo(409);
         assertThat(api.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(first.get(10, TimeUnit.SECONDS).body()).isEqualTo("paid p-2");
+    }
+
+    @Test
+    void aCallerRefusedByABoundGets429Or503ProblemWithRetryAfterAndABrowserTheErrorPage() throws Exception {
+        HttpResponse<String> key = send("GET", "/tickets/KEY").get(10, TimeUnit.SECONDS);
+        HttpResponse<String> global = send("GET", "/tickets/GLOBAL").get(10, TimeUnit.SECONDS);
+        HttpResponse<String> browser =
+                send("GET", "/tickets/KEY", "text/html,*/*;q=0.8").get(10, TimeUnit.SECONDS);
+
+        assertThat(key.statusCode()).isEqualTo(429);
+        assertThat(key.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(key.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(key.body())
+                .contains("\"type\":\"urn:serialized-by:problem:lock-queue-full\"")
+                .contains("\"bound\":\"KEY\"")
+                .contains("Lock 'tickets' already has 7 requests waiting for the same key");
+        assertThat(global.statusCode()).isEqualTo(503);
+        assertThat(global.body()).contains("urn:serialized-by:problem:lock-waiters-saturated");
+        assertThat(browser.statusCode()).isEqualTo(429);
+        assertThat(browser.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(browser.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(browser.body())
+                .contains("Whitelabel Error Page")
+                .contains("Lock &#39;tickets&#39; already has 7 requests waiting for the same key");
     }
 
     @Test
@@ -144,6 +173,11 @@ class WebFluxConflictTests {
                 gate.entered(id).tryEmitValue(true);
                 return gate.release(id).asMono();
             });
+        }
+
+        @GetMapping("/tickets/{bound}")
+        public Mono<String> buy(@PathVariable LockQueueFullException.Bound bound) {
+            return Mono.error(() -> new LockQueueFullException("tickets", bound, 7, java.time.Duration.ofMillis(400)));
         }
 
         @GetMapping("/lookup")

@@ -7,6 +7,8 @@ import io.github.serializedby.lock.LockInterruptedException;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.LockProviderUnavailableException;
+import io.github.serializedby.lock.LockQueueFullException;
+import io.github.serializedby.lock.LockQueueFullException.Bound;
 import io.github.serializedby.lock.StaleFencingTokenException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.io.IOException;
@@ -96,6 +98,80 @@ class LockProblemAnswersTests {
         assertThat(interrupted.getDetail())
                 .isEqualTo("The server stopped waiting for lock 'orders'; the request was not processed.");
         assertThat(interrupted.getProperties()).isEqualTo(Map.of("lockName", "orders"));
+    }
+
+    @Test
+    void aCallerRefusedByItsKeysOrItsLocksBoundIsTooManyRequestsNamingTheLock() {
+        ProblemDetail key = problem(
+                advice.lockQueueFull(new LockQueueFullException("tickets", Bound.KEY, 7, Duration.ofMillis(300))),
+                429,
+                LockProblemDetailsAdvice.LOCK_QUEUE_FULL,
+                "3");
+        ProblemDetail lock = problem(
+                advice.lockQueueFull(new LockQueueFullException("tickets", Bound.LOCK, 1, Duration.ofMillis(300))),
+                429,
+                LockProblemDetailsAdvice.LOCK_QUEUE_FULL,
+                "1");
+
+        assertThat(key.getTitle()).isEqualTo("Too many requests waiting for a lock");
+        assertThat(key.getDetail())
+                .isEqualTo("Lock 'tickets' already has 7 requests waiting for the same key; this request was"
+                        + " refused without waiting. Retry later.");
+        assertThat(key.getProperties()).isEqualTo(Map.of("lockName", "tickets", "bound", "KEY", "waiters", 7));
+        assertThat(lock.getDetail()).startsWith("Lock 'tickets' already has 1 request waiting across its keys;");
+        assertThat(lock.getProperties()).containsEntry("bound", "LOCK");
+    }
+
+    @Test
+    void aCallerWhoseWaitWouldOutlastItsTimeoutIsTooManyRequestsOfItsOwnType() {
+        ProblemDetail problem = problem(
+                advice.lockQueueFull(
+                        new LockQueueFullException("tickets", Bound.EXPECTED_WAIT, 4, Duration.ofMillis(900))),
+                429,
+                LockProblemDetailsAdvice.LOCK_WAIT_TOO_LONG,
+                "4");
+
+        assertThat(problem.getTitle()).isEqualTo("Lock wait would outlast its timeout");
+        assertThat(problem.getDetail())
+                .isEqualTo("Lock 'tickets' has 4 requests ahead that would outlast the wait timeout; this request"
+                        + " was refused without waiting. Retry later.");
+        assertThat(problem.getProperties()).containsEntry("bound", "EXPECTED_WAIT");
+    }
+
+    @Test
+    void aCallerRefusedByTheApplicationsBoundIsServiceUnavailable() {
+        ProblemDetail problem = problem(
+                advice.lockQueueFull(new LockQueueFullException("tickets", Bound.GLOBAL, 200, Duration.ofMillis(50))),
+                503,
+                LockProblemDetailsAdvice.LOCK_WAITERS_SATURATED,
+                "10");
+
+        assertThat(problem.getTitle()).isEqualTo("Too many requests waiting for locks");
+        assertThat(problem.getDetail())
+                .isEqualTo("This application already has 200 requests waiting for locks (this one for lock"
+                        + " 'tickets'); this request was refused without waiting. Retry later.");
+        assertThat(problem.getProperties()).containsEntry("bound", "GLOBAL").containsEntry("waiters", 200);
+    }
+
+    @Test
+    void theRetryAfterOfARefusalIsTheTimeTheCallersAheadTakeAtLeastOneSecondAtMostThirty() {
+        assertThat(retryAfter(new LockQueueFullException("tickets", Bound.KEY, 3, Duration.ofMillis(100))))
+                .as("0.3 s rounded up")
+                .isEqualTo("1");
+        assertThat(retryAfter(new LockQueueFullException("tickets", Bound.KEY, 0, Duration.ofMillis(1200))))
+                .as("no one ahead: one hold")
+                .isEqualTo("2");
+        assertThat(retryAfter(new LockQueueFullException("tickets", Bound.KEY, 1000, Duration.ofSeconds(2))))
+                .isEqualTo("30");
+        assertThat(retryAfter(new LockQueueFullException("tickets", Bound.KEY, Integer.MAX_VALUE, Duration.ofDays(9))))
+                .isEqualTo("30");
+        assertThat(retryAfter(new LockQueueFullException("tickets", Bound.KEY, 50, Duration.ZERO)))
+                .as("hold time unknown: the configured hint")
+                .isEqualTo("2");
+    }
+
+    private String retryAfter(LockQueueFullException refusal) {
+        return advice.lockQueueFull(refusal).getHeaders().getFirst(HttpHeaders.RETRY_AFTER);
     }
 
     /** The answer's problem, after checking what every answer carries. */

@@ -32,9 +32,14 @@ import reactor.test.StepVerifier;
 
 class ReactiveLockingTests {
 
+    /** Long queues are what these tests are about, so the waiting bounds are raised above them. */
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SerializedByAutoConfiguration.class))
-            .withUserConfiguration(PaymentsConfiguration.class);
+            .withUserConfiguration(PaymentsConfiguration.class)
+            .withPropertyValues(
+                    "serialized-by.max-waiters=5000",
+                    "serialized-by.max-lock-waiters=5000",
+                    "serialized-by.max-waiting=5000");
 
     @Test
     void monoExecutionsOnOneKeyNeverOverlap() {

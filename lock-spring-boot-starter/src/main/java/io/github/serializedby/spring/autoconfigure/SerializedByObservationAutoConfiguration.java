@@ -103,29 +103,27 @@ public final class SerializedByObservationAutoConfiguration {
             Environment environment,
             ApplicationContext context) {
         String providerName = ProviderNames.of(lockProvider);
-        if (ClassUtils.isPresent(METER_REGISTRY, getClass().getClassLoader())) {
-            LockProviderDecorator metered = MeterPath.decorator(
-                    context,
-                    handlers.orderedStream().toList(),
-                    new MeteredLockProvider.Resolution(
-                            providerName,
-                            acquireConvention.getIfAvailable(),
-                            holdConvention.getIfAvailable(),
-                            globalConventions.orderedStream().toList(),
-                            predicates.orderedStream().toList(),
-                            filters.orderedStream().toList(),
-                            keepsLongTaskTimers(environment)));
-            if (metered != null) {
-                return metered;
-            }
-        }
-        return provider -> new ObservedLockProvider(
+        LockProviderDecorator observed = provider -> new ObservedLockProvider(
                 provider,
                 registry,
                 providerName,
                 properties.getObservation().isIncludeKey(),
                 acquireConvention.getIfAvailable(),
                 holdConvention.getIfAvailable());
+        if (!ClassUtils.isPresent(METER_REGISTRY, getClass().getClassLoader())) {
+            return observed;
+        }
+        MeteredLockProvider.Resolution resolution = new MeteredLockProvider.Resolution(
+                providerName,
+                acquireConvention.getIfAvailable(),
+                holdConvention.getIfAvailable(),
+                globalConventions.orderedStream().toList(),
+                predicates.orderedStream().toList(),
+                filters.orderedStream().toList(),
+                keepsLongTaskTimers(environment));
+        LockProviderDecorator metered =
+                MeterPath.decorator(context, handlers.orderedStream().toList(), resolution);
+        return metered != null ? metered : new ObservedDecorator(observed, context, resolution);
     }
 
     /** Whether Micrometer's meter handler keeps long-task timers ({@code ignored-meters} lists them not). */
@@ -157,7 +155,7 @@ public final class SerializedByObservationAutoConfiguration {
     }
 
     /** Decorates with {@link MeteredLockProvider}s, and keeps them so their meters can be registered at start-up. */
-    static final class MeteredDecorator implements LockProviderDecorator {
+    static final class MeteredDecorator implements LockProviderDecorator, RegistersMeters {
 
         private final MeterRegistry meters;
         private final MeteredLockProvider.Resolution resolution;
@@ -175,8 +173,46 @@ public final class SerializedByObservationAutoConfiguration {
             return metered;
         }
 
-        void registerMeters(String lockName, LockMode mode) {
+        @Override
+        public void registerMeters(String lockName, LockMode mode) {
             decorated.forEach(provider -> provider.registerMeters(lockName, mode));
+        }
+    }
+
+    /** A decorator whose meters can be registered at start-up, so that they read 0 before the first event. */
+    interface RegistersMeters {
+
+        void registerMeters(String lockName, LockMode mode);
+    }
+
+    /**
+     * Decorates with {@link ObservedLockProvider}s (tracing or another handler beside the meters), and
+     * registers at start-up the meters Micrometer's meter observation handler records for them.
+     */
+    static final class ObservedDecorator implements LockProviderDecorator, RegistersMeters {
+
+        private final LockProviderDecorator observed;
+        private final ApplicationContext context;
+        private final MeteredLockProvider.Resolution resolution;
+
+        ObservedDecorator(
+                LockProviderDecorator observed, ApplicationContext context, MeteredLockProvider.Resolution resolution) {
+            this.observed = observed;
+            this.context = context;
+            this.resolution = resolution;
+        }
+
+        @Override
+        public LockProvider decorate(LockProvider provider) {
+            return observed.decorate(provider);
+        }
+
+        @Override
+        public void registerMeters(String lockName, LockMode mode) {
+            MeterRegistry meters = context.getBeanProvider(MeterRegistry.class).getIfUnique();
+            if (meters != null) {
+                MeteredLockProvider.registerObservedMeters(meters, lockName, mode, resolution);
+            }
         }
     }
 
@@ -225,9 +261,9 @@ public final class SerializedByObservationAutoConfiguration {
         /**
          * Registers the meters of every lock name known once the context is refreshed (those of the
          * {@code @SerializedBy} methods and of {@code serialized-by.instances}), so that they read 0
-         * rather than being absent until the first event: the lost-lease counter always, the others
-         * where the meters are recorded directly (with observations, Micrometer registers them on the
-         * first one).
+         * rather than being absent until the first event: the lost-lease counter, and the acquisition and
+         * hold meters whether locks record them directly or as observations (with tracing, as Micrometer's
+         * meter observation handler will record them).
          */
         @Bean
         @ConditionalOnBean(MeterRegistry.class)
@@ -248,10 +284,10 @@ public final class SerializedByObservationAutoConfiguration {
                 properties.ifAvailable(configured -> SerializedByAutoConfiguration.instances(configured)
                         .forEach((name, settings) -> locks.computeIfAbsent(name, any -> EnumSet.noneOf(LockMode.class))
                                 .add(settings.mode())));
-                List<MeteredDecorator> metered = decorators
+                List<RegistersMeters> metered = decorators
                         .orderedStream()
-                        .filter(MeteredDecorator.class::isInstance)
-                        .map(MeteredDecorator.class::cast)
+                        .filter(RegistersMeters.class::isInstance)
+                        .map(RegistersMeters.class::cast)
                         .toList();
                 methods.ifAvailable(known -> known.all().stream()
                         .filter(LockedMethod::fenced)

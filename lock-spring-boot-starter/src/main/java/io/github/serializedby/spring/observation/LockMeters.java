@@ -47,6 +47,20 @@ final class LockMeters {
     private final @Nullable LongAdder holding;
 
     LockMeters(MeterRegistry registry, LockRequest request, MeteredLockProvider.Resolution resolution) {
+        this(registry, request, resolution, false);
+    }
+
+    /**
+     * Registers at 0 the meters Micrometer's meter observation handler records when locks are observed
+     * (with tracing): the same timers, and a long-task timer, not a gauge, of the locks held now.
+     */
+    static void registerObserved(
+            MeterRegistry registry, LockRequest request, MeteredLockProvider.Resolution resolution) {
+        new LockMeters(registry, request, resolution, true);
+    }
+
+    private LockMeters(
+            MeterRegistry registry, LockRequest request, MeteredLockProvider.Resolution resolution, boolean observed) {
         this.registry = registry;
         ObservationConvention<LockObservationContext> acquire = resolution.acquireConvention(request);
         if (acquire != null) {
@@ -79,11 +93,12 @@ final class LockMeters {
                     resolution
                             .stopTags(hold, holdName, resolution.context(request))
                             .and(Tag.of("error", NO_ERROR)));
-            this.holding = resolution.activeMeters()
-                    ? heldCount(
-                            registry,
-                            holdName + ".active",
-                            resolution.startTags(hold, holdName, resolution.context(request)))
+            Tags activeTags = resolution.startTags(hold, holdName, resolution.context(request));
+            if (resolution.activeMeters() && observed) {
+                registry.more().longTaskTimer(holdName + ".active", activeTags);
+            }
+            this.holding = resolution.activeMeters() && !observed
+                    ? heldCount(registry, holdName + ".active", activeTags)
                     : null;
         } else {
             this.held = null;

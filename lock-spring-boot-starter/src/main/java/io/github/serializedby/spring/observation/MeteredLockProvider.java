@@ -186,6 +186,16 @@ public final class MeteredLockProvider extends ForwardingLockProvider {
         meters(new LockRequest(lockName, "meters", mode));
     }
 
+    /**
+     * Registers the meters of {@code lockName} in {@code mode} where its locks are observations (an
+     * {@link ObservedLockProvider}, with tracing) recorded by Micrometer's meter observation handler into
+     * {@code registry}, so that they read 0 before the first one, as they do here.
+     */
+    public static void registerObservedMeters(
+            MeterRegistry registry, String lockName, LockMode mode, Resolution resolution) {
+        LockMeters.registerObserved(registry, new LockRequest(lockName, "meters", mode), resolution);
+    }
+
     /** The meters of the request's lock name and mode, resolved on first use. */
     private LockMeters meters(LockRequest request) {
         LockMeters[] byMode = meters.get(request.name());

@@ -11,6 +11,9 @@ import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
 import io.github.serializedby.spring.autoconfigure.SerializedByEndpointAutoConfiguration;
 import io.github.serializedby.spring.autoconfigure.SerializedByObservationAutoConfiguration;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import java.time.Duration;
@@ -85,6 +88,40 @@ class ObservedDecorationTests {
                     assertThat(context.getBean(Orders.class).ship("o-2")).isEqualTo("shipped o-2");
                     assertThat(context.getBean(TunedProvider.class).blocking).hasValue(1);
                     assertThat(context.getBean(SpanLikeHandler.class).started).hasValue(2);
+                });
+    }
+
+    /**
+     * With tracing, Micrometer's meter observation handler registers a lock's meters on its first
+     * observation: the starter registers them at start-up, under the ids the handler then records to.
+     */
+    @Test
+    void withAnotherObservationHandlerTheMetersAreThereAtZeroAndTheHandlerRecordsToThem() {
+        runner.withBean("spanLikeHandler", ObservationHandler.class, SpanLikeHandler::new)
+                .run(context -> {
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    Timer acquired = meters.get("serialized.lock.acquire")
+                            .tags("lock.name", "orders", "lock.mode", "exclusive", "outcome", "acquired")
+                            .tag("error", "none")
+                            .timer();
+                    Timer held = meters.get("serialized.lock.held")
+                            .tags("lock.name", "orders", "lock.mode", "exclusive")
+                            .timer();
+                    LongTaskTimer holding = meters.get("serialized.lock.held.active")
+                            .tags("lock.name", "orders", "lock.mode", "exclusive")
+                            .longTaskTimer();
+                    assertThat(acquired.count()).isZero();
+                    assertThat(held.count()).isZero();
+                    assertThat(holding.activeTasks()).isZero();
+
+                    context.getBean(Orders.class).ship("o-3");
+
+                    assertThat(acquired.count()).isOne();
+                    assertThat(held.count()).isOne();
+                    assertThat(meters.find("serialized.lock.acquire")
+                                    .tags("lock.name", "orders", "outcome", "acquired")
+                                    .timers())
+                            .hasSize(1);
                 });
     }
 

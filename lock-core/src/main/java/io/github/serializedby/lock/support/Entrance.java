@@ -130,18 +130,32 @@ final class Entrance<K> {
                 return;
             }
             boolean requeued;
+            boolean left = false;
             LockQueueFullException refused = null;
             synchronized (state) {
                 state.unhold(request.mode());
-                try {
-                    queues.admit(state, waiter, saturatedNanos(remaining));
-                    requeued = queues.queue(state, waiter, true);
-                } catch (LockQueueFullException e) {
-                    refused = e;
+                if (waiter.future.isDone()) {
+                    // Cancelled during the attempt: its count-out has run (or waits for this monitor)
+                    // and would find nothing, so it is neither counted nor queued.
+                    left = true;
                     requeued = false;
+                } else {
+                    try {
+                        queues.admit(state, waiter, saturatedNanos(remaining));
+                        requeued = queues.queue(state, waiter, true);
+                    } catch (LockQueueFullException e) {
+                        refused = e;
+                        requeued = false;
+                    }
                 }
-                pumpNow = state.signals != signalsBefore || (refused != null && state.hasWaiters());
+                pumpNow = state.signals != signalsBefore || ((refused != null || left) && state.hasWaiters());
                 queues.retireIfIdle(state);
+            }
+            if (left) {
+                if (pumpNow) {
+                    queues.schedulePump(state);
+                }
+                return;
             }
             if (refused != null) {
                 queues.delivery.fail(waiter.future, waiter.direct, refused);

@@ -53,6 +53,9 @@ import org.springframework.util.ClassUtils;
  * timers and trace spans, or, where observations end in meters alone, the same meters recorded directly
  * with a gauge of locks held now; counts lost leases when a meter registry is present. Off with {@code
  * serialized-by.observation.enabled=false}.
+ *
+ * <p>Over 300 lines: the choice between the two paths and the start-up registration of the meters each
+ * records are kept side by side, since the registered meters must be the ones the chosen path records to.
  */
 @AutoConfiguration(
         afterName = {

@@ -3,10 +3,13 @@ package io.github.serializedby.spring.aop;
 import io.github.serializedby.lock.HeldLocks;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockFence;
+import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockedCallable;
 import io.github.serializedby.lock.StaleFencingTokenException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -32,11 +35,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * transaction is let through only when that transaction has already admitted all of its leases (a nested
  * fenced call re-entering its caller's keys); otherwise the transaction began before the lock was taken
  * and may have read the data already, so the call is refused.
+ *
+ * <p>A call that begins a new transaction ({@code REQUIRES_NEW}) on a key that a transaction still open on
+ * its thread (suspended by it) has admitted is refused too: that transaction keeps the fence row locked
+ * until it ends, so the new one would wait for its own thread.
  */
 public final class FenceInterceptor implements MethodInterceptor {
 
     private static final Log LOG = LogFactory.getLog(FenceInterceptor.class);
     private static final ThreadLocal<@Nullable HeldLocks> PENDING = new ThreadLocal<>();
+    /** The resources admitted by this thread's open transactions, suspended ones included, and by which. */
+    private static final ThreadLocal<@Nullable Map<LockRequest, Admitted>> OPEN = new ThreadLocal<>();
 
     private final Supplier<LockFence> fence;
     private final Consumer<StaleFencingTokenException> refusals;
@@ -78,20 +87,39 @@ public final class FenceInterceptor implements MethodInterceptor {
             throw new IllegalTransactionStateException(
                     "fenced method " + invocation.getMethod() + " runs without a transaction to admit it in");
         }
-        Set<Lease> admitted = admittedInThisTransaction();
+        Admitted admitted = admittedInThisTransaction();
         TransactionStatus status = TransactionAspectSupport.currentTransactionStatus();
-        if (!status.isNewTransaction() && !admitted.containsAll(call.leases())) {
+        if (!status.isNewTransaction() && !admitted.leases.containsAll(call.leases())) {
             throw new IllegalTransactionStateException("fenced method " + invocation.getMethod()
                     + " joined a transaction that began before its lock was taken, so it may already have"
                     + " read what the lock protects; let the fenced method begin the transaction");
         }
+        refuseWhatAnEnclosingTransactionAdmitted(invocation, call, admitted);
         for (Lease lease : call.leases()) {
-            if (!admitted.contains(lease)) {
+            if (!admitted.leases.contains(lease)) {
                 admit(lease);
                 admitted.add(lease);
             }
         }
         return invocation.proceed();
+    }
+
+    private static void refuseWhatAnEnclosingTransactionAdmitted(
+            MethodInvocation invocation, HeldLocks call, Admitted admitted) {
+        Map<LockRequest, Admitted> open = OPEN.get();
+        if (open == null) {
+            return;
+        }
+        for (Lease lease : call.leases()) {
+            Admitted by = open.get(lease.request());
+            if (by != null && by != admitted) {
+                throw new IllegalTransactionStateException("fenced method " + invocation.getMethod()
+                        + " begins a new transaction on lock '"
+                        + lease.request().name() + "' while a transaction"
+                        + " suspended on its thread has admitted the same key and keeps its fence row locked, so"
+                        + " it would wait for itself; let it join the caller's transaction instead");
+            }
+        }
     }
 
     private void admit(Lease lease) {
@@ -106,22 +134,54 @@ public final class FenceInterceptor implements MethodInterceptor {
     }
 
     /** The leases admitted in the current transaction, kept by a synchronization that ends with it. */
-    private static Set<Lease> admittedInThisTransaction() {
+    private static Admitted admittedInThisTransaction() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return Collections.newSetFromMap(new IdentityHashMap<>());
+            return new Admitted(false);
         }
         for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
             if (synchronization instanceof Admitted admitted) {
-                return admitted.leases;
+                return admitted;
             }
         }
-        Admitted admitted = new Admitted();
+        Admitted admitted = new Admitted(true);
         TransactionSynchronizationManager.registerSynchronization(admitted);
-        return admitted.leases;
+        return admitted;
     }
 
-    /** The leases one transaction admitted; suspended and resumed with it, dropped when it ends. */
+    /**
+     * The leases one transaction admitted; suspended and resumed with it, dropped when it ends. A
+     * registered one also records its resources in {@link #OPEN} until the transaction completes.
+     */
     private static final class Admitted implements TransactionSynchronization {
         final Set<Lease> leases = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final boolean registered;
+
+        Admitted(boolean registered) {
+            this.registered = registered;
+        }
+
+        void add(Lease lease) {
+            leases.add(lease);
+            if (registered) {
+                Map<LockRequest, Admitted> open = OPEN.get();
+                if (open == null) {
+                    open = new HashMap<>();
+                    OPEN.set(open);
+                }
+                open.putIfAbsent(lease.request(), this);
+            }
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            Map<LockRequest, Admitted> open = OPEN.get();
+            if (open == null) {
+                return;
+            }
+            open.values().removeIf(by -> by == this);
+            if (open.isEmpty()) {
+                OPEN.remove();
+            }
+        }
     }
 }

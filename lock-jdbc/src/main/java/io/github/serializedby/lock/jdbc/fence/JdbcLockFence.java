@@ -22,6 +22,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -45,8 +46,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * would find no row and be admitted. A lock name may instead keep its tokens in a column of the
  * resource's own row ({@link Builder#column}), whose id is the lock key; that row must exist.
  *
- * <p>Outside a transaction, or on a connection in auto-commit mode, it throws {@link
- * IllegalStateException}: the guard's row lock would end with the statement. Shared leases are readers
+ * <p>Outside a transaction, or in one that holds no connection of this fence's DataSource (a transaction
+ * of another DataSource or transaction manager), or on a connection in auto-commit mode, it throws {@link
+ * IllegalStateException}: the guard's token and row lock would not be part of the caller's transaction.
+ * Shared leases are readers
  * and are refused with {@link IllegalArgumentException}: raising a token would serialize them.
  */
 public final class JdbcLockFence implements LockFence {
@@ -97,6 +100,12 @@ public final class JdbcLockFence implements LockFence {
             throw new IllegalStateException("The fence for lock '" + request.name()
                     + "' runs inside the transaction that reads and writes the data, and none is active");
         }
+        if (!(TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder)
+                || holder.getConnectionHandle() == null) {
+            // a connection fetched now would be a new one, released (and on an auto-commit-off pool rolled
+            // back) when the transaction ends, so the token would never be stored
+            throw notThisDataSourcesTransaction(request, "holds no connection of it");
+        }
         FenceTarget target = columns.getOrDefault(request.name(), table);
         long token = lease.fencingToken();
         try {
@@ -114,9 +123,7 @@ public final class JdbcLockFence implements LockFence {
 
     private void guard(Connection connection, FenceTarget target, LockRequest request, long token) throws SQLException {
         if (connection.getAutoCommit()) {
-            throw new IllegalStateException("The fence for lock '" + request.name()
-                    + "' found its DataSource's connection in auto-commit mode: the transaction is not on this"
-                    + " DataSource, and the row lock would end with the statement");
+            throw notThisDataSourcesTransaction(request, "left its connection in auto-commit mode");
         }
         FenceDialect sql = dialect(connection);
         int count;
@@ -140,6 +147,12 @@ public final class JdbcLockFence implements LockFence {
         if (stored > token) {
             throw new StaleFencingTokenException(request.name(), token, stored);
         }
+    }
+
+    private static IllegalStateException notThisDataSourcesTransaction(LockRequest request, String finding) {
+        return new IllegalStateException("The fence for lock '" + request.name() + "' found that the active"
+                + " transaction " + finding + ": the transaction is not on this DataSource, so the guard's"
+                + " token and row lock would not commit or end with it");
     }
 
     private static int runGuard(Connection connection, String sql, Object[] arguments) throws SQLException {
@@ -184,8 +197,8 @@ public final class JdbcLockFence implements LockFence {
     }
 
     /**
-     * Creates the fence table if missing, on a connection of its own (DDL commits on some databases); a
-     * database not reachable yet is left for the first admission to report.
+     * Creates the fence table if missing, on a connection of its own, committed (a pool may hand it out
+     * with auto-commit off); a database not reachable yet is left for the first admission to report.
      */
     private void createTable() {
         try (Connection connection = dataSource.getConnection()) {
@@ -194,6 +207,9 @@ public final class JdbcLockFence implements LockFence {
             String script = file.getContentAsString(StandardCharsets.UTF_8).replace(DEFAULT_TABLE, table.table());
             new ResourceDatabasePopulator(new ByteArrayResource(script.getBytes(StandardCharsets.UTF_8)))
                     .populate(connection);
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
         } catch (SQLException | java.io.IOException e) {
             // not reachable, or another instance creating it at once: the first admission says what is wrong
         }

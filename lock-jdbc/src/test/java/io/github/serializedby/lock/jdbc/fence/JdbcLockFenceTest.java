@@ -174,7 +174,7 @@ abstract class JdbcLockFenceTest {
         assertThatThrownBy(() ->
                         elsewhere.executeWithoutResult(status -> fence.admit(FencedLease.of("transfer", newId(), 1))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("auto-commit");
+                .hasMessageContaining("not on this DataSource");
     }
 
     @Test

@@ -80,8 +80,10 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
             if (hold == null || spec == null) {
                 return handlerMethods.get().handle(exchange, handler);
             }
-            // A handle that arrives just as the request is cancelled is discarded by Reactor: release it.
-            return Mono.fromFuture(() -> executor.get().acquireAsync(spec, List.of()), false)
+            // No re-entry: the request's hold is the outermost of its chain, and what the thread holds is
+            // another chain's. A handle that arrives just as the request is cancelled is discarded by
+            // Reactor: release it.
+            return Mono.fromFuture(() -> executor.get().acquireAsync(spec), false)
                     .doOnDiscard(
                             LockHandle.class,
                             discarded -> ReactorLocking.release(discarded).subscribe())

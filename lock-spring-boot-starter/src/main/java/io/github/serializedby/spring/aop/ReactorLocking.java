@@ -71,7 +71,7 @@ final class ReactorLocking implements ReactiveLocking {
     /** What the chain holds already, the keys a WebFlux request holds for its handler included. */
     private static HeldLocks heldIn(ContextView context) {
         HeldLocks held = HeldLocksContext.from(context);
-        return held.isEmpty() ? HeldLocks.of(WebFluxRequestLockAdapter.heldBy(context)) : held;
+        return held.isEmpty() ? HeldLocks.of(RequestHold.heldBy(context)) : held;
     }
 
     @Override

@@ -32,9 +32,13 @@ import org.springframework.stereotype.Component
 
 /**
  * Kotlin `suspend` functions under `@SerializedBy`: the key stays locked for the whole coroutine, across
- * its suspensions, and is released when it returns, throws or is cancelled.
+ * its suspensions, and is released when it returns, throws or is cancelled. The bounds on waiting are
+ * raised so that 1,000 coroutines may all wait at once.
  */
-@SpringBootTest(classes = [SuspendFunctionLockingTests.Application::class])
+@SpringBootTest(
+    classes = [SuspendFunctionLockingTests.Application::class],
+    properties = ["serialized-by.max-waiters=1000", "serialized-by.max-lock-waiters=1000", "serialized-by.max-waiting=1000"],
+)
 class SuspendFunctionLockingTests @Autowired constructor(
     private val claims: Claims,
     private val outer: Outer,

@@ -25,9 +25,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Re-entry holds across blocking and asynchronous calls on the thread that makes them: {@link
  * #executeAsync} and {@link #acquireAsync(LockSpec, List)} re-enter the leases of the blocking calls the
- * thread is inside, and a blocking call made within {@link #executeHolding} re-enters the leases of an
- * asynchronous one. An asynchronous inner call that re-enters is covered only until the outer call
- * returns, so the outer call awaits it; on another thread it is a stranger and waits like any caller.
+ * thread is inside, and a call that acquires on the calling thread ({@link #execute}, {@link #hold},
+ * {@link #executeAsync}) made within {@link #executeHolding} re-enters the leases lent there. An
+ * asynchronous inner call that re-enters is covered only until the outer call returns, so the outer call
+ * awaits it; on another thread it is a stranger and waits like any caller. {@link #acquireAsync(LockSpec,
+ * List)} never re-enters lent leases: it blocks no thread, so it can wait for them, and any pipeline
+ * subscribed on the thread meanwhile (a hot sink's subscriber) would otherwise hold the keys beside
+ * their holder; its own chain passes them as {@code held}.
  *
  * <p>Over 300 lines: every way to hold keys (a call, a one-key call without a spec, a stage, an
  * asynchronous acquisition, a hold across two callbacks) shares the one re-entry chain and the one
@@ -145,7 +149,8 @@ public final class LockExecutor {
 
     /**
      * Acquires, as {@link #acquireAsync(LockSpec)} does, the keys of {@code spec} that neither {@code held}
-     * nor the calls of this executor the calling thread is inside hold already, by the re-entry rule: a
+     * nor the calls of this executor the calling thread is inside hold already (not the leases lent by
+     * {@link #executeHolding}, which only a call made on this thread re-enters), by the re-entry rule: a
      * key held exclusive, or held shared and wanted shared, is not acquired again (the handle then holds
      * fewer leases, or none); a key held shared and wanted exclusive fails the future with {@link
      * LockUpgradeException}.
@@ -166,8 +171,12 @@ public final class LockExecutor {
 
     /**
      * Runs {@code action} on the calling thread as inside a call holding {@code held}, such as the leases
-     * of a {@link LockHandle}: a call of this executor that {@code action} makes on this thread re-enters
-     * them instead of waiting for keys its own chain holds.
+     * of a {@link LockHandle}: a call of this executor that {@code action} makes on this thread and that
+     * acquires there ({@link #execute}, {@link #hold}, {@link #executeAsync}) re-enters them instead of
+     * waiting for keys its own chain holds. They are lent, not held by a call on this thread: {@link
+     * #acquireAsync(LockSpec, List)} does not re-enter them, so an unrelated pipeline that {@code action}
+     * happens to run waits for them. A call that acquires on this thread cannot wait, since their holder
+     * is suspended beneath it: whatever {@code action} runs on this thread counts as their holder.
      *
      * @throws E whatever {@code action} throws
      */
@@ -175,7 +184,7 @@ public final class LockExecutor {
             List<Lease> held, LockedCallable<T, E> action) throws E {
         HeldLeases chain = HeldLeases.ofCurrentThread();
         for (Lease lease : held) {
-            chain.add(acquirer, lease);
+            chain.add(acquirer, lease, true);
         }
         try {
             return action.call();

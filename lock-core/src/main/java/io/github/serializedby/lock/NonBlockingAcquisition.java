@@ -28,7 +28,7 @@ final class NonBlockingAcquisition {
      * @param requests the requests of {@code spec} in canonical order
      * @param held the leases the caller's chain holds already; a key among them is not acquired again
      * @param chain the blocking calls the calling thread is inside, whose keys are not acquired again
-     *     either; null for none
+     *     either (not the leases lent to it: see {@link LockExecutor#executeHolding}); null for none
      * @throws LockUpgradeException when the chain holds a key shared that {@code spec} wants exclusive
      */
     NonBlockingAcquisition(
@@ -39,7 +39,7 @@ final class NonBlockingAcquisition {
         for (LockRequest request : requests) {
             Lease outer = outer(held, request);
             if (outer == null && chain != null) {
-                outer = chain.find(acquirer, request.name(), request.key());
+                outer = chain.find(acquirer, request.name(), request.key(), false);
             }
             if (!Acquirer.reenters(outer, request)) {
                 this.requests.add(request);

@@ -249,4 +249,24 @@ class LockExecutorAsyncTest {
         outer.release();
         assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
     }
+
+    @Test
+    void acquireAsyncInsideExecuteHoldingWaitsForTheLentLeasesInsteadOfReenteringThem() throws Exception {
+        LockHandle outer =
+                executor.acquireAsync(LockSpec.failFast("account", "A")).get(10, TimeUnit.SECONDS);
+        LockSpec waiting = LockSpec.waiting("account", Duration.ofMinutes(5), "A");
+
+        CompletableFuture<LockHandle> stranger =
+                executor.executeHolding(outer.leases(), () -> executor.acquireAsync(waiting, List.of()));
+        CompletableFuture<LockHandle> ownChain =
+                executor.executeHolding(outer.leases(), () -> executor.acquireAsync(waiting, outer.leases()));
+
+        assertThat(stranger).isNotDone();
+        assertThat(ownChain.get(10, TimeUnit.SECONDS).leases()).isEmpty();
+        outer.release();
+        LockHandle afterwards = stranger.get(10, TimeUnit.SECONDS);
+        assertThat(afterwards.leases()).hasSize(1);
+        afterwards.release();
+        assertThat(provider.tryAcquire(LockRequest.exclusive("account", "A"))).isPresent();
+    }
 }

@@ -71,7 +71,7 @@ final class ReactorLocking implements ReactiveLocking {
     /** What the chain holds already, the keys a WebFlux request holds for its handler included. */
     private static HeldLocks heldIn(ContextView context) {
         HeldLocks held = HeldLocksContext.from(context);
-        return held.isEmpty() ? HeldLocks.of(WebFluxRequestLockAdapter.heldBy(context)) : held;
+        return held.isEmpty() ? HeldLocks.of(RequestHold.heldBy(context)) : held;
     }
 
     @Override
@@ -98,8 +98,10 @@ final class ReactorLocking implements ReactiveLocking {
 
     /**
      * The method's publisher, run holding {@code held}: in its Reactor context, for a nested reactive call,
-     * and on the executor's chain of the subscribing thread while the method is called and subscribed to,
-     * for a blocking call it makes there; either re-enters instead of waiting for its own keys.
+     * and lent to the executor's chain of the subscribing thread while the method is called and subscribed
+     * to, for a blocking call it makes there; either re-enters instead of waiting for its own keys. Another
+     * pipeline subscribed meanwhile (a hot sink's subscriber) has neither and waits for them; a blocking
+     * call such a subscriber makes on this thread cannot wait and re-enters, as the executor says.
      */
     private Flux<Object> proceedHolding(
             MethodInvocation invocation, HeldLocks held, LockSpec spec, LeaseParameter parameter) {

@@ -1,14 +1,11 @@
 package io.github.serializedby.spring.aop;
 
-import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
@@ -21,7 +18,6 @@ import org.springframework.web.reactive.HandlerResult;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
-import reactor.util.context.ContextView;
 
 /**
  * Locks a {@code @SerializedBy} WebFlux handler for the whole request when its controller loads model
@@ -80,8 +76,10 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
             if (hold == null || spec == null) {
                 return handlerMethods.get().handle(exchange, handler);
             }
-            // A handle that arrives just as the request is cancelled is discarded by Reactor: release it.
-            return Mono.fromFuture(() -> executor.get().acquireAsync(spec, List.of()), false)
+            // No re-entry: the request's hold is the outermost of its chain, and what the thread holds is
+            // another chain's. A handle that arrives just as the request is cancelled is discarded by
+            // Reactor: release it.
+            return Mono.fromFuture(() -> executor.get().acquireAsync(spec), false)
                     .doOnDiscard(
                             LockHandle.class,
                             discarded -> ReactorLocking.release(discarded).subscribe())
@@ -114,12 +112,6 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
                         RequestHold::release);
     }
 
-    /** The leases a request holds for its handler, for the handler's own lock to re-enter. */
-    static List<Lease> heldBy(ContextView context) {
-        RequestHold hold = context.getOrDefault(RequestHold.class, null);
-        return hold == null ? List.of() : hold.leases();
-    }
-
     private static @Nullable String text(ModelAttributeTrap.RequestValue value, ServerWebExchange exchange) {
         return switch (value.source()) {
             case PATH ->
@@ -130,29 +122,5 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
             case PARAMETER -> exchange.getRequest().getQueryParams().getFirst(value.name());
             case HEADER -> exchange.getRequest().getHeaders().getFirst(value.name());
         };
-    }
-
-    /** The keys one request holds: none until the adapter takes them, none again once released. */
-    private static final class RequestHold {
-
-        private static final Object RELEASED = new Object();
-
-        /** Null, then the handle taken, then {@link #RELEASED}. */
-        private final AtomicReference<@Nullable Object> state = new AtomicReference<>();
-
-        /** Keeps {@code taken} until the request ends; releases it at once when the request already has. */
-        void keep(LockHandle taken) {
-            if (!state.compareAndSet(null, taken)) {
-                ReactorLocking.release(taken).subscribe();
-            }
-        }
-
-        List<Lease> leases() {
-            return state.get() instanceof LockHandle held ? held.leases() : List.of();
-        }
-
-        Mono<Void> release() {
-            return state.getAndSet(RELEASED) instanceof LockHandle held ? ReactorLocking.release(held) : Mono.empty();
-        }
     }
 }

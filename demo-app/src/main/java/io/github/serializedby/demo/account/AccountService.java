@@ -13,7 +13,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Withdrawals and transfers. Both read balances, check them, do slow work and write the new balances
  * back: a lost update waiting to happen, prevented by locking the account. They share the lock name
  * {@code account}, so a withdrawal and a transfer touching the same account also run one at a time.
- * The lock is taken before the transaction begins and released after it commits.
+ * The lock is taken before the transaction begins and released after it commits. Both are fenced: a
+ * call whose lease ran out while it waited (a long pause) and passed to a newer holder is refused by the
+ * fence as the first step of its transaction, before it reads a balance, and writes nothing.
  */
 @Service
 public class AccountService {
@@ -49,8 +51,10 @@ public class AccountService {
      * Withdraws {@code amount}, waiting for other operations on the account to finish first.
      *
      * @throws InsufficientFundsException when the balance does not cover the amount
+     * @throws io.github.serializedby.lock.StaleFencingTokenException when the lock was lost before the
+     *     transaction began and a newer holder has been admitted since
      */
-    @SerializedBy(value = "#accountId", name = "account", instance = "accounts")
+    @SerializedBy(value = "#accountId", name = "account", instance = "accounts", fenced = true)
     @Transactional
     public Withdrawal withdraw(long accountId, long amount) {
         long balance = get(accountId).balance();
@@ -74,7 +78,8 @@ public class AccountService {
     @SerializedBy(
             value = {"#from", "#to"},
             name = "account",
-            instance = "accounts")
+            instance = "accounts",
+            fenced = true)
     @Transactional
     public Transfer transfer(long from, long to, long amount) {
         long fromBalance = get(from).balance();

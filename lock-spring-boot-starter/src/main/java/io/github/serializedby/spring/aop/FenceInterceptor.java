@@ -18,6 +18,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.interceptor.TransactionAspectSupport;
@@ -172,8 +173,24 @@ public final class FenceInterceptor implements MethodInterceptor {
             }
         }
 
+        /** First, so that other after-commit callbacks see the committed transaction's rows unlocked. */
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        /** Committed: its fence rows are no longer locked, so a new transaction may admit their keys. */
+        @Override
+        public void afterCommit() {
+            forget();
+        }
+
         @Override
         public void afterCompletion(int status) {
+            forget();
+        }
+
+        private void forget() {
             Map<LockRequest, Admitted> open = OPEN.get();
             if (open == null) {
                 return;

@@ -44,6 +44,7 @@ public final class SerializedByRedisAutoConfiguration {
                 .prefix(redis.getPrefix())
                 .leaseTime(properties.getLeaseTime())
                 .operationTimeout(redis.getTimeout())
+                .localHandOff(redis.getLocalHandOffs(), redis.getHandOffSlice())
                 .listener(LockListener.of(listeners.orderedStream().toList()));
         Duration renewEvery = redis.getRenewEvery();
         if (renewEvery != null) {

@@ -21,6 +21,19 @@ public class SerializedByRedisProperties {
     /** Time to wait for Redis to answer one lock operation before it fails (the lock is then not granted). */
     private Duration timeout = Duration.ofSeconds(2);
 
+    /**
+     * How many times in a row a lock held in Redis may pass from one caller of this instance to the next
+     * waiting for the same key without a round trip to Redis (each with a fencing token of its own);
+     * 0 sends every hand-over through Redis.
+     */
+    private int localHandOffs = RedisLockOptions.DEFAULT_LOCAL_HAND_OFFS;
+
+    /**
+     * How long after its acquisition in Redis a lock may still be passed on within this instance; after
+     * that, or after local-hand-offs, it is released in Redis so that other instances get their turn.
+     */
+    private Duration handOffSlice = RedisLockOptions.DEFAULT_HAND_OFF_SLICE;
+
     public String getPrefix() {
         return prefix;
     }
@@ -43,5 +56,21 @@ public class SerializedByRedisProperties {
 
     public void setTimeout(Duration timeout) {
         this.timeout = timeout;
+    }
+
+    public int getLocalHandOffs() {
+        return localHandOffs;
+    }
+
+    public void setLocalHandOffs(int localHandOffs) {
+        this.localHandOffs = localHandOffs;
+    }
+
+    public Duration getHandOffSlice() {
+        return handOffSlice;
+    }
+
+    public void setHandOffSlice(Duration handOffSlice) {
+        this.handOffSlice = handOffSlice;
     }
 }

@@ -24,4 +24,17 @@ final class HoldGroup {
     boolean joinable() {
         return !leases.isEmpty() && nextToken <= hold.lastToken() && hold.isValid();
     }
+
+    /** Whether the store may let this hold pass to a local waiter as its last lease ends: see {@link StoredLock#mayHandOff}. */
+    boolean mayPassOn() {
+        return nextToken <= hold.lastToken() && hold.mayHandOff();
+    }
+
+    /**
+     * Whether the store passes holds on locally at all, so that a release while local writers wait should
+     * let other processes go first ({@link StoredLock#releaseToOthers}).
+     */
+    boolean passesOn() {
+        return hold.lastToken() > hold.token();
+    }
 }

@@ -94,6 +94,19 @@ final class KeyQueues<K> {
         return newLease(state, group, request);
     }
 
+    /**
+     * Under the state's monitor, as the last lease of exclusive {@code group} ends while {@code next} is the
+     * key's first waiter: passes the group to it, without a store call, under the next token of the group's
+     * block. The key stays held here and in the store; the caller hands the grant over outside the monitor.
+     */
+    Grants passOn(KeyState<K> state, HoldGroup group, Waiter<K> next, long grantedNanos) {
+        state.passTo(next);
+        state.waiting.released(grantedNanos);
+        Grants grants = new Grants();
+        grants.add(next, newLease(state, group, next.request));
+        return grants;
+    }
+
     private Lease newLease(KeyState<K> state, HoldGroup group, LockRequest request) {
         RoomLease<K> lease = new RoomLease<>(this, state, group, request, group.nextToken++, state.waiting.grantTime());
         group.leases.add(lease);
@@ -156,13 +169,22 @@ final class KeyQueues<K> {
      * The last local lease of {@code hold} ended: gives the stored lock back, then serves the next waiter.
      * The store's round trip is handed to the workers when this thread must not block (a multi-key
      * reactive acquisition cancelled on an event loop releases the keys it already had there).
+     *
+     * @param yield whether local writers still wait after the store passed the lock on locally as long as
+     *     it allowed: then a process waiting elsewhere takes it first, and the local waiters try again when
+     *     its release is signalled (or at the next recheck)
      */
-    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request, long grantedNanos) {
+    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request, long grantedNanos, boolean yield) {
         Runnable release = () -> {
+            boolean othersFirst = false;
             try {
-                hold.release();
+                if (yield) {
+                    othersFirst = hold.releaseToOthers();
+                } else {
+                    hold.release();
+                }
             } finally {
-                released(state, request, grantedNanos);
+                ended(state, request, true, grantedNanos, othersFirst);
             }
         };
         if (!NonBlockingThreads.isCurrentThreadNonBlocking()) {
@@ -178,17 +200,28 @@ final class KeyQueues<K> {
     }
 
     private void ended(KeyState<K> state, LockRequest request, boolean release, long grantedNanos) {
-        boolean pump;
+        ended(state, request, release, grantedNanos, false);
+    }
+
+    private void ended(
+            KeyState<K> state, LockRequest request, boolean release, long grantedNanos, boolean othersFirst) {
+        boolean waiters;
         synchronized (state) {
             state.unhold(request.mode());
             if (release) {
                 state.signals++;
                 state.waiting.released(grantedNanos);
             }
-            pump = state.hasWaiters();
+            waiters = state.hasWaiters();
+            if (waiters && othersFirst) {
+                state.othersFirst = true;
+                state.othersFirstUntil = System.nanoTime() + recheckInterval.toNanos();
+            }
             retireIfIdle(state);
         }
-        if (pump) {
+        if (waiters && othersFirst) {
+            scheduleRecheck(state);
+        } else if (waiters) {
             schedulePump(state);
         }
     }
@@ -202,6 +235,7 @@ final class KeyQueues<K> {
         boolean pump;
         synchronized (state) {
             state.signals++;
+            state.othersFirst = false;
             pump = state.hasWaiters();
         }
         if (pump) {
@@ -299,7 +333,12 @@ final class KeyQueues<K> {
             long signalsBefore;
             synchronized (state) {
                 state.pumpAgain = false;
-                next = state.pollTryable(expired);
+                if (state.lettingOthersFirst()) {
+                    state.dropExpired(expired);
+                    next = null;
+                } else {
+                    next = state.pollTryable(expired);
+                }
                 signalsBefore = state.signals;
                 if (next == null) {
                     state.pumping = false;

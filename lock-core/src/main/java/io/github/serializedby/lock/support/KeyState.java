@@ -29,6 +29,16 @@ final class KeyState<K> {
     /** Counts releases and notifications, so that an attempt can tell whether it raced with one. */
     long signals;
 
+    /**
+     * Set when this JVM gave the lock back for another process to take first: until a signal comes (that
+     * process released it, or gave up waiting) or {@link #othersFirstUntil} passes, no waiter of this key
+     * tries the store.
+     */
+    boolean othersFirst;
+
+    /** When ({@link System#nanoTime()}) waiters try again without a signal after {@link #othersFirst}. */
+    long othersFirstUntil;
+
     private boolean exclusiveHeld;
     private int sharedHolders;
     private final ArrayDeque<Waiter<K>> waiters = new ArrayDeque<>(2);
@@ -104,6 +114,49 @@ final class KeyState<K> {
         waiters.pollFirst();
         hold(head.request.mode());
         return head;
+    }
+
+    /** Drops waiters that are done and moves those whose wait ran out into {@code expired}. */
+    void dropExpired(List<Waiter<K>> expired) {
+        Iterator<Waiter<K>> queue = waiters.iterator();
+        while (queue.hasNext()) {
+            Waiter<K> waiter = queue.next();
+            if (waiter.future.isDone()) {
+                queue.remove();
+            } else if (waiter.expired) {
+                queue.remove();
+                expired.add(waiter);
+            }
+        }
+    }
+
+    /** Whether this JVM still lets another process go first ({@link #othersFirst}); clears it once over. */
+    boolean lettingOthersFirst() {
+        if (othersFirst && System.nanoTime() - othersFirstUntil < 0) {
+            return true;
+        }
+        othersFirst = false;
+        return false;
+    }
+
+    /**
+     * The first waiter, after dropping waiters that are done, if it is a writer whose wait has not run
+     * out: the one a releasing writer may pass its lock to. Null otherwise.
+     */
+    @Nullable
+    Waiter<K> firstWriter() {
+        Waiter<K> head = waiters.peekFirst();
+        while (head != null && head.future.isDone()) {
+            waiters.pollFirst();
+            head = waiters.peekFirst();
+        }
+        return head == null || head.expired || head.request.mode() != LockMode.EXCLUSIVE ? null : head;
+    }
+
+    /** Takes the first waiter off the queue; the exclusive hold passes to it without a change of count. */
+    void passTo(Waiter<K> first) {
+        Waiter<K> polled = waiters.pollFirst();
+        assert polled == first;
     }
 
     List<Waiter<K>> drainWaiters() {

@@ -1,5 +1,6 @@
 package io.github.serializedby.lock.support;
 
+import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockRequest;
 
 /**
@@ -33,18 +34,33 @@ final class RoomLease<K> extends AbstractLease {
         return super.isValid() && group.hold.isValid();
     }
 
+    /**
+     * Leaves the group; the last lease of an exclusive group passes it to the key's first local waiter when
+     * the store allows it ({@link KeyQueues#passOn}), else gives the stored lock back.
+     */
     @Override
     protected void doRelease() {
         boolean last;
+        boolean writerWaits = false;
+        Grants passed = null;
         synchronized (state) {
             group.leases.remove(this);
             last = group.leases.isEmpty();
             if (last && state.sharedGroup == group) {
                 state.sharedGroup = null;
             }
+            if (last && request().mode() == LockMode.EXCLUSIVE) {
+                Waiter<K> next = state.firstWriter();
+                writerWaits = next != null;
+                if (next != null && group.mayPassOn()) {
+                    passed = queues.passOn(state, group, next, grantedNanos);
+                }
+            }
         }
-        if (last) {
-            queues.releaseStored(state, group.hold, request(), grantedNanos);
+        if (passed != null) {
+            passed.handOver(queues.delivery);
+        } else if (last) {
+            queues.releaseStored(state, group.hold, request(), grantedNanos, writerWaits && group.passesOn());
         } else {
             queues.released(state, request(), grantedNanos);
         }

@@ -1,9 +1,11 @@
 package io.github.serializedby.lock.support;
 
 /**
- * A lock a {@link LockStore} holds. An exclusive lock backs one lease; a shared lock may back several
- * leases of one JVM, each with a token of the block {@code token()..lastToken()} that the store counted
- * out for it. The store keeps it alive (renewing it if it expires) until {@link #release()}.
+ * A lock a {@link LockStore} holds. A shared lock may back several leases of one JVM at once, and an
+ * exclusive lock several in turn (the room passes it from a releasing holder to the next local waiter
+ * while the store {@linkplain #mayHandOff allows}); each lease gets a token of the block {@code
+ * token()..lastToken()} that the store counted out with the lock. The store keeps it alive (renewing it if
+ * it expires) until {@link #release()}.
  */
 public interface StoredLock {
 
@@ -17,6 +19,30 @@ public interface StoredLock {
 
     /** Whether the store still holds the lock, as far as it knows. */
     boolean isValid();
+
+    /**
+     * Whether the room may pass this exclusive lock from its releasing holder to the next local waiter now,
+     * without giving it back: the store's fairness bound (such as a time slice since the lock was taken)
+     * has not run out. The tokens left in the block bound the number of such hand-offs. False unless the
+     * store allows hand-offs.
+     */
+    default boolean mayHandOff() {
+        return false;
+    }
+
+    /**
+     * Gives the lock back, like {@link #release()}, while local waiters for the key remain: the store
+     * records them as waiting (so that a release elsewhere is signalled) and answers whether another
+     * process waits for the lock, in which case the room lets that process take it first rather than trying
+     * again at once. Called once, instead of {@code release()}, by a room whose waiters are counted by
+     * {@link LockStore#startWaiting}.
+     *
+     * @return whether another process waits for the lock
+     */
+    default boolean releaseToOthers() {
+        release();
+        return false;
+    }
 
     /**
      * Gives the lock back in the store; called once. A failure is the store's to handle (the lock expires

@@ -72,9 +72,10 @@ final class LockCommands implements AutoCloseable {
     /**
      * Waits on the calling thread for one try: the fencing token when granted, else minus one minus the
      * milliseconds until what is in the way expires. A caller that {@code waits} has its provider's
-     * waiting markers (under {@code markerToken}) set when refused.
+     * waiting markers (under {@code markerToken}) set when refused. A grant counts out {@code tokens}
+     * fencing tokens, of which the first is returned.
      */
-    long acquireNow(LockKeys keys, LockMode mode, String token, String markerToken, boolean waits)
+    long acquireNow(LockKeys keys, LockMode mode, String token, String markerToken, boolean waits, String tokens)
             throws ExecutionException {
         String modeCode = mode == LockMode.EXCLUSIVE ? "x" : "s";
         return await(send(
@@ -85,7 +86,8 @@ final class LockCommands implements AutoCloseable {
                 leaseMillis,
                 waits ? markerMillis : "0",
                 fenceMillis,
-                markerToken));
+                markerToken,
+                tokens));
     }
 
     /** 1 when the token held the lock and let it go, 0 when it no longer held it. */
@@ -96,6 +98,14 @@ final class LockCommands implements AutoCloseable {
     /** {@link #release} on the calling thread. */
     long releaseNow(LockKeys keys, String token) throws ExecutionException {
         return await(send(LockScripts.RELEASE, keys.hashOnly(), token));
+    }
+
+    /**
+     * {@link #releaseNow} for a provider whose callers still wait: 2 when the token held the lock and another
+     * provider's writer waits, 1 when it held it and none does, 0 when it no longer held it.
+     */
+    long releaseToOthersNow(LockKeys keys, String token, String markerToken) throws ExecutionException {
+        return await(send(LockScripts.RELEASE_TO_OTHERS, keys.hashOnly(), token, markerToken, markerMillis));
     }
 
     /** 1 when the token still held the lock and has a full lease again, 0 when it has lost it. */

@@ -19,12 +19,13 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Expired entries are dropped whenever a script looks at the hash, and the hash itself expires with its
  * last entry. Times come from Redis's own clock ({@code TIME}), never from a client's.
  *
- * <p>Fencing tokens: each grant stores and returns {@code max(last token + 1, Redis time in ms × 1024)}
- * in the lock's fence key. Per key they strictly increase; when Redis loses the fence key (a restart
- * without persistence), the next token still exceeds every earlier one, provided Redis's clock has not
- * gone back, the loss came at least a millisecond after the key's last grant (a restart or an expiry
- * always does), and no key was granted more than 1024 times per millisecond on average. Tokens stay below
- * 2<sup>53</sup>, exact in Lua's numbers, until the year 2248.
+ * <p>Fencing tokens: each grant counts out a block of tokens (one, or for an exclusive lock that may pass
+ * between local callers, one per local holder), starting at {@code max(last token + 1, Redis time in ms ×
+ * 1024)}, and stores the block's last token in the lock's fence key. Per key they strictly increase; when
+ * Redis loses the fence key (a restart without persistence), the next token still exceeds every earlier
+ * one, provided Redis's clock has not gone back, the loss came at least a millisecond after the key's last
+ * grant (a restart or an expiry always does), and no key was given more than 1024 tokens per millisecond
+ * on average. Tokens stay below 2<sup>53</sup>, exact in Lua's numbers, until the year 2248.
  *
  * <p>The fence key expires {@link LockCommands#fenceMillis(long) a day or more} after the key's last
  * grant, far longer than any lease (a holder keeps its token while renewing). Its expiry is the same case as
@@ -84,15 +85,16 @@ final class LockScripts {
             """;
 
     /**
-     * One call in the usual case: the clock has moved on since the key's last token. Each grant gives the
-     * fence key a fresh time to live ({@code ttl} ms), so keys no longer locked leave nothing behind.
+     * Counts out {@code count} tokens and returns the first. One call in the usual case: the clock has moved
+     * on since the key's last token. Each grant gives the fence key a fresh time to live ({@code ttl} ms),
+     * so keys no longer locked leave nothing behind.
      */
     private static final String FENCE = """
-            local function fence(key, now, ttl)
+            local function fence(key, now, ttl, count)
               local floor = now * 1024
-              local last = tonumber(redis.call('SET', key, string.format('%d', floor), 'PX', ttl, 'GET') or '0')
+              local last = tonumber(redis.call('SET', key, string.format('%d', floor + count - 1), 'PX', ttl, 'GET') or '0')
               if last < floor then return floor end
-              redis.call('SET', key, string.format('%d', last + 1), 'PX', ttl)
+              redis.call('SET', key, string.format('%d', last + count), 'PX', ttl)
               return last + 1
             end
             """;
@@ -100,7 +102,8 @@ final class LockScripts {
     /**
      * KEYS: hash, fence. ARGV: token, mode ({@code x} or {@code s}), lease ms, marker ms ({@code 0} for a
      * caller that does not wait), fence key time to live ms, marker token (one per provider, whose own
-     * writer marker does not hold back its readers). Returns the new fencing token (positive) when granted;
+     * writer marker does not hold back its readers), number of tokens to count out. Returns the first of
+     * the new fencing tokens (positive) when granted;
      * otherwise minus one minus the milliseconds until what refused it expires (the holders, and for a
      * reader the other providers' writer markers; never the caller's own markers), and a waiting caller's
      * markers ({@code waiting}, and {@code w:<marker token>} for a writer) are set or refreshed.
@@ -117,7 +120,7 @@ final class LockScripts {
                 redis.call('HSET', KEYS[1], holder, now + lease)
               end
               redis.call('PEXPIRE', KEYS[1], lease)
-              return fence(KEYS[2], now, ARGV[5])
+              return fence(KEYS[2], now, ARGV[5], tonumber(ARGV[7]))
             end
             local self = 'w:' .. ARGV[6]
             local holders, writers, latest, mode, waiting, held, others = scan(KEYS[1], self, now)
@@ -135,7 +138,7 @@ final class LockScripts {
                 redis.call('HSET', KEYS[1], holder, expiry)
               end
               settle(KEYS[1], math.max(latest, expiry))
-              return fence(KEYS[2], now, ARGV[5])
+              return fence(KEYS[2], now, ARGV[5], tonumber(ARGV[7]))
             end
             if marker > 0 then
               local expiry = now + marker
@@ -161,6 +164,29 @@ final class LockScripts {
             local holders, writers, latest, mode, waiting = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
             if holders == 0 and waiting then redis.call('PUBLISH', KEYS[1], 'released') end
+            return 1
+            """, Long.class);
+
+    /**
+     * KEYS: hash. ARGV: token, marker token, marker ms. Releases like {@link #RELEASE} for a provider whose
+     * local callers still wait for the lock: sets its markers as a refused waiter's attempt would, and
+     * publishes the marker token, by which the provider knows its own message. Returns 2 when the token held
+     * the lock and another provider's writer waits for it, 1 when it held it and none does, 0 when it no
+     * longer held it.
+     */
+    static final RedisScript<Long> RELEASE_TO_OTHERS = RedisScript.of(PRELUDE + """
+            local now = clock()
+            if redis.call('HDEL', KEYS[1], 'h:' .. ARGV[1]) == 0 then return 0 end
+            local self = 'w:' .. ARGV[2]
+            local holders, writers, latest, mode, waiting = scan(KEYS[1], self, now)
+            local expiry = now + tonumber(ARGV[3])
+            redis.call('HSET', KEYS[1], self, expiry)
+            if expiry > tonumber(redis.call('HGET', KEYS[1], 'waiting') or '0') then
+              redis.call('HSET', KEYS[1], 'waiting', expiry)
+            end
+            settle(KEYS[1], math.max(latest, expiry))
+            if holders == 0 and waiting then redis.call('PUBLISH', KEYS[1], ARGV[2]) end
+            if writers > 0 then return 2 end
             return 1
             """, Long.class);
 

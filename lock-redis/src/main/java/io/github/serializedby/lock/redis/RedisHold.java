@@ -18,6 +18,10 @@ final class RedisHold implements StoredLock {
     private final LockKeys keys;
     private final String token;
     private final long fence;
+    private final long lastFence;
+    /** Until when ({@link System#nanoTime()}) the room may pass the lock on locally. */
+    private final long handOffEnd;
+
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean lost = new AtomicBoolean();
     private final AtomicBoolean renewing = new AtomicBoolean();
@@ -25,12 +29,22 @@ final class RedisHold implements StoredLock {
     private volatile long renewedAt;
     private volatile @Nullable Runnable onLost;
 
-    RedisHold(RedisLockStore store, String name, LockKeys keys, String token, long fence, long sentAt) {
+    RedisHold(
+            RedisLockStore store,
+            String name,
+            LockKeys keys,
+            String token,
+            long fence,
+            long lastFence,
+            long sentAt,
+            long handOffSliceNanos) {
         this.store = store;
         this.name = name;
         this.keys = keys;
         this.token = token;
         this.fence = fence;
+        this.lastFence = lastFence;
+        this.handOffEnd = sentAt + handOffSliceNanos;
         this.validUntil = sentAt + store.leaseNanos();
         this.renewedAt = sentAt;
     }
@@ -52,6 +66,22 @@ final class RedisHold implements StoredLock {
     @Override
     public long token() {
         return fence;
+    }
+
+    @Override
+    public long lastToken() {
+        return lastFence;
+    }
+
+    /** Held, and within the time slice since its acquisition. */
+    @Override
+    public boolean mayHandOff() {
+        return isValid() && System.nanoTime() - handOffEnd < 0;
+    }
+
+    @Override
+    public boolean releaseToOthers() {
+        return released.compareAndSet(false, true) && store.releaseToOthers(this);
     }
 
     /** Held: not released, not lost, and the lease has not run out by this JVM's clock. */

@@ -1,5 +1,6 @@
 package io.github.serializedby.lock.redis;
 
+import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.support.LockStore;
@@ -47,6 +48,10 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final long renewNanos;
     private final long markerNanos;
     private final long recheckMillis;
+    /** How many fencing tokens an exclusive grant counts out: one per local holder it may pass to. */
+    private final String exclusiveTokens;
+
+    private final long handOffSliceNanos;
     private final Consumer<LockKeys> expired;
     private final String tokenPrefix = UUID.randomUUID() + ":";
     private final String markerToken = tokenPrefix + "waits";
@@ -74,6 +79,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
     /**
      * @param markerMillis how long a waiting marker lasts; the room retries its first waiters, which
      *     refreshes their markers, three times as often
+     * @param localHandOffs how many times an exclusive lock may pass to another local caller
+     * @param handOffSliceNanos for how long after its acquisition it may
      * @param expired told of a key whose refusing entries expired before the next recheck
      */
     RedisLockStore(
@@ -83,6 +90,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
             long leaseNanos,
             long renewNanos,
             long markerMillis,
+            int localHandOffs,
+            long handOffSliceNanos,
             Consumer<LockKeys> expired) {
         this.commands = commands;
         this.threads = threads;
@@ -91,8 +100,15 @@ final class RedisLockStore implements LockStore<LockKeys> {
         this.renewNanos = renewNanos;
         this.markerNanos = TimeUnit.MILLISECONDS.toNanos(markerMillis);
         this.recheckMillis = Math.max(1, markerMillis / 3);
+        this.exclusiveTokens = Integer.toString(localHandOffs + 1);
+        this.handOffSliceNanos = localHandOffs > 0 ? handOffSliceNanos : 0;
         this.expired = expired;
         this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
+    }
+
+    /** What this provider publishes on a release that lets another instance go first. */
+    String markerToken() {
+        return markerToken;
     }
 
     /** How often the room retries the first waiter of a key. */
@@ -124,8 +140,9 @@ final class RedisLockStore implements LockStore<LockKeys> {
         CompletableFuture<Void> answered = startAttempt(request, keys);
         long sentAt = System.nanoTime();
         long result = 0;
+        String tokens = request.mode() == LockMode.EXCLUSIVE ? exclusiveTokens : "1";
         try {
-            result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting);
+            result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting, tokens);
             if (result > 0 && closed) {
                 giveBack(keys, token);
                 throw new LockProviderUnavailableException(request.name(), closedFailure());
@@ -142,7 +159,15 @@ final class RedisLockStore implements LockStore<LockKeys> {
             }
             return null;
         }
-        RedisHold hold = new RedisHold(this, request.name(), keys, token, result, sentAt);
+        RedisHold hold = new RedisHold(
+                this,
+                request.name(),
+                keys,
+                token,
+                result,
+                result + Long.parseLong(tokens) - 1,
+                sentAt,
+                handOffSliceNanos);
         watchdog.watch(hold);
         return hold;
     }
@@ -276,6 +301,32 @@ final class RedisLockStore implements LockStore<LockKeys> {
             commands.releaseNow(hold.keys(), hold.holderToken());
         } catch (ExecutionException e) {
             // The lock expires at the end of its lease.
+        }
+    }
+
+    /**
+     * {@link #release} while callers of this JVM still wait for the lock: their markers are set with the
+     * release, and the answer says whether another instance's writer waits. On a thread that must not
+     * block, a plain release is sent and the answer is false.
+     */
+    boolean releaseToOthers(RedisHold hold) {
+        if (hold.isLost() || NonBlockingThreads.isCurrentThreadNonBlocking()) {
+            release(hold);
+            return false;
+        }
+        watchdog.forget(hold);
+        requireOpen(hold.name());
+        try {
+            long answer = commands.releaseToOthersNow(hold.keys(), hold.holderToken(), markerToken);
+            if (answer > 0) {
+                synchronized (waiters) {
+                    marked.put(hold.keys(), System.nanoTime() + markerNanos);
+                }
+            }
+            return answer == 2;
+        } catch (ExecutionException e) {
+            // The lock expires at the end of its lease.
+            return false;
         }
     }
 

@@ -44,6 +44,8 @@ final class RedisRoom {
                 TimeUnit.MILLISECONDS.toNanos(lease),
                 options.renewEvery().map(Duration::toNanos).orElse(0L),
                 marker,
+                options.localHandOffs(),
+                options.handOffSlice().toNanos(),
                 this::signal);
         threads.scheduleEvery(store::sweep, store.watchPeriodNanos(), TimeUnit.NANOSECONDS);
         // A refused waiter's markers live `marker` ms: the first waiter retries, refreshing them, thrice as often.
@@ -65,7 +67,8 @@ final class RedisRoom {
                 LockKeys.channelPattern(options.prefix()),
                 threads.forSubscription(),
                 channel -> signal(LockKeys.ofChannel(channel)),
-                room::signalAll);
+                room::signalAll,
+                store.markerToken());
         subscription.start();
         threads.execute(commands::connect);
     }

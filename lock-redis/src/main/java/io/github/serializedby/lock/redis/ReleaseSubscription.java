@@ -12,7 +12,8 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
  * The provider's one subscription: a pattern covering the channels of all its locks. A release message
- * is passed on with its channel; a (re)subscription is passed on as a change of every lock, since
+ * is passed on with its channel, unless it is the provider's own ({@code ownMessage}: a release by which
+ * the provider let another instance go first); a (re)subscription is passed on as a change of every lock, since
  * messages published while the subscription was down are lost. Both are passed on from the thread that
  * read them, one of Lettuce's, and must not block.
  */
@@ -26,6 +27,7 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
     private final Scheduling scheduling;
     private final Consumer<String> released;
     private final Runnable resubscribed;
+    private final String ownMessage;
     private @Nullable RedisConnection connection;
     private boolean closed;
 
@@ -41,12 +43,14 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
             String pattern,
             Scheduling scheduling,
             Consumer<String> released,
-            Runnable resubscribed) {
+            Runnable resubscribed,
+            String ownMessage) {
         this.connectionFactory = connectionFactory;
         this.pattern = pattern;
         this.scheduling = scheduling;
         this.released = released;
         this.resubscribed = resubscribed;
+        this.ownMessage = ownMessage;
     }
 
     /** Subscribes in the background, trying again with back-off while Redis cannot be reached. */
@@ -56,6 +60,9 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
 
     @Override
     public void onMessage(Message message, byte @Nullable [] pattern) {
+        if (ownMessage.equals(new String(message.getBody(), StandardCharsets.UTF_8))) {
+            return;
+        }
         released.accept(new String(message.getChannel(), StandardCharsets.UTF_8));
     }
 

@@ -90,7 +90,12 @@ class ClusterSlotsTest {
         Set<String> published = ConcurrentHashMap.newKeySet();
         CountDownLatch subscribed = new CountDownLatch(1);
         ReleaseSubscription subscription = new ReleaseSubscription(
-                redis.factory(), LockKeys.channelPattern(prefix), scheduling(), published::add, subscribed::countDown);
+                redis.factory(),
+                LockKeys.channelPattern(prefix),
+                scheduling(),
+                published::add,
+                subscribed::countDown,
+                "");
         try (RedisTopology.Connected otherInstance = RedisTopology.CLUSTER.connect();
                 RedisLockProvider holder = new RedisLockProvider(redis.factory(), options);
                 RedisLockProvider waiter = new RedisLockProvider(otherInstance.factory(), options)) {

@@ -222,6 +222,8 @@ class WaitingMarkersTest {
                 TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS),
                 0,
                 MARKER_MILLIS,
+                RedisLockOptions.DEFAULT_LOCAL_HAND_OFFS,
+                RedisLockOptions.DEFAULT_HAND_OFF_SLICE.toNanos(),
                 expired);
         stores.add(store);
         return store;

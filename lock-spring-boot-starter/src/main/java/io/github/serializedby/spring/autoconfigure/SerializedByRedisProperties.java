@@ -26,13 +26,13 @@ public class SerializedByRedisProperties {
      * waiting for the same key without a round trip to Redis (each with a fencing token of its own);
      * 0 sends every hand-over through Redis.
      */
-    private int localHandOffs = RedisLockOptions.DEFAULT_LOCAL_HAND_OFFS;
+    private int localHandOffs = 16;
 
     /**
      * How long after its acquisition in Redis a lock may still be passed on within this instance; after
      * that, or after local-hand-offs, it is released in Redis so that other instances get their turn.
      */
-    private Duration handOffSlice = RedisLockOptions.DEFAULT_HAND_OFF_SLICE;
+    private Duration handOffSlice = Duration.ofMillis(10);
 
     public String getPrefix() {
         return prefix;

@@ -50,7 +50,33 @@ class SerializedByRedisAutoConfigurationTests {
             assertThat(options.leaseTime()).isEqualTo(Duration.ofSeconds(30));
             assertThat(options.renewEvery()).contains(Duration.ofSeconds(10));
             assertThat(options.operationTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(options.localHandOffs()).isEqualTo(16);
+            assertThat(options.handOffSlice()).isEqualTo(Duration.ofMillis(10));
         });
+    }
+
+    @Test
+    void bindsTheLocalHandOffBound() {
+        runner.withPropertyValues(
+                        "serialized-by.provider=redis",
+                        "serialized-by.redis.local-hand-offs=0",
+                        "serialized-by.redis.hand-off-slice=25ms")
+                .run(context -> {
+                    RedisLockOptions options =
+                            context.getBean(RedisLockProvider.class).options();
+                    assertThat(options.localHandOffs()).isZero();
+                    assertThat(options.handOffSlice()).isEqualTo(Duration.ofMillis(25));
+                });
+    }
+
+    @Test
+    void aNegativeNumberOfLocalHandOffsFailsStartUpNamingIt() {
+        runner.withPropertyValues("serialized-by.provider=redis", "serialized-by.redis.local-hand-offs=-1")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("maxHandOffs must be between 0 and 1000: -1"));
     }
 
     @Test

@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Invariant: a state counts every local lease and every attempt in flight as a holder, is in {@code
  * states} exactly while it has a holder, a waiter or a running pump, and is only read or changed while
  * synchronized on it; at most one pump runs per key, and a waiter's future is only completed through
- * {@link #delivery}, never inside a release, so hand-overs never nest.
+ * {@link #delivery}, never inside a release, so hand-overs never nest. The one exception is a {@linkplain
+ * #passOn local hand-off} to a caller blocked on its future: completing it only wakes that caller, and
+ * should the caller have left meanwhile, the lease it gives back passes on again inside the release, at
+ * most as many times as the store's token block allows.
  *
  * <p>Over 300 lines: the pump, the releases, the signals and the close all change a key's state under
  * one monitor, and their invariant (above) is checked more easily in one class than across several.
@@ -172,19 +175,27 @@ final class KeyQueues<K> {
      *
      * @param yield whether local writers still wait after the store passed the lock on locally as long as
      *     it allowed: then a process waiting elsewhere takes it first, and the local waiters try again when
-     *     its release is signalled (or at the next recheck)
+     *     its release is signalled, or once the time the store gave has passed
+     * @param signalsSeen the key's {@link KeyState#signals} when the release was decided: a signal since
+     *     (that process already took the lock and released it) ends the waiters' turn to let others first
      */
-    void releaseStored(KeyState<K> state, StoredLock hold, LockRequest request, long grantedNanos, boolean yield) {
+    void releaseStored(
+            KeyState<K> state,
+            StoredLock hold,
+            LockRequest request,
+            long grantedNanos,
+            boolean yield,
+            long signalsSeen) {
         Runnable release = () -> {
-            boolean othersFirst = false;
+            long othersFirstNanos = 0;
             try {
                 if (yield) {
-                    othersFirst = hold.releaseToOthers();
+                    othersFirstNanos = hold.releaseToOthers();
                 } else {
                     hold.release();
                 }
             } finally {
-                ended(state, request, true, grantedNanos, othersFirst);
+                ended(state, request, true, grantedNanos, othersFirstNanos, signalsSeen);
             }
         };
         if (!NonBlockingThreads.isCurrentThreadNonBlocking()) {
@@ -200,13 +211,20 @@ final class KeyQueues<K> {
     }
 
     private void ended(KeyState<K> state, LockRequest request, boolean release, long grantedNanos) {
-        ended(state, request, release, grantedNanos, false);
+        ended(state, request, release, grantedNanos, 0, 0);
     }
 
     private void ended(
-            KeyState<K> state, LockRequest request, boolean release, long grantedNanos, boolean othersFirst) {
+            KeyState<K> state,
+            LockRequest request,
+            boolean release,
+            long grantedNanos,
+            long othersFirstNanos,
+            long signalsSeen) {
+        boolean othersFirst;
         boolean waiters;
         synchronized (state) {
+            othersFirst = othersFirstNanos > 0 && state.signals == signalsSeen;
             state.unhold(request.mode());
             if (release) {
                 state.signals++;
@@ -215,7 +233,7 @@ final class KeyQueues<K> {
             waiters = state.hasWaiters();
             if (waiters && othersFirst) {
                 state.othersFirst = true;
-                state.othersFirstUntil = System.nanoTime() + recheckInterval.toNanos();
+                state.othersFirstUntil = System.nanoTime() + othersFirstNanos;
             }
             retireIfIdle(state);
         }

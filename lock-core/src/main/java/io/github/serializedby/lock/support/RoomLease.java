@@ -42,10 +42,12 @@ final class RoomLease<K> extends AbstractLease {
     protected void doRelease() {
         boolean last;
         boolean writerWaits = false;
+        long signalsSeen;
         Grants passed = null;
         synchronized (state) {
             group.leases.remove(this);
             last = group.leases.isEmpty();
+            signalsSeen = state.signals;
             if (last && state.sharedGroup == group) {
                 state.sharedGroup = null;
             }
@@ -60,7 +62,8 @@ final class RoomLease<K> extends AbstractLease {
         if (passed != null) {
             passed.handOver(queues.delivery);
         } else if (last) {
-            queues.releaseStored(state, group.hold, request(), grantedNanos, writerWaits && group.passesOn());
+            queues.releaseStored(
+                    state, group.hold, request(), grantedNanos, writerWaits && group.passesOn(), signalsSeen);
         } else {
             queues.released(state, request(), grantedNanos);
         }

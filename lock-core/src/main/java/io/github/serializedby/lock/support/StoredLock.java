@@ -37,11 +37,13 @@ public interface StoredLock {
      * again at once. Called once, instead of {@code release()}, by a room whose waiters are counted by
      * {@link LockStore#startWaiting}.
      *
-     * @return whether another process waits for the lock
+     * @return for how long, in nanoseconds, the local waiters should leave the lock to another process
+     *     unless its release is signalled sooner (how long that process's claim to be waiting lasts); zero
+     *     when no other process waits
      */
-    default boolean releaseToOthers() {
+    default long releaseToOthers() {
         release();
-        return false;
+        return 0;
     }
 
     /**

@@ -35,7 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * without a store call, while the store {@linkplain StoredLock#mayHandOff allows} and a token of the block
  * the store counted out with the lock is left; the key stays held in the store meanwhile. Once the store's
  * bound is reached the lock is given back, and when the store says another process waits, the local
- * waiters let it take the lock first: they try again on the next signal, or after {@code recheckInterval}.
+ * waiters let it take the lock first: they try again on the next signal, or once the time the store gave
+ * for it has passed.
  *
  * <p>Readers of one JVM share one shared lock of the store while it lasts: a reader arriving while another
  * holds the key shared (and nobody waits) joins it without a round trip, taking the next token of the

@@ -169,18 +169,17 @@ final class LockScripts {
 
     /**
      * KEYS: hash. ARGV: token, marker token, marker ms. Releases like {@link #RELEASE} for a provider whose
-     * local callers still wait for the lock: sets its markers as a refused waiter's attempt would, and
-     * publishes the marker token, by which the provider knows its own message. Returns 2 when the token held
-     * the lock and another provider's writer waits for it, 1 when it held it and none does, 0 when it no
-     * longer held it.
+     * local callers still wait for the lock: sets the {@code waiting} marker, so that the next release
+     * publishes, but no writer marker, which only a refused attempt sets (it would hold back other
+     * instances' readers that nobody refused them for); publishes the marker token, by which the provider
+     * knows its own message. Returns 2 when the token held the lock and another provider's writer waits
+     * for it, 1 when it held it and none does, 0 when it no longer held it.
      */
     static final RedisScript<Long> RELEASE_TO_OTHERS = RedisScript.of(PRELUDE + """
             local now = clock()
             if redis.call('HDEL', KEYS[1], 'h:' .. ARGV[1]) == 0 then return 0 end
-            local self = 'w:' .. ARGV[2]
-            local holders, writers, latest, mode, waiting = scan(KEYS[1], self, now)
+            local holders, writers, latest, mode, waiting = scan(KEYS[1], 'w:' .. ARGV[2], now)
             local expiry = now + tonumber(ARGV[3])
-            redis.call('HSET', KEYS[1], self, expiry)
             if expiry > tonumber(redis.call('HGET', KEYS[1], 'waiting') or '0') then
               redis.call('HSET', KEYS[1], 'waiting', expiry)
             end
@@ -206,14 +205,15 @@ final class LockScripts {
             """, Long.class);
 
     /**
-     * KEYS: hash. ARGV: marker token. Removes the provider's writer marker; publishes when that lets
-     * shared requests in. Returns 1 when there was a marker, else 0.
+     * KEYS: hash. ARGV: marker token. Removes the provider's writer marker; publishes when the lock is free
+     * (another provider's writers may have let this one go first) or that lets shared requests in. Returns
+     * 1 when there was a marker, else 0.
      */
     static final RedisScript<Long> STOP_WAITING = RedisScript.of(PRELUDE + """
             if redis.call('HDEL', KEYS[1], 'w:' .. ARGV[1]) == 0 then return 0 end
             local holders, writers, latest, mode = scan(KEYS[1], '', clock())
             settle(KEYS[1], latest)
-            if writers == 0 and (holders == 0 or mode == 's') then
+            if holders == 0 or (writers == 0 and mode == 's') then
               redis.call('PUBLISH', KEYS[1], 'writer-left')
             end
             return 1

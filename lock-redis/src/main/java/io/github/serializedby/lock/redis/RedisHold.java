@@ -80,8 +80,8 @@ final class RedisHold implements StoredLock {
     }
 
     @Override
-    public boolean releaseToOthers() {
-        return released.compareAndSet(false, true) && store.releaseToOthers(this);
+    public long releaseToOthers() {
+        return released.compareAndSet(false, true) ? store.releaseToOthers(this) : 0;
     }
 
     /** Held: not released, not lost, and the lease has not run out by this JVM's clock. */

@@ -23,6 +23,12 @@ public final class RedisLockOptions {
     /** Local hand-offs per Redis acquisition unless set; see {@link Builder#localHandOff}. */
     public static final int DEFAULT_LOCAL_HAND_OFFS = 16;
 
+    /**
+     * The most local hand-offs per acquisition: each acquisition counts out that many fencing tokens more,
+     * and tokens must not outrun the clock floor they start from (1024 per millisecond).
+     */
+    public static final int MAX_LOCAL_HAND_OFFS = 64;
+
     /** The time slice of local hand-offs unless set; see {@link Builder#localHandOff}. */
     public static final Duration DEFAULT_HAND_OFF_SLICE = Duration.ofMillis(10);
 
@@ -185,11 +191,14 @@ public final class RedisLockOptions {
          * {@code timeSlice} of the lock's acquisition in Redis; then the lock is released in Redis, and
          * when another instance waits for it, this JVM lets that instance take it first. Each local holder
          * gets a fencing token of its own from a block that Redis counts out with the lock, so tokens still
-         * increase strictly across instances. 16 hand-offs within 10 ms unless set.
+         * increase strictly across instances. 16 hand-offs within 10 ms unless set; at most {@value
+         * #MAX_LOCAL_HAND_OFFS}. Locks that are not renewed ({@link #withoutRenewal()}) are never passed on,
+         * as a later holder would get less than a lease time.
          */
         public Builder localHandOff(int maxHandOffs, Duration timeSlice) {
-            if (maxHandOffs < 0 || maxHandOffs > 1000) {
-                throw new IllegalArgumentException("maxHandOffs must be between 0 and 1000: " + maxHandOffs);
+            if (maxHandOffs < 0 || maxHandOffs > MAX_LOCAL_HAND_OFFS) {
+                throw new IllegalArgumentException(
+                        "maxHandOffs must be between 0 and " + MAX_LOCAL_HAND_OFFS + ": " + maxHandOffs);
             }
             this.localHandOffs = maxHandOffs;
             this.handOffSlice = positive(timeSlice, "timeSlice");

@@ -79,7 +79,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
     /**
      * @param markerMillis how long a waiting marker lasts; the room retries its first waiters, which
      *     refreshes their markers, three times as often
-     * @param localHandOffs how many times an exclusive lock may pass to another local caller
+     * @param localHandOffs how many times an exclusive lock may pass to another local caller, when leases
+     *     are renewed
      * @param handOffSliceNanos for how long after its acquisition it may
      * @param expired told of a key whose refusing entries expired before the next recheck
      */
@@ -100,8 +101,11 @@ final class RedisLockStore implements LockStore<LockKeys> {
         this.renewNanos = renewNanos;
         this.markerNanos = TimeUnit.MILLISECONDS.toNanos(markerMillis);
         this.recheckMillis = Math.max(1, markerMillis / 3);
-        this.exclusiveTokens = Integer.toString(localHandOffs + 1);
-        this.handOffSliceNanos = localHandOffs > 0 ? handOffSliceNanos : 0;
+        // Without renewal a lock ends one lease time after its acquisition, which a later local holder
+        // would not get: such locks are never passed on.
+        int handOffs = renewNanos > 0 ? localHandOffs : 0;
+        this.exclusiveTokens = Integer.toString(handOffs + 1);
+        this.handOffSliceNanos = handOffs > 0 ? handOffSliceNanos : 0;
         this.expired = expired;
         this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
     }
@@ -306,13 +310,14 @@ final class RedisLockStore implements LockStore<LockKeys> {
 
     /**
      * {@link #release} while callers of this JVM still wait for the lock: their markers are set with the
-     * release, and the answer says whether another instance's writer waits. On a thread that must not
-     * block, a plain release is sent and the answer is false.
+     * release. When another instance's writer waits, answers the marker time (the longest its claim to
+     * be waiting lasts without a refresh), else zero. On a thread that must not block, a plain release is
+     * sent and the answer is zero.
      */
-    boolean releaseToOthers(RedisHold hold) {
+    long releaseToOthers(RedisHold hold) {
         if (hold.isLost() || NonBlockingThreads.isCurrentThreadNonBlocking()) {
             release(hold);
-            return false;
+            return 0;
         }
         watchdog.forget(hold);
         requireOpen(hold.name());
@@ -323,10 +328,10 @@ final class RedisLockStore implements LockStore<LockKeys> {
                     marked.put(hold.keys(), System.nanoTime() + markerNanos);
                 }
             }
-            return answer == 2;
+            return answer == 2 ? markerNanos : 0;
         } catch (ExecutionException e) {
             // The lock expires at the end of its lease.
-            return false;
+            return 0;
         }
     }
 

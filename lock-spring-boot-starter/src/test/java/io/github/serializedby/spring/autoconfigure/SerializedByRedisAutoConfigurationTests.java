@@ -76,7 +76,7 @@ class SerializedByRedisAutoConfigurationTests {
                         .hasFailed()
                         .getFailure()
                         .rootCause()
-                        .hasMessageContaining("maxHandOffs must be between 0 and 1000: -1"));
+                        .hasMessageContaining("maxHandOffs must be between 0 and 64: -1"));
     }
 
     @Test

@@ -106,7 +106,7 @@ final class HotKeyAcrossInstances {
                 Path file = directory.resolve(variant.name() + "-" + i);
                 Process process = new ProcessBuilder(
                                 java,
-                                "-Xmx512m",
+                                "-Xmx1g",
                                 "-cp",
                                 System.getProperty("java.class.path"),
                                 HotKeyInstance.class.getName(),
@@ -150,8 +150,8 @@ final class HotKeyAcrossInstances {
     }
 
     /**
-     * Reads an instance's standard output to its end, so that it never blocks on a full pipe, counting down
-     * its messages.
+     * Reads an instance's standard output to its end, so that it never blocks on a full pipe: counts down
+     * its messages and passes on anything else it prints (its warnings) to standard error.
      */
     private static void follow(Process process, CountDownLatch ready, CountDownLatch warm) {
         try (BufferedReader out =
@@ -161,6 +161,8 @@ final class HotKeyAcrossInstances {
                     ready.countDown();
                 } else if (line.equals(HotKeyInstance.WARM)) {
                     warm.countDown();
+                } else {
+                    System.err.println(line);
                 }
             }
         } catch (IOException e) {

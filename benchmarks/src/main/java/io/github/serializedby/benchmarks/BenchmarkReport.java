@@ -4,6 +4,7 @@ import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,8 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks and measurements in one go and prints a table of ratios against the baselines
  * measured in the same run; also writes it to {@code benchmarks/results/latest.md}.
  *
- * <p>Arguments: {@code [warmupIterations measurementIterations secondsPerIteration forks]}, by default
- * {@code 3 5 1 1} (a few minutes on two cores).
+ * <p>Arguments: {@code [warmupIterations measurementIterations secondsPerIteration forks hotKeySeconds]}, by
+ * default {@code 3 5 1 1 30} (a few minutes on two cores); the last is the measured time of each variant of
+ * {@link HotKeyAcrossInstances}.
  */
 public final class BenchmarkReport {
 
@@ -32,6 +34,7 @@ public final class BenchmarkReport {
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int forks = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int hotKeySeconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
         boolean redis = Servers.redisAnswers();
         boolean postgres = Servers.postgresAnswers();
         OptionsBuilder builder = new OptionsBuilder();
@@ -65,6 +68,8 @@ public final class BenchmarkReport {
             remote.put("redisProvider", DistributedHandoffs.redisProvider(300));
             remote.put("redisson", DistributedHandoffs.redisson(300));
         }
+        HotKeyAcrossInstances hotKey =
+                redis ? HotKeyAcrossInstances.measure(Duration.ofSeconds(hotKeySeconds), Duration.ofSeconds(5)) : null;
         if (postgres) {
             remote.put("postgresAdvisory", DistributedHandoffs.postgresAdvisory(300));
             remote.put("jdbcLockRegistry", DistributedHandoffs.jdbcLockRegistry(30));
@@ -80,11 +85,18 @@ public final class BenchmarkReport {
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
         String report = render(score, ours, fair, memory, settings) + renderRemote(score, remote);
+        if (hotKey != null) {
+            report += hotKey.rows() + "\n" + hotKey.details();
+        }
         System.out.println(report);
         Path out = Path.of("benchmarks", "results", "latest.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println("Written to " + out.toAbsolutePath());
+        if (hotKey != null && !hotKey.exclusive()) {
+            System.out.println("The hot key's holds overlapped or its fencing tokens went back: see its table");
+            System.exit(1);
+        }
     }
 
     private static Map<String, Double> scores(Collection<RunResult> results) {

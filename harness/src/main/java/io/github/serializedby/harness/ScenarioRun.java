@@ -269,7 +269,10 @@ final class ScenarioRun {
      * write refused by the fence. The overlaps this causes are expected of the fault and go in the notes.
      */
     private void checkLostLock(History history, Strike strike, WorkerProcess holder) {
-        notes.add(history.overlaps() + " overlapping holds, expected: the fail-over lost a lock not yet replicated");
+        if (history.overlaps() > 0) {
+            notes.add(
+                    history.overlaps() + " overlapping holds, expected: the fail-over lost a lock not yet replicated");
+        }
         if (strike.key().isEmpty()) {
             return;
         }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A Sentinel fail-over during a short run: the lock the replica never saw is lost and taken by another
  * holder (overlaps), and the fence refuses the first holder's late write, so no update is lost. The setup
- * is restored by {@code scripts/redis-sentinel.sh} afterwards. About 30 s.
+ * is restored by {@code scripts/redis-sentinel.sh} afterwards. About a minute.
  */
 class HarnessFailoverRunTest {
 

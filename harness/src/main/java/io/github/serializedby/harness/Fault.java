@@ -21,7 +21,13 @@ public enum Fault {
     /** Redis shut down and started again mid-run: calls fail closed, service resumes by itself. */
     REDIS_RESTART("redis-restart", Pause.READ),
     /** The providers' PostgreSQL sessions terminated mid-run: calls fail closed, service resumes. */
-    PG_TERMINATE("pg-terminate", Pause.READ);
+    PG_TERMINATE("pg-terminate", Pause.READ),
+    /**
+     * Sentinel promotes the replica after the master's end, the replica having missed the lock a holder
+     * took last (stopped, its link cut): that lock is lost, another holder may take it while the first
+     * still holds it, and the fence must refuse the first one's late write.
+     */
+    FAILOVER("failover", Pause.BEGIN);
 
     private final String label;
     private final Pause pause;
@@ -45,14 +51,25 @@ public enum Fault {
     public boolean appliesTo(ProviderKind provider) {
         return switch (this) {
             case REDIS_RESTART -> provider == ProviderKind.REDIS;
-            case PG_TERMINATE -> provider != ProviderKind.REDIS;
+            case PG_TERMINATE -> !provider.redis();
+            case FAILOVER -> provider == ProviderKind.REDIS_SENTINEL;
             default -> true;
         };
     }
 
+    /** The fault with {@code label}. */
+    public static Fault of(String label) {
+        for (Fault fault : values()) {
+            if (fault.label.equals(label)) {
+                return fault;
+            }
+        }
+        throw new IllegalArgumentException("Unknown fault: " + label);
+    }
+
     /** Whether the fault strikes one worker at the moment it signals that it holds a lock. */
     public boolean strikesHolder() {
-        return this == KILL || stops();
+        return this == KILL || this == FAILOVER || stops();
     }
 
     /** Whether the fault stops a holder past its lease and lets it run again. */

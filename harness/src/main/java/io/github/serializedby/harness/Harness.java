@@ -14,10 +14,11 @@ import java.util.Set;
  * run and a markdown table, and exits 1 when any invariant was broken.
  *
  * <p>Arguments: {@code --short} (no-fault and kill -9 runs of 5 s, as in CI), {@code --provider
- * redis|pg-advisory|pg-lease-table} and {@code --fault
- * none|kill-9|sigstop-begin|sigstop-read|sigstop-commit|redis-restart|pg-terminate} (each repeatable;
- * default all). Every run uses the library's fence; {@code sigstop-commit} on a leased provider adds its
- * control run with the guard only on the write.
+ * redis|redis-cluster|redis-sentinel|pg-advisory|pg-lease-table} and {@code --fault
+ * none|kill-9|sigstop-begin|sigstop-read|sigstop-commit|redis-restart|pg-terminate|failover} (each
+ * repeatable; default all). Every run uses the library's fence; {@code sigstop-commit} on a leased provider
+ * adds its control run with the guard only on the write. The Redis Cluster and Sentinel setups are started
+ * with their scripts when their providers run.
  */
 public final class Harness {
 
@@ -32,7 +33,7 @@ public final class Harness {
             switch (args[i]) {
                 case "--short" -> quick = true;
                 case "--provider" -> providers.add(ProviderKind.of(args[++i]));
-                case "--fault" -> faults.add(fault(args[++i]));
+                case "--fault" -> faults.add(Fault.of(args[++i]));
                 default -> throw new IllegalArgumentException("Unknown argument: " + args[i]);
             }
         }
@@ -41,6 +42,9 @@ public final class Harness {
         }
         if (faults.isEmpty()) {
             faults = quick ? EnumSet.of(Fault.NONE, Fault.KILL) : EnumSet.allOf(Fault.class);
+        }
+        for (ProviderKind provider : providers) {
+            FaultInjector.startTopology(provider);
         }
         List<RunResult> results = run(scenarios(providers, faults, quick));
         System.out.println();
@@ -98,14 +102,5 @@ public final class Harness {
             }
         }
         return results;
-    }
-
-    private static Fault fault(String label) {
-        for (Fault fault : Fault.values()) {
-            if (fault.label().equals(label)) {
-                return fault;
-            }
-        }
-        throw new IllegalArgumentException("Unknown fault: " + label);
     }
 }

@@ -100,6 +100,20 @@ final class History {
         return overlaps;
     }
 
+    /** Whether another hold of {@code key} overlaps the one with {@code token}. */
+    boolean overlapsWith(String key, long token) {
+        Optional<Write> hold = write(key, token);
+        if (hold.isEmpty()) {
+            return false;
+        }
+        long from = hold.get().acquiredMicros();
+        long to = hold.get().releasedMicros().orElse(Long.MAX_VALUE);
+        return writes.stream()
+                .filter(other -> other.key().equals(key) && other.token() != token)
+                .anyMatch(other ->
+                        other.acquiredMicros() < to && other.releasedMicros().orElse(Long.MAX_VALUE) > from);
+    }
+
     /** Accepted writes, in the database's commit order per key, whose token is not above the one before. */
     long tokenOrderViolations() {
         long violations = 0;

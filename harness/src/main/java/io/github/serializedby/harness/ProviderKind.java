@@ -10,7 +10,11 @@ import io.github.serializedby.lock.redis.RedisLockOptions;
 import io.github.serializedby.lock.redis.RedisLockProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConfiguration;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -18,6 +22,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /** The distributed providers under test, and how a worker builds each one. */
 public enum ProviderKind {
     REDIS("redis", true),
+    /** The Redis provider on the local Redis Cluster ({@code scripts/redis-cluster.sh}). */
+    REDIS_CLUSTER("redis-cluster", true),
+    /** The Redis provider on the local master watched by Sentinel ({@code scripts/redis-sentinel.sh}). */
+    REDIS_SENTINEL("redis-sentinel", true),
     PG_ADVISORY("pg-advisory", false),
     PG_LEASE_TABLE("pg-lease-table", true);
 
@@ -39,6 +47,11 @@ public enum ProviderKind {
         return leased;
     }
 
+    /** Whether this is the Redis provider, on whichever topology. */
+    public boolean redis() {
+        return this == REDIS || this == REDIS_CLUSTER || this == REDIS_SENTINEL;
+    }
+
     /** The provider with {@code label}. */
     public static ProviderKind of(String label) {
         for (ProviderKind kind : values()) {
@@ -52,7 +65,18 @@ public enum ProviderKind {
     /** A started provider with a short lease; closing it closes what it opened. */
     public Opened open(Duration lease, LockListener listener, boolean createTables) {
         return switch (this) {
-            case REDIS -> openRedis(lease, listener);
+            case REDIS -> {
+                URI uri = Servers.redisUri();
+                yield openRedis(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()), lease, listener);
+            }
+            case REDIS_CLUSTER ->
+                openRedis(new RedisClusterConfiguration(Servers.redisClusterNodes()), lease, listener);
+            case REDIS_SENTINEL ->
+                openRedis(
+                        new RedisSentinelConfiguration(
+                                Servers.redisSentinelMaster(), Set.copyOf(Servers.redisSentinelNodes())),
+                        lease,
+                        listener);
             case PG_ADVISORY -> {
                 PostgresAdvisoryLockProvider provider = PostgresAdvisoryLockProvider.builder(Servers.lockDataSource())
                         .createTable(createTables)
@@ -85,13 +109,11 @@ public enum ProviderKind {
         };
     }
 
-    private static Opened openRedis(Duration lease, LockListener listener) {
-        URI uri = Servers.redisUri();
+    private static Opened openRedis(RedisConfiguration server, Duration lease, LockListener listener) {
         LettuceClientConfiguration client = LettuceClientConfiguration.builder()
                 .commandTimeout(Duration.ofSeconds(2))
                 .build();
-        LettuceConnectionFactory factory =
-                new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()), client);
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(server, client);
         factory.afterPropertiesSet();
         factory.start();
         RedisLockProvider provider = new RedisLockProvider(

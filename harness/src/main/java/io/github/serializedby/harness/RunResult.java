@@ -5,7 +5,8 @@ import java.util.OptionalLong;
 
 /**
  * What one run found: counts from the history and the time the system took to serve again after the
- * fault; {@code violations} is empty when every invariant held.
+ * fault; {@code violations} is empty when every invariant held, and {@code notes} say what the fault did
+ * that is expected of it (a fail-over's lost lock) without breaking an invariant.
  *
  * @param operations locked read-modify-writes that reached the database
  * @param unavailable calls that failed closed with {@code LockProviderUnavailableException}
@@ -19,7 +20,8 @@ public record RunResult(
         long staleRejected,
         long unavailable,
         OptionalLong recoveryMillis,
-        List<String> violations) {
+        List<String> violations,
+        List<String> notes) {
 
     /** Whether every invariant held. */
     public boolean ok() {
@@ -30,7 +32,7 @@ public record RunResult(
     public String summary() {
         return String.format(
                 "provider=%-14s fault=%-14s guard=%-10s operations=%-5d lost_updates=%d overlaps=%d stale_writes_rejected=%d"
-                        + " unavailable=%d recovery_ms=%s %s",
+                        + " unavailable=%d recovery_ms=%s %s%s",
                 scenario.provider().label(),
                 scenario.fault().label(),
                 scenario.guard().label(),
@@ -40,7 +42,8 @@ public record RunResult(
                 staleRejected,
                 unavailable,
                 recovery(),
-                ok() ? "OK" : "VIOLATION " + String.join("; ", violations));
+                ok() ? "OK" : "VIOLATION " + String.join("; ", violations),
+                notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
     }
 
     /** A row of the README's table. */

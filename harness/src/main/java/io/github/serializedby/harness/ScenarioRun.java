@@ -14,6 +14,8 @@ import java.util.OptionalLong;
  * loaded 2-core machine a worker JVM took a whole 5 s run to warm up. The checks: fencing tokens
  * increasing in commit order, always; no lost update, except in a control run, which must lose one; no
  * overlap and no rejected write without faults; and, per fault, that the system recovered as it should.
+ * A fail-over must lose the lock the replica never saw, and the fence refuse that holder's late write; the
+ * overlaps it causes are reported, not counted as violations.
  */
 final class ScenarioRun {
 
@@ -23,11 +25,16 @@ final class ScenarioRun {
     private static final Duration HOLD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Sentinel calls a master down after 2 s ({@code scripts/redis-sentinel.sh}), then elects and promotes. */
+    private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
+
     private final Scenario scenario;
     private final String runId;
     private final Path logDirectory;
     private final List<String> violations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private OptionalLong recoveryMillis = OptionalLong.empty();
+    private boolean failedOver;
 
     ScenarioRun(Scenario scenario, Path logDirectory) {
         this.scenario = scenario;
@@ -46,7 +53,14 @@ final class ScenarioRun {
                 }
             }
             long readyAt = System.nanoTime();
-            Strike strike = strike(workers.get(0), connection);
+            Strike strike;
+            try {
+                strike = strike(workers.get(0), connection);
+            } finally {
+                if (failedOver) {
+                    restoreSentinel();
+                }
+            }
             Duration rest = scenario.duration().minusNanos(System.nanoTime() - readyAt);
             if (scenario.fault() != Fault.NONE && rest.compareTo(scenario.maxRecovery()) < 0) {
                 rest = scenario.maxRecovery().plusSeconds(1);
@@ -75,16 +89,15 @@ final class ScenarioRun {
                     history.rejected(),
                     unavailable,
                     recoveryMillis,
-                    List.copyOf(violations));
+                    List.copyOf(violations),
+                    List.copyOf(notes));
         }
     }
 
     private List<WorkerProcess> startWorkers() throws Exception {
         List<WorkerProcess> workers = new ArrayList<>();
         for (int i = 0; i < scenario.workers(); i++) {
-            Duration holdFor = i > 0 || !scenario.fault().strikesHolder()
-                    ? Duration.ZERO
-                    : scenario.fault() == Fault.KILL ? Duration.ofMinutes(1) : Duration.ofMillis(300);
+            Duration holdFor = i > 0 ? Duration.ZERO : scenario.holdFor();
             workers.add(WorkerProcess.start(
                     new WorkerConfig(
                             runId,
@@ -105,6 +118,9 @@ final class ScenarioRun {
     /** Injects the fault; returns when it struck and, for a holder, which lock it held. */
     private Strike strike(WorkerProcess holder, Connection connection) throws Exception {
         Fault fault = scenario.fault();
+        if (fault == Fault.FAILOVER) {
+            return failOver(holder);
+        }
         if (fault.strikesHolder()) {
             Thread.sleep(scenario.holdAfter().toMillis());
             holder.requestHold();
@@ -139,6 +155,30 @@ final class ScenarioRun {
         return new Strike(at, "", 0);
     }
 
+    /**
+     * Cuts the replica off, lets the holder take a lock only the master has, and ends the master: the
+     * sentinels promote a replica that never saw that lock.
+     */
+    private Strike failOver(WorkerProcess holder) throws Exception {
+        Thread.sleep(scenario.holdAfter().toMillis());
+        failedOver = true;
+        FaultInjector.SentinelSetup setup = FaultInjector.cutReplica();
+        String line;
+        long at;
+        try {
+            holder.requestHold();
+            line = holder.awaitHolding(HOLD_TIMEOUT);
+        } finally {
+            at = FaultInjector.failOver(setup, FAILOVER_TIMEOUT);
+        }
+        if (line == null) {
+            violations.add("no worker signalled a held lock");
+            return new Strike(at, "", 0);
+        }
+        String[] parts = line.split(" ");
+        return new Strike(at, parts[1], Long.parseLong(parts[2]));
+    }
+
     private void check(History history, Strike strike, WorkerProcess holder) {
         if (scenario.expectsLostUpdate()) {
             if (history.lostUpdates() == 0) {
@@ -164,12 +204,28 @@ final class ScenarioRun {
                     checkFenced(history, strike, holder);
                 }
             }
-            case REDIS_RESTART, PG_TERMINATE -> {
-                recoveryMillis = millisSince(strike.at(), history.firstAcquisitionAfter(strike.at()));
-                if (recoveryMillis.isEmpty()) {
-                    violations.add("no lease granted after the fault");
-                }
+            case FAILOVER -> {
+                checkServedAgain(history, strike);
+                checkLostLock(history, strike, holder);
             }
+            case REDIS_RESTART, PG_TERMINATE -> checkServedAgain(history, strike);
+        }
+    }
+
+    /** A lease must be granted after a fault of the server. */
+    private void checkServedAgain(History history, Strike strike) {
+        recoveryMillis = millisSince(strike.at(), history.firstAcquisitionAfter(strike.at()));
+        if (recoveryMillis.isEmpty()) {
+            violations.add("no lease granted after the fault");
+        }
+    }
+
+    /** The old master comes back as a replica of the new one, so that the next run finds a healthy setup. */
+    private void restoreSentinel() {
+        try {
+            FaultInjector.startTopology(ProviderKind.REDIS_SENTINEL);
+        } catch (Exception e) {
+            violations.add("the Sentinel setup was not restored: " + e.getMessage());
         }
     }
 
@@ -189,22 +245,42 @@ final class ScenarioRun {
     }
 
     /**
-     * The stopped holder's lease must be reported lost, and its late write rejected by the guard it met
+     * The struck holder's lease must be reported lost, and its late write rejected by the guard it met
      * on waking. (A holder stopped after its guard may commit: the fence's row lock kept the next holder
      * from reading until then, which the lost-update check proves.)
      */
     private void checkFenced(History history, Strike strike, WorkerProcess holder) {
         var write = history.write(strike.key(), strike.token());
         if (write.isEmpty()) {
-            violations.add("the stopped holder's write is missing");
+            violations.add("the struck holder's write is missing");
             return;
         }
         if (write.get().leaseValid() && !holder.lostTokens().contains(strike.token())) {
-            violations.add("the stopped holder's lease was not reported lost");
+            violations.add("the struck holder's lease was not reported lost");
         }
         if (write.get().accepted()) {
-            violations.add("the stopped holder's late write was accepted");
+            violations.add("the struck holder's late write was accepted");
         }
+    }
+
+    /**
+     * The lock the replica never saw must be lost: taken by another holder while its first holder still
+     * held it (without that, the run would show nothing), reported lost to that holder, and its late
+     * write refused by the fence. The overlaps this causes are expected of the fault and go in the notes.
+     */
+    private void checkLostLock(History history, Strike strike, WorkerProcess holder) {
+        if (history.overlaps() > 0) {
+            notes.add(
+                    history.overlaps() + " overlapping holds, expected: the fail-over lost a lock not yet replicated");
+        }
+        if (strike.key().isEmpty()) {
+            return;
+        }
+        if (!history.overlapsWith(strike.key(), strike.token())) {
+            violations.add(
+                    "the lock the replica never saw was not taken by another holder: the run shows no lost lock");
+        }
+        checkFenced(history, strike, holder);
     }
 
     private static OptionalLong millisSince(long micros, OptionalLong laterMicros) {

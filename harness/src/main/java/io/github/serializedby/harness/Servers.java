@@ -5,14 +5,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Where the servers are: {@code SERIALIZEDBY_POSTGRES_URL} (default {@code
- * jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}) and {@code SERIALIZEDBY_REDIS_URL}
- * (default {@code redis://127.0.0.1:6379}).
+ * jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}), {@code SERIALIZEDBY_REDIS_URL} (default
+ * {@code redis://127.0.0.1:6379}), and the topologies of {@code scripts/redis-cluster.sh} and {@code
+ * scripts/redis-sentinel.sh}: {@code SERIALIZEDBY_REDIS_CLUSTER_NODES}, {@code
+ * SERIALIZEDBY_REDIS_SENTINEL_NODES} and {@code SERIALIZEDBY_REDIS_SENTINEL_MASTER}, with those scripts'
+ * addresses as defaults, as lock-redis's tests.
  */
 public final class Servers {
 
@@ -39,6 +44,23 @@ public final class Servers {
     /** The Redis URI. */
     public static URI redisUri() {
         return URI.create(env("SERIALIZEDBY_REDIS_URL", "redis://127.0.0.1:6379"));
+    }
+
+    /** The Redis Cluster's nodes, {@code host:port}. */
+    public static List<String> redisClusterNodes() {
+        return nodes(
+                "SERIALIZEDBY_REDIS_CLUSTER_NODES",
+                "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006");
+    }
+
+    /** The sentinels, {@code host:port}. */
+    public static List<String> redisSentinelNodes() {
+        return nodes("SERIALIZEDBY_REDIS_SENTINEL_NODES", "127.0.0.1:26390,127.0.0.1:26391,127.0.0.1:26392");
+    }
+
+    /** The name the sentinels know the master by. */
+    public static String redisSentinelMaster() {
+        return env("SERIALIZEDBY_REDIS_SENTINEL_MASTER", "serializedby");
     }
 
     /** A new connection of the harness itself, in auto-commit mode. */
@@ -73,6 +95,13 @@ public final class Servers {
 
     private static String user() {
         return env("SERIALIZEDBY_POSTGRES_USER", "postgres");
+    }
+
+    private static List<String> nodes(String name, String fallback) {
+        return Arrays.stream(env(name, fallback).split(","))
+                .map(String::trim)
+                .filter(node -> !node.isEmpty())
+                .toList();
     }
 
     private static String env(String name, String fallback) {

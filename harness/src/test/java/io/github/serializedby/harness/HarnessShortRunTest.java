@@ -20,9 +20,17 @@ class HarnessShortRunTest {
     void noFaultAndKillOfAHolderBreakNoInvariant(ProviderKind provider) throws Exception {
         URI postgres = URI.create(Servers.postgresUrl().substring("jdbc:".length()));
         TestServers.requireReachable("PostgreSQL", postgres.getHost(), postgres.getPort());
-        if (provider == ProviderKind.REDIS) {
-            TestServers.requireReachable(
-                    "Redis", Servers.redisUri().getHost(), Servers.redisUri().getPort());
+        switch (provider) {
+            case REDIS ->
+                TestServers.requireReachable(
+                        "Redis",
+                        Servers.redisUri().getHost(),
+                        Servers.redisUri().getPort());
+            case REDIS_CLUSTER ->
+                requireFirst("Redis Cluster (scripts/redis-cluster.sh start)", Servers.redisClusterNodes());
+            case REDIS_SENTINEL ->
+                requireFirst("Redis Sentinel (scripts/redis-sentinel.sh start)", Servers.redisSentinelNodes());
+            default -> {}
         }
 
         List<RunResult> results =
@@ -33,5 +41,12 @@ class HarnessShortRunTest {
             assertThat(result.violations()).as(result.summary()).isEmpty();
             assertThat(result.operations()).as(result.summary()).isPositive();
         });
+    }
+
+    /** Skips the test when the first of {@code nodes} cannot be reached, or fails it on CI. */
+    static void requireFirst(String name, List<String> nodes) {
+        String first = nodes.get(0);
+        int colon = first.lastIndexOf(':');
+        TestServers.requireReachable(name, first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)));
     }
 }

@@ -82,6 +82,6 @@ final class HeldLeases {
 
     /** Every lease of the chain, outermost first. */
     List<Lease> snapshot() {
-        return size == 0 ? List.of() : List.of(Arrays.copyOf(leases, size, Lease[].class));
+        return List.copyOf(Arrays.asList(leases).subList(0, size));
     }
 }

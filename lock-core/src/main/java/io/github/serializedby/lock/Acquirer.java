@@ -17,6 +17,9 @@ final class Acquirer {
 
     final LockProvider provider;
 
+    /** Who holds, in a thread's {@link HeldLeases}, the leases this acquirer's calls lent to the thread. */
+    final Object lender = new Object();
+
     Acquirer(LockProvider provider) {
         this.provider = provider;
     }

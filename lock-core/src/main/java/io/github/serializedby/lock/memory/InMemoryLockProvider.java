@@ -311,9 +311,7 @@ public final class InMemoryLockProvider implements LockProvider {
         return waiters.stream()
                 .map(waiter -> {
                     state.waiters.leave();
-                    MemoryLease lease = lease(waiter.request, state);
-                    lease.grantedNanos = grantedNanos;
-                    return lease;
+                    return withToken(new MemoryLease.Granted(this, waiter.request, state, grantedNanos));
                 })
                 .toList();
     }

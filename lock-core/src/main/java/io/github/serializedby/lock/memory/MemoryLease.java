@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * place and counts it. Invariant: it is released exactly once, by whichever caller first removes it from
  * the table or flips its flag.
  */
-final class MemoryLease extends KeyEntry implements Lease {
+class MemoryLease extends KeyEntry implements Lease {
 
     private static final VarHandle RELEASED;
 
@@ -32,8 +32,6 @@ final class MemoryLease extends KeyEntry implements Lease {
     private final @Nullable KeyState state;
     /** Set once, right after the lease entered the table or its state, so that tokens follow grants. */
     long token;
-    /** When a waiter was granted this lease, for the key's recent hold time; 0 when nobody waited. */
-    long grantedNanos;
 
     private volatile int released;
 
@@ -88,8 +86,13 @@ final class MemoryLease extends KeyEntry implements Lease {
         }
         KeyState counting = state != null ? state : promotedState();
         if (counting != null) {
-            provider.releaseHolder(counting, request.mode(), grantedNanos);
+            provider.releaseHolder(counting, request.mode(), grantedNanos());
         }
+    }
+
+    /** When a waiter was granted this lease, for the key's recent hold time; 0 when nobody waited. */
+    long grantedNanos() {
+        return 0;
     }
 
     /** The state that took this sole holder's place; null if this lease already left the table. */
@@ -101,5 +104,24 @@ final class MemoryLease extends KeyEntry implements Lease {
     @Override
     public String toString() {
         return "MemoryLease[" + request + ", token=" + token + ", valid=" + isValid() + "]";
+    }
+
+    /**
+     * A lease granted to a waiter, which carries its grant time; a separate class so that the lease of an
+     * uncontended call, which nobody waited for, stays as small as it can be.
+     */
+    static final class Granted extends MemoryLease {
+
+        private final long grantedNanos;
+
+        Granted(InMemoryLockProvider provider, LockRequest request, KeyState state, long grantedNanos) {
+            super(provider, request, state.hash, state);
+            this.grantedNanos = grantedNanos;
+        }
+
+        @Override
+        long grantedNanos() {
+            return grantedNanos;
+        }
     }
 }

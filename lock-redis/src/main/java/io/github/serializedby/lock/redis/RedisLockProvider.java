@@ -4,6 +4,7 @@ import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.support.ForwardingLockProvider;
 import io.github.serializedby.lock.support.WaitingRoom;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -60,6 +61,11 @@ public final class RedisLockProvider extends ForwardingLockProvider implements A
     /** The options this provider was built with. */
     public RedisLockOptions options() {
         return options;
+    }
+
+    /** Completes once release messages are heard; tests that time hand-overs between instances wait for it. */
+    CompletableFuture<Void> subscribed() {
+        return room.subscribed();
     }
 
     /**

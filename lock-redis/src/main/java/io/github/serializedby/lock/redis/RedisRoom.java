@@ -6,6 +6,7 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.support.WaitingRoom;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -76,6 +77,11 @@ final class RedisRoom {
     /** The room, as the provider to forward acquisitions to. */
     LockProvider acquisitions() {
         return room;
+    }
+
+    /** Completes once the release messages are heard: before, a waiter learns of releases elsewhere late. */
+    CompletableFuture<Void> subscribed() {
+        return subscription.subscribed();
     }
 
     /**

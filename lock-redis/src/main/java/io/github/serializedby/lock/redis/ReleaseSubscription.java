@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,7 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
     private final Consumer<String> released;
     private final Runnable resubscribed;
     private final String ownMessage;
+    private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private @Nullable RedisConnection connection;
     private boolean closed;
 
@@ -68,7 +70,13 @@ final class ReleaseSubscription implements MessageListener, SubscriptionListener
 
     @Override
     public void onPatternSubscribed(byte[] pattern, long count) {
+        subscribed.complete(null);
         resubscribed.run();
+    }
+
+    /** Completes once Redis confirmed the subscription the first time. */
+    CompletableFuture<Void> subscribed() {
+        return subscribed;
     }
 
     private void subscribe(long retryMillis) {

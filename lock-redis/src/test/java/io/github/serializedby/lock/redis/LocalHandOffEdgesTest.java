@@ -72,6 +72,8 @@ class LocalHandOffEdgesTest {
         String hash = LockKeys.of(options.prefix(), request).hash();
         StringRedisTemplate template = new StringRedisTemplate(redis.factory());
         try (RedisLockProvider a = new RedisLockProvider(redis.factory(), options)) {
+            // a subscription confirmed late signals every key, which would end the turn of others early
+            a.subscribed().get(30, TimeUnit.SECONDS);
             Lease first = a.tryAcquire(request).orElseThrow();
             // another instance's writer waits (its marker, as its refused attempt would set it)
             long until = redisMillis(template) + 60_000;

@@ -124,6 +124,9 @@ class LocalHandOffTest {
         ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
         try (RedisLockProvider a = new RedisLockProvider(redis.factory(), options);
                 RedisLockProvider b = new RedisLockProvider(redis.factory(), options)) {
+            // a subscription confirmed late signals every key, which rightly ends the turn of others
+            a.subscribed().get(30, TimeUnit.SECONDS);
+            b.subscribed().get(30, TimeUnit.SECONDS);
             Lease first = a.tryAcquire(request).orElseThrow();
             CompletableFuture<Void> fromB =
                     b.acquire(request, Duration.ofSeconds(30)).thenAccept(lease -> take(order, "b", lease));

@@ -33,6 +33,12 @@ final class TableStore implements LockStore<String> {
     private final List<Held> held = new ArrayList<>();
     private long tokens;
     private volatile boolean failNext;
+    /** Tokens an exclusive lock reserves: more than one lets the room pass it on locally. */
+    private volatile int exclusiveBlock = 1;
+    /** What a release to others answers: how long the room's waiters leave the lock to another process. */
+    private volatile long othersFirstNanos;
+
+    final AtomicInteger releasesToOthers = new AtomicInteger();
     private volatile @Nullable Pause pauseNext;
 
     /** An attempt held between its start and its answer: {@code started} opens, then it awaits {@code resume}. */
@@ -41,6 +47,16 @@ final class TableStore implements LockStore<String> {
     @Override
     public String key(LockRequest request) {
         return request.name() + "/" + request.key();
+    }
+
+    /** Exclusive locks reserve {@code tokens} tokens and may be passed on, as a store with hand-off allows. */
+    void passOnExclusiveLocks(int tokens) {
+        exclusiveBlock = tokens;
+    }
+
+    /** A release while local waiters remain says another process waits, for {@code nanos}. */
+    void othersWaitFor(long nanos) {
+        othersFirstNanos = nanos;
     }
 
     void failNextAttempt() {
@@ -99,8 +115,8 @@ final class TableStore implements LockStore<String> {
                     return null;
                 }
                 writers.put(key, true);
-                tokens++;
-                return add(new Held(key, request.mode(), tokens, tokens));
+                tokens += exclusiveBlock;
+                return add(new Held(key, request.mode(), tokens - exclusiveBlock + 1, tokens));
             }
             readers.merge(key, 1, Integer::sum);
             tokens += SHARED_BLOCK;
@@ -170,6 +186,18 @@ final class TableStore implements LockStore<String> {
         @Override
         public boolean isValid() {
             return !lost;
+        }
+
+        @Override
+        public boolean mayHandOff() {
+            return !lost && exclusiveBlock > 1;
+        }
+
+        @Override
+        public long releaseToOthers() {
+            releasesToOthers.incrementAndGet();
+            release();
+            return othersFirstNanos;
         }
 
         @Override

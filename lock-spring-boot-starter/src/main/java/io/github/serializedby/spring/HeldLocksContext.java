@@ -35,6 +35,6 @@ public final class HeldLocksContext {
 
     /** What a chain with {@code context} holds; empty outside any locked chain. */
     public static HeldLocks from(ContextView context) {
-        return context.getOrDefault(KEY, HeldLocks.of(List.of()));
+        return context.<HeldLocks>getOrEmpty(KEY).orElseGet(() -> HeldLocks.of(List.of()));
     }
 }

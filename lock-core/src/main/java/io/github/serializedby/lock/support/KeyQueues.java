@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * should the caller have left meanwhile, the lease it gives back passes on again inside the release, at
  * most as many times as the store's token block allows.
  *
- * <p>Over 300 lines: the pump, the releases, the signals and the close all change a key's state under
- * one monitor, and their invariant (above) is checked more easily in one class than across several.
+ * <p>Over 300 lines: the pump, the releases and local hand-offs, the signals and the close all change a
+ * key's state under one monitor, and their invariant (above) is checked more easily in one class than
+ * across several.
  */
 final class KeyQueues<K> {
 

@@ -49,7 +49,9 @@ final class RedisLockStore implements LockStore<LockKeys> {
     private final long markerNanos;
     private final long recheckMillis;
     /** How many fencing tokens an exclusive grant counts out: one per local holder it may pass to. */
-    private final String exclusiveTokens;
+    private final int exclusiveTokens;
+    /** {@link #exclusiveTokens} as the script's argument. */
+    private final String exclusiveTokensArgument;
 
     private final long handOffSliceNanos;
     private final Consumer<LockKeys> expired;
@@ -104,7 +106,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
         // Without renewal a lock ends one lease time after its acquisition, which a later local holder
         // would not get: such locks are never passed on.
         int handOffs = renewNanos > 0 ? localHandOffs : 0;
-        this.exclusiveTokens = Integer.toString(handOffs + 1);
+        this.exclusiveTokens = handOffs + 1;
+        this.exclusiveTokensArgument = Integer.toString(exclusiveTokens);
         this.handOffSliceNanos = handOffs > 0 ? handOffSliceNanos : 0;
         this.expired = expired;
         this.watchdog = new LeaseWatchdog(leaseNanos, renewNanos);
@@ -144,7 +147,8 @@ final class RedisLockStore implements LockStore<LockKeys> {
         CompletableFuture<Void> answered = startAttempt(request, keys);
         long sentAt = System.nanoTime();
         long result = 0;
-        String tokens = request.mode() == LockMode.EXCLUSIVE ? exclusiveTokens : "1";
+        boolean exclusive = request.mode() == LockMode.EXCLUSIVE;
+        String tokens = exclusive ? exclusiveTokensArgument : "1";
         try {
             result = commands.acquireNow(keys, request.mode(), token, markerToken, waiting, tokens);
             if (result > 0 && closed) {
@@ -169,7 +173,7 @@ final class RedisLockStore implements LockStore<LockKeys> {
                 keys,
                 token,
                 result,
-                result + Long.parseLong(tokens) - 1,
+                result + (exclusive ? exclusiveTokens : 1) - 1,
                 sentAt,
                 handOffSliceNanos);
         watchdog.watch(hold);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,21 @@ public final class LockedMethods {
     private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
             "org.springframework.transaction.PlatformTransactionManager", LockedMethods.class.getClassLoader());
 
+    /** The most {@link Method} instances {@link #byInstance} keeps; calls with other instances use {@link #compiled}. */
+    static final int MAX_CALLED_INSTANCES = 1024;
+
     private final ConcurrentHashMap<Method, LockedMethod> compiled = new ConcurrentHashMap<>();
+
+    /**
+     * The compiled methods by the very {@link Method} instance that proxies pass on each call. A proxy
+     * keeps one instance per method, but {@link #compiled} is mostly filled at start-up with the copies
+     * that reflection hands out, so a lookup there compares declaring class, name, return and parameter
+     * types on every call: about a tenth of an uncontended {@code @SerializedBy} call in {@code
+     * UncontendedCallBenchmark} (the serializedBy and serializedByObserved rows), which this lookup by
+     * identity saves. Replaced, not changed, when it grows; at most {@link #MAX_CALLED_INSTANCES} entries,
+     * so code that calls with a fresh copy each time cannot make it grow without bound.
+     */
+    private volatile IdentityHashMap<Method, LockedMethod> byInstance = new IdentityHashMap<>();
 
     private final LockSettings defaults;
     private final Map<String, LockSettings> instances;
@@ -108,11 +123,29 @@ public final class LockedMethods {
 
     /** The compiled method called on {@code target}, building it on first use. */
     LockedMethod get(Method method, @Nullable Object target) {
-        LockedMethod lockedMethod = compiled.get(method);
+        LockedMethod lockedMethod = byInstance.get(method);
         if (lockedMethod != null) {
             return lockedMethod;
         }
-        return get(method, target != null ? AopUtils.getTargetClass(target) : null);
+        lockedMethod = compiled.get(method);
+        if (lockedMethod == null) {
+            lockedMethod = get(method, target != null ? AopUtils.getTargetClass(target) : null);
+        }
+        rememberInstance(method, lockedMethod);
+        return lockedMethod;
+    }
+
+    private synchronized void rememberInstance(Method method, LockedMethod lockedMethod) {
+        if (byInstance.size() < MAX_CALLED_INSTANCES && !byInstance.containsKey(method)) {
+            IdentityHashMap<Method, LockedMethod> grown = new IdentityHashMap<>(byInstance);
+            grown.put(method, lockedMethod);
+            byInstance = grown;
+        }
+    }
+
+    /** How many method instances are looked up by identity; for tests of the bound. */
+    int calledInstanceCount() {
+        return byInstance.size();
     }
 
     /** The {@code @SerializedBy} methods of {@code type} and its supertypes, with their annotations. */

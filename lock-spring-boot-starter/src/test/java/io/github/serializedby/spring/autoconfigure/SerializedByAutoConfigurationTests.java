@@ -203,7 +203,7 @@ class SerializedByAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure())
-                            .hasStackTraceContaining("Payments.conduct(String)")
+                            .hasStackTraceContaining("instances.payments.wait-timeout")
                             .hasStackTraceContaining("must not be negative");
                 });
     }

@@ -5,13 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of idempotency keys on {@code @Idempotent} handler methods, under {@code
- * serialized-by.idempotency}: a product of its own beside the locks, with its own properties.
+ * serialized-by.idempotency}: a product of its own beside the locks, with its own properties. As a {@link
+ * Validator} of itself, it is checked once bound: a value that would keep nothing to replay or turn every
+ * request away fails start-up with Spring Boot's report naming the property.
  */
 @ConfigurationProperties("serialized-by.idempotency")
-public class SerializedByIdempotencyProperties {
+public class SerializedByIdempotencyProperties implements Validator {
 
     /** Whether @Idempotent handler methods honour idempotency keys. */
     private boolean enabled = true;
@@ -85,6 +89,34 @@ public class SerializedByIdempotencyProperties {
 
     public void setCreateTable(boolean createTable) {
         this.createTable = createTable;
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return type == SerializedByIdempotencyProperties.class;
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        SerializedByIdempotencyProperties properties = (SerializedByIdempotencyProperties) target;
+        if (properties.headerName.isBlank()) {
+            errors.rejectValue("header-name", "blank", "must not be blank");
+        }
+        if (properties.replayHeader.isBlank()) {
+            errors.rejectValue("replay-header", "blank", "must not be blank");
+        }
+        if (properties.ttl.isNegative() || properties.ttl.isZero()) {
+            errors.rejectValue("ttl", "positive", "must be positive");
+        }
+        if (properties.maxEntries <= 0) {
+            errors.rejectValue("max-entries", "positive", "must be positive");
+        }
+        if (properties.maxStoredSize.toBytes() <= 0) {
+            errors.rejectValue("max-stored-size", "positive", "must be positive");
+        }
+        if (properties.maxBodySize.isNegative()) {
+            errors.rejectValue("max-body-size", "negative", "must not be negative");
+        }
     }
 
     /** Where stored responses are kept. */

@@ -8,15 +8,19 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of {@code @SerializedBy} locks, under {@code serialized-by}.
  *
  * <p>Over 300 lines: a documented field, a getter and a setter for each property, the shape Spring Boot's
  * binder and configuration metadata read; the idempotency, JDBC and Redis properties have their own classes.
+ * As a {@link Validator} of itself, it is checked once bound: a value that would break locking fails
+ * start-up with Spring Boot's report naming the property.
  */
 @ConfigurationProperties("serialized-by")
-public class SerializedByProperties {
+public class SerializedByProperties implements Validator {
 
     /** Whether @SerializedBy methods are locked; when false they run unguarded, as if not annotated. */
     private boolean enabled = true;
@@ -185,6 +189,48 @@ public class SerializedByProperties {
 
     public Map<String, Instance> getInstances() {
         return instances;
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return type == SerializedByProperties.class;
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        SerializedByProperties properties = (SerializedByProperties) target;
+        notNegative(errors, "wait-timeout", properties.waitTimeout);
+        if (properties.leaseTime.isNegative() || properties.leaseTime.isZero()) {
+            errors.rejectValue("lease-time", "positive", "must be positive");
+        }
+        notNegative(errors, "max-waiters", properties.maxWaiters);
+        notNegative(errors, "max-lock-waiters", properties.maxLockWaiters);
+        notNegative(errors, "max-waiting", properties.maxWaiting);
+        int status = properties.http.contentionStatus;
+        if (status < 400 || status > 599) {
+            errors.rejectValue(
+                    "http.contention-status",
+                    "errorStatus",
+                    "must be a 4xx or 5xx status: the refused call did not run");
+        }
+        properties.instances.forEach((name, instance) -> {
+            String path = "instances." + name + ".";
+            notNegative(errors, path + "wait-timeout", instance.waitTimeout);
+            notNegative(errors, path + "max-waiters", instance.maxWaiters);
+            notNegative(errors, path + "max-lock-waiters", instance.maxLockWaiters);
+        });
+    }
+
+    private static void notNegative(Errors errors, String field, @Nullable Duration value) {
+        if (value != null && value.isNegative()) {
+            errors.rejectValue(field, "negative", "must not be negative");
+        }
+    }
+
+    private static void notNegative(Errors errors, String field, @Nullable Integer value) {
+        if (value != null && value < 0) {
+            errors.rejectValue(field, "negative", "must not be negative");
+        }
     }
 
     /** Where locks are kept. */

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -203,7 +204,7 @@ class SerializedByAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure())
-                            .hasStackTraceContaining("Payments.conduct(String)")
+                            .hasStackTraceContaining("instances.payments.wait-timeout")
                             .hasStackTraceContaining("must not be negative");
                 });
     }
@@ -314,6 +315,35 @@ class SerializedByAutoConfigurationTests {
                     assertThat(properties.getTtl()).isEqualTo(Duration.ofHours(24));
                 });
         webRunner.run(context -> assertThat(context).doesNotHaveBean(SerializedByIdempotencyProperties.class));
+    }
+
+    /**
+     * An idempotency setting that would turn the feature off or every request away fails start-up naming
+     * the property: a TTL that is not positive keeps no response to replay, so a retry runs again.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "ttl=-1s             | ttl            | must be positive",
+                "ttl=0s              | ttl            | must be positive",
+                "max-entries=0       | max-entries    | must be positive",
+                "max-stored-size=-1B | max-stored-size | must be positive",
+                "max-body-size=-1B   | max-body-size  | must not be negative",
+                "header-name=        | header-name    | must not be blank",
+                "replay-header=      | replay-header  | must not be blank",
+            })
+    void anInvalidIdempotencySettingFailsStartUpNamingTheProperty(String setting, String field, String reason) {
+        webRunner
+                .withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class))
+                .withPropertyValues("serialized-by.idempotency." + setting)
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .isInstanceOf(BindValidationException.class)
+                        .hasMessageContaining("on field '" + field + "'")
+                        .hasMessageContaining("[" + reason + "]"));
     }
 
     private void assertStartFails(Class<?> configuration, String... fragments) {

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,14 +32,17 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>A configuration table is one whose header is {@code | property | default | description |}. Its
  * first cell names one property in backticks ({@code serialized-by.instances.<name>.policy} stands for
- * the map {@code serialized-by.instances}); its default cell starts with the default in backticks, or
- * is words (such as "inherited") for a property that has no default.
+ * the property {@code policy} of the map {@code serialized-by.instances}'s values, which the metadata
+ * does not list: it is read from the values' class); its default cell starts with the default in
+ * backticks, or is words (such as "inherited") for a property that has no default.
  */
 class ConfigurationTableTests {
 
     private static final String HEADER = "| property | default | description |";
     private static final Pattern CODE_AT_START = Pattern.compile("^`([^`]*)`");
     private static final Pattern PROPERTY_CELL = Pattern.compile("^`([a-z0-9.<>-]+)`$");
+    private static final Pattern MAP_VALUE_TYPE = Pattern.compile("^java\\.util\\.Map<[^,]+,(.+)>$");
+    private static final Pattern MAP_ENTRY_PROPERTY = Pattern.compile("^(.+)\\.<[a-z-]+>\\.([a-z0-9-]+)$");
 
     private static final Map<String, JsonNode> METADATA = new LinkedHashMap<>();
 
@@ -67,6 +73,19 @@ class ConfigurationTableTests {
         assertThat(new TreeSet<>(METADATA.keySet()))
                 .as("properties in the configuration metadata but in no configuration table")
                 .isSubsetOf(listed);
+        Set<String> listedEntries = new TreeSet<>();
+        rows().forEach(row -> {
+            Matcher entry = MAP_ENTRY_PROPERTY.matcher(row.property());
+            if (entry.matches()) {
+                listedEntries.add(entry.group(1) + ".*." + entry.group(2));
+            }
+        });
+        Set<String> entries = new TreeSet<>();
+        METADATA.forEach((name, property) ->
+                mapValueProperties(property).forEach(valueProperty -> entries.add(name + ".*." + valueProperty)));
+        assertThat(entries)
+                .as("properties of a map's values (map.*.property) in no configuration table")
+                .isSubsetOf(listedEntries);
     }
 
     @Test
@@ -76,6 +95,11 @@ class ConfigurationTableTests {
             JsonNode property = METADATA.get(metadataName(row.property()));
             boolean map = row.property().contains("<");
             if (property == null || map && !property.get("type").asString().startsWith("java.util.Map")) {
+                unknown.add(row.where() + " " + row.property());
+                continue;
+            }
+            Matcher entry = MAP_ENTRY_PROPERTY.matcher(row.property());
+            if (entry.matches() && !mapValueProperties(property).contains(entry.group(2))) {
                 unknown.add(row.where() + " " + row.property());
             }
         }
@@ -135,6 +159,25 @@ class ConfigurationTableTests {
     private static String metadataName(String property) {
         int placeholder = property.indexOf(".<");
         return placeholder < 0 ? property : property.substring(0, placeholder);
+    }
+
+    /**
+     * The properties of a map's values when they are objects, such as {@code policy} of {@code
+     * serialized-by.instances}; none for other properties.
+     */
+    private static Set<String> mapValueProperties(JsonNode property) {
+        Matcher map = MAP_VALUE_TYPE.matcher(property.get("type").asString());
+        Set<String> properties = new TreeSet<>();
+        if (!map.matches() || map.group(1).startsWith("java.")) {
+            return properties;
+        }
+        Class<?> type = ClassUtils.resolveClassName(map.group(1), ConfigurationTableTests.class.getClassLoader());
+        for (var descriptor : BeanUtils.getPropertyDescriptors(type)) {
+            if (descriptor.getWriteMethod() != null) {
+                properties.add(DataObjectPropertyName.toDashedForm(descriptor.getName()));
+            }
+        }
+        return properties;
     }
 
     private static @Nullable String shownDefault(String cell) {

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ class SentinelFailoverTest {
     private final BlockingQueue<Lease> lostLeases = new LinkedBlockingQueue<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final RedisClient control = RedisClient.create();
-    private Path script;
+    private @Nullable Path script;
 
     @BeforeEach
     void requireSentinelAndItsScript() {
@@ -76,6 +77,9 @@ class SentinelFailoverTest {
             resources.get(i).close();
         }
         control.shutdown();
+        if (script == null || !Files.exists(script)) {
+            return;
+        }
         Process start = new ProcessBuilder("bash", script.toString(), "start")
                 .redirectErrorStream(true)
                 .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "serializedby-sentinel-restore.log"))

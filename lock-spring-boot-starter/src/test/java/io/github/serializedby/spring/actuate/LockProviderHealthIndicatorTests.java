@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockProviderBusyException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.jdbc.table.JdbcLeaseTableLockProvider;
@@ -13,12 +14,14 @@ import io.github.serializedby.lock.redis.RedisLockProvider;
 import io.github.serializedby.lock.test.TestServers;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -118,21 +121,40 @@ class LockProviderHealthIndicatorTests {
 
     @Test
     void downWhenTheProviderCannotBeReached() {
-        LockProvider unreachable = new LockProvider() {
-            @Override
-            public Optional<Lease> tryAcquire(LockRequest request) {
-                throw new LockProviderUnavailableException(request.name(), new IOException("connection refused"));
-            }
-
-            @Override
-            public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
-                return CompletableFuture.failedFuture(new IOException("connection refused"));
-            }
-        };
+        LockProvider unreachable = failingWith(
+                request -> new LockProviderUnavailableException(request.name(), new IOException("connection refused")));
 
         assertThat(new LockProviderHealthIndicator(unreachable, "redis")
                         .health(true)
                         .getStatus())
                 .isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void upWithTheReasonWhenTheProviderAnswersItIsAtCapacity() {
+        LockProvider full = failingWith(request -> new LockProviderBusyException(
+                request.name(), new SQLException("All 2 lock connections hold locks (raise max-connections)")));
+
+        Health health = new LockProviderHealthIndicator(full, "postgres-advisory").health(true);
+
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails())
+                .containsEntry(
+                        "probe",
+                        "the provider is at capacity: All 2 lock connections hold locks (raise max-connections)");
+    }
+
+    private static LockProvider failingWith(Function<LockRequest, LockProviderUnavailableException> failure) {
+        return new LockProvider() {
+            @Override
+            public Optional<Lease> tryAcquire(LockRequest request) {
+                throw failure.apply(request);
+            }
+
+            @Override
+            public CompletableFuture<Optional<Lease>> acquire(LockRequest request, Duration maxWait) {
+                return CompletableFuture.failedFuture(failure.apply(request));
+            }
+        };
     }
 }

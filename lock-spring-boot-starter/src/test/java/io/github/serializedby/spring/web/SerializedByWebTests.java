@@ -112,6 +112,16 @@ class SerializedByWebTests {
     }
 
     @Test
+    void aProviderAtCapacityAnswersLikeAnUnreachableOneAndTheMethodNeverRuns() throws Exception {
+        HttpResponse<String> response = send("GET", "/full/1");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(response.body()).contains("urn:serialized-by:problem:lock-provider-unavailable");
+        assertThat(counters.downCalls.get()).isZero();
+    }
+
+    @Test
     void theApplicationsOwnExceptionHandlerWins() throws Exception {
         gate.close("o-1");
         CompletableFuture<HttpResponse<String>> first = sendAsync("PUT", "/own/o-1");

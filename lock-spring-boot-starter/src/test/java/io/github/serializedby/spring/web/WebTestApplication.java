@@ -3,6 +3,7 @@ package io.github.serializedby.spring.web;
 import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockProvider;
+import io.github.serializedby.lock.LockProviderBusyException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
@@ -50,7 +51,7 @@ class WebTestApplication {
         return new Counters();
     }
 
-    /** In memory, except that locks named "down" find the store unreachable. */
+    /** In memory, except that locks named "down" find the store unreachable, and "full" at capacity. */
     @Bean
     LockProvider lockProvider() {
         InMemoryLockProvider memory = new InMemoryLockProvider();
@@ -70,6 +71,9 @@ class WebTestApplication {
             private void failIfDown(LockRequest request) {
                 if (request.name().equals("down")) {
                     throw new LockProviderUnavailableException(request.name(), new IOException("connection refused"));
+                }
+                if (request.name().equals("full")) {
+                    throw new LockProviderBusyException(request.name(), new IOException("every session holds a lock"));
                 }
             }
         };
@@ -134,6 +138,13 @@ class WebTestApplication {
         @GetMapping("/down/{id}")
         @SerializedBy(value = "#id", name = "down")
         public String down(@PathVariable String id) {
+            counters.downCalls.incrementAndGet();
+            return "ran " + id;
+        }
+
+        @GetMapping("/full/{id}")
+        @SerializedBy(value = "#id", name = "full")
+        public String full(@PathVariable String id) {
             counters.downCalls.incrementAndGet();
             return "ran " + id;
         }

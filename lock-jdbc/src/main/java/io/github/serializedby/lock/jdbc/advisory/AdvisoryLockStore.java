@@ -1,6 +1,7 @@
 package io.github.serializedby.lock.jdbc.advisory;
 
 import io.github.serializedby.lock.LockMode;
+import io.github.serializedby.lock.LockProviderBusyException;
 import io.github.serializedby.lock.LockProviderUnavailableException;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.jdbc.HeldLock;
@@ -71,7 +72,7 @@ final class AdvisoryLockStore implements LockStore<Long>, AutoCloseable {
             if (waiting) {
                 return null;
             }
-            throw new LockProviderUnavailableException(
+            throw new LockProviderBusyException(
                     request.name(),
                     new SQLException("All " + pool.max() + " lock connections hold locks (raise max-connections)"));
         }

@@ -146,10 +146,16 @@ final class LeaseRows {
         }
     }
 
-    /** Whether the holder row was still there and now lives, with the key's shared mark, a lease time longer. */
+    /**
+     * Whether the holder row was still there and now lives, with the key's shared mark, a lease time longer.
+     * Not when an exclusive owner holds the key: it took the key once the shared mark had passed, which may
+     * come just before the holder row's own end.
+     */
     boolean renewShared(LeaseDialect sql, long lockId, String owner) throws SQLException {
         Boolean renewed = inTransaction(connection -> {
-            lockKeyRow(connection, sql, lockId);
+            if (!Boolean.TRUE.equals(lockKeyRow(connection, sql, lockId))) {
+                return null;
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql.renewShared)) {
                 statement.setLong(1, leaseTime.toMillis());
                 statement.setLong(2, lockId);

@@ -27,7 +27,7 @@ import org.springframework.util.ClassUtils;
 final class KeyExpressionCompiler {
 
     private static final Pattern ARGUMENT_PATH = Pattern.compile("#([A-Za-z_$][\\w$]*)((?:\\.[A-Za-z_$][\\w$]*)*)");
-    private static final Pattern POSITION = Pattern.compile("[ap](\\d+)");
+    private static final Pattern POSITION = Pattern.compile("[ap](0|[1-9]\\d{0,8})");
 
     private final SpelExpressionParser parser = new SpelExpressionParser();
     private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();

@@ -5,10 +5,13 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.lock.support.LeaseFutures;
 import io.github.serializedby.lock.support.NonBlockingThreads;
 import io.github.serializedby.spring.HeldLocksContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +30,12 @@ import reactor.util.context.ContextView;
  */
 final class ReactorLocking implements ReactiveLocking {
 
+    /** In a subscription's {@code taken}: the subscriber cancelled before it claimed the handle. */
+    private static final Object CANCELLED = new Object();
+
+    /** In a subscription's {@code taken}: the subscriber holds the handle, and releases it. */
+    private static final Object CLAIMED = new Object();
+
     private final Supplier<LockExecutor> executor;
 
     ReactorLocking(Supplier<LockExecutor> executor) {
@@ -38,34 +47,66 @@ final class ReactorLocking implements ReactiveLocking {
         if (kind == ReturnKind.MONO) {
             return Mono.deferContextual(context -> {
                 HeldLocks held = heldIn(context);
-                return Mono.usingWhen(
-                        acquire(spec, held),
-                        handle -> Mono.fromDirect(proceedHolding(invocation, with(held, handle), spec, parameter)),
-                        ReactorLocking::release,
-                        (handle, error) -> release(handle),
-                        ReactorLocking::release);
+                AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+                return acquire(spec, held, taken)
+                        .flatMap(granted -> claim(taken, granted)
+                                ? Mono.usingWhen(
+                                        Mono.just(granted),
+                                        handle -> Mono.fromDirect(
+                                                proceedHolding(invocation, with(held, handle), spec, parameter)),
+                                        ReactorLocking::release,
+                                        (handle, error) -> release(handle),
+                                        ReactorLocking::release)
+                                : Mono.empty());
             });
         }
         return Flux.deferContextual(context -> {
             HeldLocks held = heldIn(context);
-            return Flux.usingWhen(
-                    acquire(spec, held),
-                    handle -> proceedHolding(invocation, with(held, handle), spec, parameter),
-                    ReactorLocking::release,
-                    (handle, error) -> release(handle),
-                    ReactorLocking::release);
+            AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+            return acquire(spec, held, taken)
+                    .flatMapMany(granted -> claim(taken, granted)
+                            ? Flux.usingWhen(
+                                    Mono.just(granted),
+                                    handle -> proceedHolding(invocation, with(held, handle), spec, parameter),
+                                    ReactorLocking::release,
+                                    (handle, error) -> release(handle),
+                                    ReactorLocking::release)
+                            : Flux.empty());
         });
     }
 
     /**
      * Takes the keys of {@code spec} the chain does not hold yet, by the executor's re-entry rule, without
-     * blocking; a key the chain holds is not taken again.
+     * blocking; a key the chain holds is not taken again. The handle goes to the subscriber through
+     * {@code taken}, and is released here when the subscriber cancels before {@link #claim} took it over:
+     * Reactor's discarding misses a value that arrives as its subscriber cancels, or, from a future, before
+     * its subscriber requested. usingWhen gets the handle already claimed: given a resource that arrives
+     * later, it may lose it to a cancellation racing its arrival.
      */
-    private Mono<LockHandle> acquire(LockSpec spec, HeldLocks held) {
-        // A handle that arrives just as the subscriber cancels is discarded by Reactor, not given to
-        // usingWhen: release it then, or its keys stay held.
-        return Mono.fromFuture(() -> executor.get().acquireAsync(spec, held.leases()), false)
-                .doOnDiscard(LockHandle.class, handle -> release(handle).subscribe());
+    private Mono<LockHandle> acquire(LockSpec spec, HeldLocks held, AtomicReference<@Nullable Object> taken) {
+        return Mono.create(sink -> {
+            CompletableFuture<LockHandle> acquiring = executor.get().acquireAsync(spec, held.leases());
+            sink.onCancel(() -> {
+                acquiring.cancel(false);
+                if (taken.getAndSet(CANCELLED) instanceof LockHandle handle) {
+                    release(handle).subscribe();
+                }
+            });
+            acquiring.whenComplete((handle, failure) -> {
+                if (failure != null) {
+                    sink.error(LeaseFutures.cause(failure));
+                } else if (taken.compareAndSet(null, handle)) {
+                    sink.success(handle);
+                } else {
+                    release(handle).subscribe();
+                }
+            });
+        });
+    }
+
+    /** Whether the subscriber takes {@code handle} over from {@link #acquire}, which then no longer releases it. */
+    private static boolean claim(AtomicReference<@Nullable Object> taken, LockHandle handle) {
+        return taken.compareAndSet(handle, CLAIMED);
     }
 
     /** What the chain holds already, the keys a WebFlux request holds for its handler included. */

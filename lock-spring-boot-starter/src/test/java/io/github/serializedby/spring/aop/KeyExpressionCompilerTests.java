@@ -103,6 +103,18 @@ class KeyExpressionCompilerTests {
         assertThatThrownBy(() -> compiler.compile("#p9", METHOD)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** SpEL knows #p0, #p1...: a position it would not find, and so evaluate to null, is refused too. */
+    @Test
+    void positionsSpelDoesNotKnowAreRefusedNamingTheExpression() {
+        assertThatThrownBy(() -> compiler.compile("#p99999999999", METHOD))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key expression '#p99999999999'")
+                .hasMessageContaining("'#p99999999999', which is no parameter");
+        assertThatThrownBy(() -> compiler.compile("#p01 + '-x'", METHOD))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'#p01', which is no parameter");
+    }
+
     @Test
     void keysAreTurnedIntoTextPredictably() {
         assertThat(keysOf(42)).containsExactly("42");

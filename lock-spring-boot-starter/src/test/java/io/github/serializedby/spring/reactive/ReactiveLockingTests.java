@@ -3,6 +3,7 @@ package io.github.serializedby.spring.reactive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.InvalidLockKeyException;
+import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockPolicy;
@@ -14,6 +15,7 @@ import io.github.serializedby.spring.NullLockKeyException;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -146,6 +148,42 @@ class ReactiveLockingTests {
             provider.tryAcquire(LockRequest.exclusive("payments", "p-3"))
                     .orElseThrow()
                     .release();
+        });
+    }
+
+    /**
+     * A subscriber that cancels just as the lock is granted: whichever comes first, the key is free again
+     * (Reactor's usingWhen loses a resource that reaches it while its subscriber cancels).
+     */
+    @Test
+    void aSubscriberCancellingAsTheLockIsGrantedLeavesTheKeyFree() {
+        runner.run(context -> {
+            Payments payments = context.getBean(Payments.class);
+            LockProvider provider = context.getBean(LockProvider.class);
+
+            for (int i = 0; i < 1_000; i++) {
+                Sinks.One<String> holderResult = Sinks.one();
+                CompletableFuture<String> holder =
+                        payments.hold("p-11", holderResult.asMono()).toFuture();
+                CompletableFuture<?> waiter = i % 2 == 0
+                        ? payments.hold("p-11", Mono.just("second"))
+                                .subscribeOn(Schedulers.parallel())
+                                .toFuture()
+                        : payments.holdMany("p-11", Flux.just("second"))
+                                .subscribeOn(Schedulers.parallel())
+                                .collectList()
+                                .toFuture();
+
+                CompletableFuture<Void> grant = CompletableFuture.runAsync(() -> holderResult.tryEmitValue("first"));
+                waiter.cancel(false);
+                grant.get(10, TimeUnit.SECONDS);
+                holder.get(10, TimeUnit.SECONDS);
+
+                Optional<Lease> free =
+                        provider.acquireBlocking(LockRequest.exclusive("payments", "p-11"), Duration.ofSeconds(10));
+                assertThat(free).as("key free after round %d", i).isPresent();
+                free.get().release();
+            }
         });
     }
 
@@ -294,6 +332,11 @@ class ReactiveLockingTests {
 
         @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
         public Mono<String> hold(String id, Mono<String> result) {
+            return result;
+        }
+
+        @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
+        public Flux<String> holdMany(String id, Flux<String> result) {
             return result;
         }
 

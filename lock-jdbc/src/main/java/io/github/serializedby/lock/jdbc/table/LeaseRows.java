@@ -38,11 +38,28 @@ final class LeaseRows {
                 connection.setAutoCommit(true);
             }
             try {
-                Long token = takeExclusive(connection, sql, lockId, owner);
+                Long token = takeExclusiveRetrying(connection, sql, lockId, owner);
                 return token == null ? null : new long[] {token, token};
             } finally {
                 if (!autoCommit) {
                     connection.setAutoCommit(false);
+                }
+            }
+        }
+    }
+
+    /**
+     * MariaDB may pick the statement as a deadlock victim when a shared taker creates the same new key row
+     * at once; the statement was rolled back, so it runs again.
+     */
+    private @Nullable Long takeExclusiveRetrying(Connection connection, LeaseDialect sql, long lockId, String owner)
+            throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return takeExclusive(connection, sql, lockId, owner);
+            } catch (SQLException e) {
+                if (!isDeadlockVictim(e) || attempt == 3) {
+                    throw e;
                 }
             }
         }
@@ -129,10 +146,16 @@ final class LeaseRows {
         }
     }
 
-    /** Whether the holder row was still there and now lives, with the key's shared mark, a lease time longer. */
+    /**
+     * Whether the holder row was still there and now lives, with the key's shared mark, a lease time longer.
+     * Not when an exclusive owner holds the key: it took the key once the shared mark had passed, which may
+     * come just before the holder row's own end.
+     */
     boolean renewShared(LeaseDialect sql, long lockId, String owner) throws SQLException {
         Boolean renewed = inTransaction(connection -> {
-            lockKeyRow(connection, sql, lockId);
+            if (!Boolean.TRUE.equals(lockKeyRow(connection, sql, lockId))) {
+                return null;
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql.renewShared)) {
                 statement.setLong(1, leaseTime.toMillis());
                 statement.setLong(2, lockId);
@@ -220,8 +243,7 @@ final class LeaseRows {
             try {
                 return inTransactionOnce(work);
             } catch (SQLException e) {
-                boolean victim = "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
-                if (!victim || attempt == 3) {
+                if (!isDeadlockVictim(e) || attempt == 3) {
                     throw e;
                 }
             }
@@ -262,6 +284,10 @@ final class LeaseRows {
         } catch (SQLException e) {
             // the connection is broken; the pool will find out
         }
+    }
+
+    private static boolean isDeadlockVictim(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
     private static boolean isDuplicateKey(SQLException e) {

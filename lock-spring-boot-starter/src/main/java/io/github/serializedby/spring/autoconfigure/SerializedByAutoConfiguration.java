@@ -98,6 +98,12 @@ public final class SerializedByAutoConfiguration {
         return new LockExecutor(decorated);
     }
 
+    /** Warns at start-up when an executor bean of the application's own leaves decorators and listeners out. */
+    @Bean
+    static OwnLockExecutorCheck serializedByOwnLockExecutorCheck(ConfigurableListableBeanFactory beanFactory) {
+        return new OwnLockExecutorCheck(beanFactory);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)

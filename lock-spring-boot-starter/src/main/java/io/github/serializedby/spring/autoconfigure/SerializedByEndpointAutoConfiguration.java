@@ -2,7 +2,6 @@ package io.github.serializedby.spring.autoconfigure;
 
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.support.WaitBounds;
-import io.github.serializedby.spring.actuate.ForceReleaseRefusalFilter;
 import io.github.serializedby.spring.actuate.LockActivity;
 import io.github.serializedby.spring.actuate.LockProviderHealthIndicator;
 import io.github.serializedby.spring.actuate.LocksEndpoint;
@@ -10,32 +9,23 @@ import io.github.serializedby.spring.aop.LockedMethods;
 import java.time.Clock;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
-import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
-import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The {@code locks} actuator endpoint, the activity tracking it reads, a clear refusal of force-releases
- * while the endpoint is read-only, and the lock provider's health indicator ({@code
- * management.health.locks.enabled}).
+ * The {@code locks} actuator endpoint, the activity tracking it reads, and the lock provider's health
+ * indicator ({@code management.health.locks.enabled}). The refusal of force-releases while the endpoint is
+ * read-only is in {@link ForceReleaseRefusalManagementContextConfiguration}, on the management server.
  */
 @AutoConfiguration(
         after = SerializedByAutoConfiguration.class,
@@ -80,27 +70,6 @@ public final class SerializedByEndpointAutoConfiguration {
                 properties.getShowValues(),
                 properties.getRoles(),
                 waitBounds);
-    }
-
-    /** A clear refusal of force-releases while the endpoint is read-only (servlet applications). */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(OncePerRequestFilter.class)
-    @ConditionalOnBean({EndpointAccessResolver.class, PathMappedEndpoints.class})
-    @ConditionalOnAvailableEndpoint(endpoint = LocksEndpoint.class, exposure = EndpointExposure.WEB)
-    static class ForceReleaseRefusalConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(name = "locksForceReleaseRefusal")
-        FilterRegistrationBean<ForceReleaseRefusalFilter> locksForceReleaseRefusal(
-                EndpointAccessResolver access, PathMappedEndpoints paths) {
-            EndpointId locks = EndpointId.of("locks");
-            String path = paths.getPath(locks);
-            FilterRegistrationBean<ForceReleaseRefusalFilter> registration =
-                    new FilterRegistrationBean<>(new ForceReleaseRefusalFilter(path != null ? path : "/"));
-            registration.setEnabled(path != null && access.accessFor(locks, Access.READ_ONLY) != Access.UNRESTRICTED);
-            return registration;
-        }
     }
 
     /** The provider's health. */

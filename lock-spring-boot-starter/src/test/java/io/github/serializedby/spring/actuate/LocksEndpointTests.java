@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 class LocksEndpointTests {
@@ -151,6 +152,44 @@ class LocksEndpointTests {
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"provider\":\"in-memory\"");
+        }
+    }
+
+    /** The actuator on its own port, a child context with its own server, as behind a private network. */
+    @Nested
+    @SpringBootTest(
+            classes = LocksTestApplication.class,
+            webEnvironment = WebEnvironment.RANDOM_PORT,
+            properties = {
+                "management.server.port=0",
+                "management.endpoints.web.exposure.include=locks",
+                "management.endpoint.locks.show-values=always"
+            })
+    class OnASeparateManagementPort {
+
+        @LocalServerPort
+        int port;
+
+        @LocalManagementPort
+        int managementPort;
+
+        @Autowired
+        LocksTestApplication.Gates gates;
+
+        @Test
+        void refusesToReleaseALockAsOnTheMainPort() throws Exception {
+            CompletableFuture<HttpResponse<String>> payment = sendAsync(port, "PUT", "/payments/m-9");
+            assertThat(gates.inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> release = send(managementPort, "DELETE", "/actuator/locks/payments/m-9");
+            HttpResponse<String> afterRelease = send(managementPort, "GET", "/actuator/locks");
+            gates.release.countDown();
+
+            assertThat(afterRelease.body()).contains("\"name\":\"payments\",\"key\":\"m-9\"");
+            assertThat(release.statusCode()).isEqualTo(405);
+            assertThat(release.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(release.body()).contains("management.endpoint.locks.access=unrestricted");
+            assertThat(payment.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.aop.support.AopUtils;
@@ -40,6 +41,8 @@ import org.springframework.boot.context.properties.bind.validation.BindValidatio
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -93,6 +96,26 @@ class SerializedByAutoConfigurationTests {
             assertThat(context).hasSingleBean(LockExecutor.class);
             assertThat(context.getBean(LockExecutor.class)).isSameAs(OwnExecutorConfiguration.EXECUTOR);
         });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void whenExecutorBeanDefinedTheDecoratorsAndListenersItLeavesOutAreNamedAtStartUp(CapturedOutput output) {
+        runner.withUserConfiguration(OwnExecutorConfiguration.class)
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withUserConfiguration(ListeningConfiguration.class)
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output).doesNotContain("of the application's own replace");
+
+        runner.withUserConfiguration(OwnExecutorConfiguration.class, ListeningConfiguration.class)
+                .run(context -> {
+                    context.getBean(LockExecutor.class).run(LockSpec.failFast("payments", "refused"), () -> {});
+                    assertThat(context.getBean(ListeningConfiguration.class).heard)
+                            .isEmpty();
+                });
+        assertThat(output)
+                .contains("LockExecutor bean(s) [myExecutor] of the application's own replace")
+                .contains("[refusingDecorator, recordingListener]");
     }
 
     @Test

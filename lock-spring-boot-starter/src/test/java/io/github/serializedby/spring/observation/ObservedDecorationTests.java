@@ -26,12 +26,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -123,6 +126,35 @@ class ObservedDecorationTests {
                                     .timers())
                             .hasSize(1);
                 });
+    }
+
+    /**
+     * The decorators (meters, the endpoint's held locks) wrap the provider of the executor the starter
+     * builds; an executor bean of the application's own replaces it, so its calls are not observed.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anExecutorBeanOfTheApplicationsOwnIsNotObservedAndTheStartUpLogSaysSo(CapturedOutput output) {
+        runner.withUserConfiguration(OwnExecutorConfiguration.class).run(context -> {
+            assertThat(context.getBean(Orders.class).ship("o-4")).isEqualTo("shipped o-4");
+
+            assertThat(context.getBean(LockExecutor.class).provider()).isSameAs(context.getBean(TunedProvider.class));
+            assertThat(context.getBean(MeterRegistry.class)
+                            .find("serialized.lock.acquire")
+                            .meters())
+                    .isEmpty();
+            assertThat(output)
+                    .contains("LockExecutor bean(s) [myExecutor] of the application's own")
+                    .contains("lockActivityDecorator");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnExecutorConfiguration {
+        @Bean
+        LockExecutor myExecutor(LockProvider lockProvider) {
+            return new LockExecutor(lockProvider);
+        }
     }
 
     static class SpanLikeHandler implements ObservationHandler<Observation.Context> {

@@ -68,13 +68,20 @@ class LeaseTableSharedRenewalTest {
                 }));
         JdbcLeaseTableLockProvider writer = provider(JdbcLeaseTableLockProvider.builder(TestDatabases.pooled(database))
                 .leaseTime(Duration.ofSeconds(30)));
+        writer.tryAcquire(LockRequest.exclusive(name, "warm-up")).orElseThrow().release();
         Lease shared = reader.tryAcquire(LockRequest.shared(name, "k")).orElseThrow();
-        try (Connection connection = database.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sharedMarkPassed)) {
-            statement.setLong(1, LockIds.of(name, "k"));
-            assertThat(statement.executeUpdate()).isEqualTo(1);
+        Lease exclusive = null;
+        for (int attempt = 0; exclusive == null && attempt < 20; attempt++) {
+            try (Connection connection = database.getConnection();
+                    PreparedStatement statement = connection.prepareStatement(sharedMarkPassed)) {
+                statement.setLong(1, LockIds.of(name, "k"));
+                assertThat(statement.executeUpdate()).isEqualTo(1);
+            }
+            exclusive = writer.tryAcquire(LockRequest.exclusive(name, "k")).orElse(null);
         }
-        Lease exclusive = writer.tryAcquire(LockRequest.exclusive(name, "k")).orElseThrow();
+        assertThat(exclusive)
+                .as("the exclusive taker got in once the shared mark had passed (a renewal may restore it first)")
+                .isNotNull();
 
         assertThat(lost.get(LEASE.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS))
                 .isSameAs(shared);

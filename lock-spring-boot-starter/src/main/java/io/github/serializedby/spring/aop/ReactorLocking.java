@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -47,52 +48,66 @@ final class ReactorLocking implements ReactiveLocking {
         if (kind == ReturnKind.MONO) {
             return Mono.deferContextual(context -> {
                 HeldLocks held = heldIn(context);
-                AtomicReference<@Nullable Object> taken = new AtomicReference<>();
-                return acquire(spec, held, taken)
-                        .flatMap(granted -> claim(taken, granted)
-                                ? Mono.usingWhen(
-                                        Mono.just(granted),
-                                        handle -> Mono.fromDirect(
-                                                proceedHolding(invocation, with(held, handle), spec, parameter)),
-                                        ReactorLocking::release,
-                                        (handle, error) -> release(handle),
-                                        ReactorLocking::release)
-                                : Mono.empty());
+                return acquireThen(
+                        () -> executor.get().acquireAsync(spec, held.leases()),
+                        granted -> Mono.usingWhen(
+                                Mono.just(granted),
+                                handle -> Mono.fromDirect(
+                                        proceedHolding(invocation, with(held, handle), spec, parameter)),
+                                ReactorLocking::release,
+                                (handle, error) -> release(handle),
+                                ReactorLocking::release));
             });
         }
         return Flux.deferContextual(context -> {
             HeldLocks held = heldIn(context);
-            AtomicReference<@Nullable Object> taken = new AtomicReference<>();
-            return acquire(spec, held, taken)
-                    .flatMapMany(granted -> claim(taken, granted)
-                            ? Flux.usingWhen(
-                                    Mono.just(granted),
-                                    handle -> proceedHolding(invocation, with(held, handle), spec, parameter),
-                                    ReactorLocking::release,
-                                    (handle, error) -> release(handle),
-                                    ReactorLocking::release)
-                            : Flux.empty());
+            return acquireThenMany(
+                    () -> executor.get().acquireAsync(spec, held.leases()),
+                    granted -> Flux.usingWhen(
+                            Mono.just(granted),
+                            handle -> proceedHolding(invocation, with(held, handle), spec, parameter),
+                            ReactorLocking::release,
+                            (handle, error) -> release(handle),
+                            ReactorLocking::release));
         });
     }
 
     /**
-     * Takes the keys of {@code spec} the chain does not hold yet, by the executor's re-entry rule, without
-     * blocking; a key the chain holds is not taken again. The handle goes to the subscriber through
-     * {@code taken}, and is released here when the subscriber cancels before {@link #claim} took it over:
+     * Acquires by {@code acquiring} without blocking and gives the handle to {@code use}, which from then on
+     * releases it; a handle granted as the subscriber cancels, before {@code use} has it, is released here.
      * Reactor's discarding misses a value that arrives as its subscriber cancels, or, from a future, before
-     * its subscriber requested. usingWhen gets the handle already claimed: given a resource that arrives
-     * later, it may lose it to a cancellation racing its arrival.
+     * its subscriber requested; and usingWhen, given a resource that arrives later, may lose it to a
+     * cancellation racing its arrival, so {@code use} gets the handle already claimed.
      */
-    private Mono<LockHandle> acquire(LockSpec spec, HeldLocks held, AtomicReference<@Nullable Object> taken) {
+    static <T> Mono<T> acquireThen(
+            Supplier<CompletableFuture<LockHandle>> acquiring, Function<LockHandle, Mono<T>> use) {
+        AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+        return acquire(acquiring, taken).flatMap(granted -> claim(taken, granted) ? use.apply(granted) : Mono.empty());
+    }
+
+    /** {@link #acquireThen} for a {@code Flux}. */
+    static <T> Flux<T> acquireThenMany(
+            Supplier<CompletableFuture<LockHandle>> acquiring, Function<LockHandle, Flux<T>> use) {
+        AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+        return acquire(acquiring, taken)
+                .flatMapMany(granted -> claim(taken, granted) ? use.apply(granted) : Flux.empty());
+    }
+
+    /**
+     * The handle {@code acquiring} grants, passed on through {@code taken}, and released here when the
+     * subscriber cancels before {@link #claim} took it over.
+     */
+    private static Mono<LockHandle> acquire(
+            Supplier<CompletableFuture<LockHandle>> acquiring, AtomicReference<@Nullable Object> taken) {
         return Mono.create(sink -> {
-            CompletableFuture<LockHandle> acquiring = executor.get().acquireAsync(spec, held.leases());
+            CompletableFuture<LockHandle> acquired = acquiring.get();
             sink.onCancel(() -> {
-                acquiring.cancel(false);
+                acquired.cancel(false);
                 if (taken.getAndSet(CANCELLED) instanceof LockHandle handle) {
                     release(handle).subscribe();
                 }
             });
-            acquiring.whenComplete((handle, failure) -> {
+            acquired.whenComplete((handle, failure) -> {
                 if (failure != null) {
                     sink.error(LeaseFutures.cause(failure));
                 } else if (taken.compareAndSet(null, handle)) {

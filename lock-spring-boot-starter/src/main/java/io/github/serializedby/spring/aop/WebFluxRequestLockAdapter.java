@@ -1,7 +1,6 @@
 package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.LockExecutor;
-import io.github.serializedby.lock.LockHandle;
 import io.github.serializedby.lock.LockSpec;
 import java.util.Collection;
 import java.util.Map;
@@ -77,16 +76,11 @@ public final class WebFluxRequestLockAdapter implements HandlerAdapter, Ordered 
                 return handlerMethods.get().handle(exchange, handler);
             }
             // No re-entry: the request's hold is the outermost of its chain, and what the thread holds is
-            // another chain's. A handle that arrives just as the request is cancelled is discarded by
-            // Reactor: release it.
-            return Mono.fromFuture(() -> executor.get().acquireAsync(spec), false)
-                    .doOnDiscard(
-                            LockHandle.class,
-                            discarded -> ReactorLocking.release(discarded).subscribe())
-                    .flatMap(handle -> {
-                        hold.keep(handle);
-                        return handlerMethods.get().handle(exchange, handler);
-                    });
+            // another chain's.
+            return ReactorLocking.acquireThen(() -> executor.get().acquireAsync(spec), handle -> {
+                hold.keep(handle);
+                return handlerMethods.get().handle(exchange, handler);
+            });
         });
     }
 

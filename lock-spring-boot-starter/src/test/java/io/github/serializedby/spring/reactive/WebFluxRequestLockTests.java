@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -64,6 +68,9 @@ class WebFluxRequestLockTests {
 
     @Autowired
     LockProvider provider;
+
+    @Autowired
+    HttpHandler httpHandler;
 
     @BeforeEach
     void forget() {
@@ -151,6 +158,33 @@ class WebFluxRequestLockTests {
         assertThat(added.statusCode()).isEqualTo(201);
         assertThat(owners.loadedUnderLock).containsExactly(false);
         assertNothingHeld();
+    }
+
+    /**
+     * A request cancelled (its client gone) just as its lock is granted: whichever comes first, the key is free
+     * again. A request whose cancellation came too late may still hold it briefly when the next round starts.
+     */
+    @Test
+    void aRequestCancelledAsItsLockIsGrantedLeavesTheKeyFree() throws Exception {
+        LockRequest key = LockRequest.exclusive("pets", "9");
+        for (int i = 0; i < 1_000; i++) {
+            Lease holder = provider.acquireBlocking(key, Duration.ofSeconds(10)).orElseThrow();
+            CompletableFuture<Void> request = httpHandler
+                    .handle(
+                            MockServerHttpRequest.post("/owners/9/pets?name=Leo" + i)
+                                    .build(),
+                            new MockServerHttpResponse())
+                    .subscribeOn(Schedulers.parallel())
+                    .toFuture();
+
+            CompletableFuture<Void> grant = CompletableFuture.runAsync(holder::release);
+            request.cancel(false);
+            grant.get(10, TimeUnit.SECONDS);
+
+            Optional<Lease> free = provider.acquireBlocking(key, Duration.ofSeconds(10));
+            assertThat(free).as("key free after round %d", i).isPresent();
+            free.get().release();
+        }
     }
 
     /** The request's lock is released after the response is written, so it may outlive the answer briefly. */

@@ -131,7 +131,9 @@ public final class LockedMethods {
         if (lockedMethod == null) {
             lockedMethod = get(method, target != null ? AopUtils.getTargetClass(target) : null);
         }
-        rememberInstance(method, lockedMethod);
+        if (byInstance.size() < MAX_CALLED_INSTANCES) {
+            rememberInstance(method, lockedMethod);
+        }
         return lockedMethod;
     }
 

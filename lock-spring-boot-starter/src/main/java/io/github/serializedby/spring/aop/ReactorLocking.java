@@ -77,20 +77,26 @@ final class ReactorLocking implements ReactiveLocking {
      * releases it; a handle granted as the subscriber cancels, before {@code use} has it, is released here.
      * Reactor's discarding misses a value that arrives as its subscriber cancels, or, from a future, before
      * its subscriber requested; and usingWhen, given a resource that arrives later, may lose it to a
-     * cancellation racing its arrival, so {@code use} gets the handle already claimed.
+     * cancellation racing its arrival, so {@code use} gets the handle already claimed. Each subscription
+     * acquires anew, with a claim of its own, so a retried or repeated chain locks again.
      */
     static <T> Mono<T> acquireThen(
             Supplier<CompletableFuture<LockHandle>> acquiring, Function<LockHandle, Mono<T>> use) {
-        AtomicReference<@Nullable Object> taken = new AtomicReference<>();
-        return acquire(acquiring, taken).flatMap(granted -> claim(taken, granted) ? use.apply(granted) : Mono.empty());
+        return Mono.defer(() -> {
+            AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+            return acquire(acquiring, taken)
+                    .flatMap(granted -> claim(taken, granted) ? use.apply(granted) : Mono.empty());
+        });
     }
 
     /** {@link #acquireThen} for a {@code Flux}. */
     static <T> Flux<T> acquireThenMany(
             Supplier<CompletableFuture<LockHandle>> acquiring, Function<LockHandle, Flux<T>> use) {
-        AtomicReference<@Nullable Object> taken = new AtomicReference<>();
-        return acquire(acquiring, taken)
-                .flatMapMany(granted -> claim(taken, granted) ? use.apply(granted) : Flux.empty());
+        return Flux.defer(() -> {
+            AtomicReference<@Nullable Object> taken = new AtomicReference<>();
+            return acquire(acquiring, taken)
+                    .flatMapMany(granted -> claim(taken, granted) ? use.apply(granted) : Flux.empty());
+        });
     }
 
     /**

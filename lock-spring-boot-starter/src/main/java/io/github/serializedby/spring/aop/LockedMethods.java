@@ -27,6 +27,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.KotlinDetector;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -69,6 +70,9 @@ public final class LockedMethods {
      * so code that calls with a fresh copy each time cannot make it grow without bound.
      */
     private volatile IdentityHashMap<Method, LockedMethod> byInstance = new IdentityHashMap<>();
+
+    /** The compiled methods called through an interface, by the interface's method and the target's class. */
+    private final ConcurrentHashMap<MethodClassKey, LockedMethod> byImplementation = new ConcurrentHashMap<>();
 
     private final LockSettings defaults;
     private final Map<String, LockSettings> instances;
@@ -114,18 +118,30 @@ public final class LockedMethods {
      * @throws SerializedByConfigurationException when the declaration is wrong
      */
     public LockedMethod get(Method method, @Nullable Class<?> targetClass) {
-        LockedMethod lockedMethod = compiled.get(method);
+        Method specific = targetClass != null && method.getDeclaringClass().isInterface()
+                ? AopUtils.getMostSpecificMethod(method, targetClass)
+                : method;
+        LockedMethod lockedMethod = compiled.get(specific);
         if (lockedMethod != null) {
             return lockedMethod;
         }
-        return compiled.computeIfAbsent(method, m -> compile(m, targetClass));
+        return compiled.computeIfAbsent(specific, m -> compile(m, targetClass));
     }
 
-    /** The compiled method called on {@code target}, building it on first use. */
+    /**
+     * The compiled method called on {@code target}, building it on first use. An interface's method, as
+     * an interface-based proxy passes it, is the method of whichever class implements it: each
+     * implementation's own annotation counts, so it is looked up with the target's class.
+     */
     LockedMethod get(Method method, @Nullable Object target) {
         LockedMethod lockedMethod = byInstance.get(method);
         if (lockedMethod != null) {
             return lockedMethod;
+        }
+        if (target != null && method.getDeclaringClass().isInterface()) {
+            Class<?> targetClass = AopUtils.getTargetClass(target);
+            return byImplementation.computeIfAbsent(
+                    new MethodClassKey(method, targetClass), key -> get(method, targetClass));
         }
         lockedMethod = compiled.get(method);
         if (lockedMethod == null) {

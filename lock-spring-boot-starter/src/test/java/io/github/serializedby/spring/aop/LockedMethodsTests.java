@@ -48,9 +48,49 @@ class LockedMethodsTests {
         assertThat(methods.all()).hasSize(1);
     }
 
+    @Test
+    void aMethodCalledThroughItsInterfaceIsCompiledFromEachImplementationsOwnAnnotation() throws Exception {
+        Method calledByInterfaceProxy = Ledger.class.getMethod("post", String.class, String.class);
+
+        LockedMethod byAccount = methods.get(calledByInterfaceProxy, new ByAccount());
+        LockedMethod byEntry = methods.get(calledByInterfaceProxy, new ByEntry());
+
+        assertThat(byAccount.name()).isEqualTo("by-account");
+        assertThat(byAccount.keyExpressions()).containsExactly("#account");
+        assertThat(byEntry.name()).isEqualTo("by-entry");
+        assertThat(byEntry.keyExpressions()).containsExactly("#entry");
+        assertThat(methods.get(calledByInterfaceProxy, new ByAccount())).isSameAs(byAccount);
+        assertThat(methods.get(ByAccount.class.getMethod("post", String.class, String.class), ByAccount.class))
+                .as("the same as the validator compiles at start-up")
+                .isSameAs(byAccount);
+    }
+
     /** A fresh copy of the method each time, as {@code Class.getMethod} gives. */
     private static Method conduct() throws NoSuchMethodException {
         return Payments.class.getMethod("conduct", String.class);
+    }
+
+    public interface Ledger {
+
+        String post(String account, String entry);
+    }
+
+    public static class ByAccount implements Ledger {
+
+        @Override
+        @SerializedBy(value = "#account", name = "by-account")
+        public String post(String account, String entry) {
+            return account;
+        }
+    }
+
+    public static class ByEntry implements Ledger {
+
+        @Override
+        @SerializedBy(value = "#entry", name = "by-entry")
+        public String post(String account, String entry) {
+            return entry;
+        }
     }
 
     public static class Payments {

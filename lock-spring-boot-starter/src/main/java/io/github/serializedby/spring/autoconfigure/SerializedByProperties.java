@@ -214,7 +214,8 @@ public class SerializedByProperties implements Validator {
                     "must be a 4xx or 5xx status: the refused call did not run");
         }
         properties.instances.forEach((name, instance) -> {
-            String path = "instances." + name + ".";
+            // Brackets, as Spring Boot names a map entry in its own reports: a name may contain a dot.
+            String path = "instances[" + name + "].";
             notNegative(errors, path + "wait-timeout", instance.waitTimeout);
             notNegative(errors, path + "max-waiters", instance.maxWaiters);
             notNegative(errors, path + "max-lock-waiters", instance.maxLockWaiters);

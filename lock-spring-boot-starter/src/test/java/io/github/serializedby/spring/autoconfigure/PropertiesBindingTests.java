@@ -61,7 +61,8 @@ class PropertiesBindingTests {
     /**
      * A value that would break locking fails start-up with Spring Boot's report of a property bound to
      * an invalid value, naming the property; a contention status that is not an error would tell a caller
-     * whose call never ran that it succeeded.
+     * whose call never ran that it succeeded. An instance is named as Spring Boot names a map entry in its
+     * own reports, in brackets, so that a name with a dot still names a property the user can find.
      */
     @ParameterizedTest
     @CsvSource(
@@ -74,9 +75,10 @@ class PropertiesBindingTests {
                 "serialized-by.max-waiting=-1                       | serialized-by.max-waiting                      | must not be negative",
                 "serialized-by.http.contention-status=200           | serialized-by.http.contention-status           | must be a 4xx or 5xx status",
                 "serialized-by.http.contention-status=99            | serialized-by.http.contention-status           | must be a 4xx or 5xx status",
-                "serialized-by.instances.reports.wait-timeout=-1s   | serialized-by.instances.reports.wait-timeout   | must not be negative",
-                "serialized-by.instances.reports.max-waiters=-1     | serialized-by.instances.reports.max-waiters    | must not be negative",
-                "serialized-by.instances.reports.max-lock-waiters=-1 | serialized-by.instances.reports.max-lock-waiters | must not be negative",
+                "serialized-by.instances.reports.wait-timeout=-1s   | serialized-by.instances[reports].wait-timeout  | must not be negative",
+                "serialized-by.instances.reports.max-waiters=-1     | serialized-by.instances[reports].max-waiters   | must not be negative",
+                "serialized-by.instances.reports.max-lock-waiters=-1 | serialized-by.instances[reports].max-lock-waiters | must not be negative",
+                "serialized-by.instances[orders.v2].wait-timeout=-1s | serialized-by.instances[orders.v2].wait-timeout | must not be negative",
             })
     void anInvalidValueFailsStartUpNamingTheProperty(
             String setting, String property, String reason, CapturedOutput output) {

@@ -227,7 +227,7 @@ class SerializedByAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure())
-                            .hasStackTraceContaining("instances.payments.wait-timeout")
+                            .hasStackTraceContaining("instances[payments].wait-timeout")
                             .hasStackTraceContaining("must not be negative");
                 });
     }

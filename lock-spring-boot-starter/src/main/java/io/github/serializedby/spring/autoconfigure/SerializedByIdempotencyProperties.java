@@ -108,11 +108,14 @@ public class SerializedByIdempotencyProperties implements Validator {
         if (properties.ttl.isNegative() || properties.ttl.isZero()) {
             errors.rejectValue("ttl", "positive", "must be positive");
         }
-        if (properties.maxEntries <= 0) {
-            errors.rejectValue("max-entries", "positive", "must be positive");
-        }
-        if (properties.maxStoredSize.toBytes() <= 0) {
-            errors.rejectValue("max-stored-size", "positive", "must be positive");
+        if (properties.store == Store.IN_MEMORY) {
+            // The bounds of the in-memory store only: the shared stores expire responses by their TTL.
+            if (properties.maxEntries <= 0) {
+                errors.rejectValue("max-entries", "positive", "must be positive");
+            }
+            if (properties.maxStoredSize.toBytes() <= 0) {
+                errors.rejectValue("max-stored-size", "positive", "must be positive");
+            }
         }
         if (properties.maxBodySize.isNegative()) {
             errors.rejectValue("max-body-size", "negative", "must not be negative");

@@ -47,6 +47,8 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfig
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -367,6 +369,33 @@ class SerializedByAutoConfigurationTests {
                         .isInstanceOf(BindValidationException.class)
                         .hasMessageContaining("on field '" + field + "'")
                         .hasMessageContaining("[" + reason + "]"));
+    }
+
+    /**
+     * The in-memory store's bounds do not apply to a shared store, which expires responses by their TTL:
+     * a value that would be wrong for the in-memory store does not fail start-up when another is chosen.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "redis, io.github.serializedby.idempotency.redis.RedisIdempotencyStore",
+        "jdbc, io.github.serializedby.idempotency.jdbc.JdbcIdempotencyStore"
+    })
+    void theInMemoryStoresBoundsAreNotCheckedForASharedStore(String store, String storeClass) {
+        webRunner
+                .withConfiguration(AutoConfigurations.of(SerializedByIdempotencyAutoConfiguration.class))
+                .withBean(DataSource.class, () -> new DriverManagerDataSource("jdbc:h2:mem:unbounded", "sa", ""))
+                .withBean(RedisConnectionFactory.class, LettuceConnectionFactory::new)
+                .withPropertyValues(
+                        "serialized-by.idempotency.store=" + store,
+                        "serialized-by.idempotency.max-entries=0",
+                        "serialized-by.idempotency.max-stored-size=0B")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(IdempotencyStore.class)
+                                    .getClass()
+                                    .getName())
+                            .isEqualTo(storeClass);
+                });
     }
 
     private void assertStartFails(Class<?> configuration, String... fragments) {

@@ -39,7 +39,9 @@ import org.springframework.util.ClassUtils;
  * the application's {@link WaitBounds} as its methods are compiled.
  *
  * <p>Over 300 lines: compiling a method resolves its settings (annotation over instance over defaults),
- * its keys and its return kind, which share the placeholder resolution and the start-up errors.
+ * its keys and its return kind, which share the placeholder resolution and the start-up errors; and the
+ * call path finds a compiled method through two lookups kept in front of the compiled map, by the proxy's
+ * {@link Method} instance (identity) and by an interface's method with the target's class.
  */
 public final class LockedMethods {
 

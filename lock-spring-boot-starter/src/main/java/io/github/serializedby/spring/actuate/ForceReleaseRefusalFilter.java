@@ -5,25 +5,19 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Answers a force-release ({@code DELETE} on the {@code locks} endpoint) that the endpoint's read-only
  * access leaves unmapped with 405, an empty {@code Allow} (RFC 9110: the resource is disabled by
  * configuration) and a problem detail naming the property that enables it, instead of the 404 of a
- * mistyped URL. It runs after security filters, so it answers only callers that got that far.
+ * mistyped URL. It runs after security filters, so it answers only callers that got that far. {@link
+ * ForceReleaseRefusalWebFilter} answers the same in a WebFlux application.
  */
 public final class ForceReleaseRefusalFilter extends OncePerRequestFilter {
 
     /** The problem type of the answer. */
-    public static final String TYPE = "urn:serialized-by:problem:force-release-disabled";
-
-    private static final byte[] BODY = ("{\"type\":\"" + TYPE + "\",\"title\":\"Force-release is disabled\","
-                    + "\"status\":405,\"detail\":\"The locks endpoint is read-only, so it does not release locks."
-                    + " Set management.endpoint.locks.access=unrestricted to allow"
-                    + " DELETE on /{name}/{key} of the locks endpoint.\"}")
-            .getBytes(StandardCharsets.UTF_8);
+    public static final String TYPE = ForceReleaseRefusal.TYPE;
 
     private final String lockPathPrefix;
 
@@ -34,8 +28,8 @@ public final class ForceReleaseRefusalFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"DELETE".equals(request.getMethod())
-                || !request.getRequestURI().startsWith(request.getContextPath() + lockPathPrefix);
+        return !ForceReleaseRefusal.isForceRelease(
+                request.getMethod(), request.getRequestURI(), request.getContextPath() + lockPathPrefix);
     }
 
     @Override
@@ -43,8 +37,8 @@ public final class ForceReleaseRefusalFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
         response.setHeader("Allow", "");
-        response.setContentType("application/problem+json");
-        response.setContentLength(BODY.length);
-        response.getOutputStream().write(BODY);
+        response.setContentType(ForceReleaseRefusal.CONTENT_TYPE);
+        response.setContentLength(ForceReleaseRefusal.BODY.length);
+        response.getOutputStream().write(ForceReleaseRefusal.BODY);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.serializedby.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +48,12 @@ import org.springframework.web.context.WebApplicationContext;
  * a 400 problem naming the lock (or, for a huge number, locked under a short canonical key), the method
  * does not run on a refused key, no provider ever sees a refused key, and nothing is held afterwards.
  */
-@SpringBootTest(classes = HostileKeyInputTests.HostileApplication.class)
+@SpringBootTest(
+        classes = HostileKeyInputTests.HostileApplication.class,
+        properties = "serialized-by.max-keys-per-call=" + HostileKeyInputTests.MAX_KEYS)
 class HostileKeyInputTests {
+
+    static final int MAX_KEYS = 8;
 
     private static final String MEGABYTE_KEY = "k".repeat(1 << 20);
 
@@ -135,6 +143,26 @@ class HostileKeyInputTests {
                 .containsExactly("1E+999999999", "-1E-999999999", "1.5");
     }
 
+    @Test
+    void moreKeysThanACallMayLockAreRefusedNamingTheLockNotTheKeys() throws Exception {
+        expectProblem(postBatch(MAX_KEYS + 1), "invalid-lock-key")
+                .andExpect(jsonPath("$.detail")
+                        .value("The key of lock 'orders' was refused: " + (MAX_KEYS + 1)
+                                + " keys in one call, more than the " + MAX_KEYS + " allowed."))
+                .andExpect(content().string(not(containsString("secret-"))));
+
+        postBatch(MAX_KEYS).andExpect(status().isOk());
+        assertThat(provider.requests).hasSize(MAX_KEYS);
+    }
+
+    private ResultActions postBatch(int ids) throws Exception {
+        String json = IntStream.rangeClosed(1, ids)
+                .mapToObj(i -> "\"secret-" + i + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+        return mvc.perform(
+                post("/orders/batch").contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
     private ResultActions postOrder(String json) throws Exception {
         return mvc.perform(
                 post("/orders").contentType(MediaType.APPLICATION_JSON).content(json));
@@ -199,6 +227,13 @@ class HostileKeyInputTests {
         public String update(@PathVariable String id) {
             calls.add("update");
             return "updated";
+        }
+
+        @PostMapping("/orders/batch")
+        @SerializedBy(value = "#ids", name = "orders")
+        public String batch(@RequestBody List<String> ids) {
+            calls.add("batch");
+            return "locked";
         }
 
         @PostMapping("/orders/amount")

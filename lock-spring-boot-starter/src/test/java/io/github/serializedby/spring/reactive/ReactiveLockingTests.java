@@ -12,6 +12,7 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.NonBlockingThreads;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.NullLockKeyException;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
@@ -112,6 +113,9 @@ class ReactiveLockingTests {
                     .verify(Duration.ofSeconds(10));
             StepVerifier.create(malformed)
                     .expectError(InvalidLockKeyException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(payments.conductByReference("not-a-uuid"))
+                    .expectError(LockKeyEvaluationException.class)
                     .verify(Duration.ofSeconds(10));
             StepVerifier.create(tooMany)
                     .expectErrorSatisfies(e -> assertThat(e)
@@ -329,6 +333,11 @@ class ReactiveLockingTests {
         }
 
         /** Runs on the subscribing thread, so its lock is released on the thread that granted it. */
+        @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "payments")
+        public Mono<String> conductByReference(String reference) {
+            return Mono.just("conducted " + reference);
+        }
+
         @SerializedBy(value = "#ids", name = "payments")
         public Mono<String> conductAll(List<String> ids) {
             return Mono.just("conducted " + ids.size());

@@ -1,6 +1,7 @@
 package io.github.serializedby.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -13,7 +14,9 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.SerializedBy;
+import jakarta.servlet.ServletException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +49,9 @@ import org.springframework.web.context.WebApplicationContext;
 /**
  * Keys a client controls, at their worst, through a {@code @SerializedBy} endpoint: each is answered with
  * a 400 problem naming the lock (or, for a huge number, locked under a short canonical key), the method
- * does not run on a refused key, no provider ever sees a refused key, and nothing is held afterwards.
+ * does not run on a refused key, no provider ever sees a refused key, and nothing is held afterwards. A
+ * key expression that fails on what the client sent is the application's error, answered as any
+ * unhandled exception (500), not a 400.
  */
 @SpringBootTest(
         classes = HostileKeyInputTests.HostileApplication.class,
@@ -155,6 +160,23 @@ class HostileKeyInputTests {
         assertThat(provider.requests).hasSize(MAX_KEYS);
     }
 
+    /**
+     * No advice answers the failure, so the servlet container's 500 does (MockMvc rethrows it): a 400
+     * would blame the client for the application's expression, and its detail would name what was sent.
+     */
+    @Test
+    void aKeyExpressionThatFailsOnTheRequestIsNotAnsweredAsTheClientsError() {
+        assertThatThrownBy(() -> mvc.perform(put("/orders/by-reference/{reference}", "secret-reference")))
+                .isInstanceOf(ServletException.class)
+                .cause()
+                .isInstanceOf(LockKeyEvaluationException.class)
+                .hasMessageContaining("'T(java.util.UUID).fromString(#reference)'")
+                .hasMessageContaining(Orders.class.getName() + ".byReference(String)")
+                .hasMessageNotContaining("secret-reference");
+        assertThat(orders.calls()).as("calls of the method").isEmpty();
+        assertThat(provider.requests).as("requests that reached the provider").isEmpty();
+    }
+
     private ResultActions postBatch(int ids) throws Exception {
         String json = IntStream.rangeClosed(1, ids)
                 .mapToObj(i -> "\"secret-" + i + "\"")
@@ -233,6 +255,13 @@ class HostileKeyInputTests {
         @SerializedBy(value = "#ids", name = "orders")
         public String batch(@RequestBody List<String> ids) {
             calls.add("batch");
+            return "locked";
+        }
+
+        @PutMapping("/orders/by-reference/{reference}")
+        @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "orders")
+        public String byReference(@PathVariable String reference) {
+            calls.add("by-reference");
             return "locked";
         }
 

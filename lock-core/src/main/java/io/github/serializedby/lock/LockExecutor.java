@@ -39,14 +39,35 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LockExecutor {
 
+    /** The most keys one call locks unless the executor is built with another limit. */
+    public static final int DEFAULT_MAX_KEYS_PER_CALL = 64;
+
     private final Acquirer acquirer;
+    private final int maxKeysPerCall;
 
     /**
+     * An executor that locks at most {@value #DEFAULT_MAX_KEYS_PER_CALL} keys per call.
+     *
      * @param provider where the locks come from; to observe the calls, pass it decorated (a {@link
      *     io.github.serializedby.lock.support.ListeningLockProvider} for {@link LockListener}s)
      */
     public LockExecutor(LockProvider provider) {
+        this(provider, DEFAULT_MAX_KEYS_PER_CALL);
+    }
+
+    /**
+     * @param provider where the locks come from, as for {@link #LockExecutor(LockProvider)}
+     * @param maxKeysPerCall the most keys of one {@link LockSpec}, counted as given (duplicates included);
+     *     a spec with more is refused with {@link InvalidLockKeyException} before any key is taken, so that
+     *     a caller who controls the keys (a list of ids in a request) cannot make one call take unbounded
+     *     locks
+     */
+    public LockExecutor(LockProvider provider, int maxKeysPerCall) {
+        if (maxKeysPerCall < 1) {
+            throw new IllegalArgumentException("maxKeysPerCall must be at least 1, not " + maxKeysPerCall);
+        }
         this.acquirer = new Acquirer(Objects.requireNonNull(provider, "provider"));
+        this.maxKeysPerCall = maxKeysPerCall;
     }
 
     /** The provider locks come from. */
@@ -263,8 +284,19 @@ public final class LockExecutor {
         return HeldLeases.ofCurrentThread().find(acquirer, name, key);
     }
 
-    /** The requests of {@code spec}, each key once, in the canonical order that prevents deadlock. */
-    private static LockRequest[] requests(LockSpec spec) {
+    /**
+     * The requests of {@code spec}, each key once, in the canonical order that prevents deadlock: the one
+     * place every call with a spec passes before taking a key, and so where its number of keys is checked.
+     *
+     * @throws InvalidLockKeyException when the spec has more keys than {@code maxKeysPerCall}, or a key
+     *     that cannot be locked
+     */
+    private LockRequest[] requests(LockSpec spec) {
+        int count = spec.keys().size();
+        if (count > maxKeysPerCall) {
+            throw new InvalidLockKeyException(
+                    spec.name(), count + " keys in one call, more than the " + maxKeysPerCall + " allowed");
+        }
         String[] keys = spec.keys().toArray(String[]::new);
         Arrays.sort(keys);
         LockRequest[] requests = new LockRequest[keys.length];

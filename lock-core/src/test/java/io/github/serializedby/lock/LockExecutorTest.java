@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -358,6 +359,49 @@ class LockExecutorTest {
         assertKeyFree("a");
         assertKeyFree("b");
         assertKeyFree("c");
+    }
+
+    @Test
+    void aCallWithMoreKeysThanItsExecutorAllowsIsRefusedBeforeAnyKeyIsTaken() {
+        LockExecutor limited = new LockExecutor(new ListeningLockProvider(provider, List.of(listener)), 3);
+        LockSpec fourKeys = LockSpec.failFast(NAME, "d", "c", "b", "a");
+        AtomicBoolean ran = new AtomicBoolean();
+
+        assertThatThrownBy(() -> limited.run(fourKeys, () -> ran.set(true)))
+                .isInstanceOfSatisfying(InvalidLockKeyException.class, e -> {
+                    assertThat(e.lockName()).isEqualTo(NAME);
+                    assertThat(e.reason()).isEqualTo("4 keys in one call, more than the 3 allowed");
+                });
+        assertThatThrownBy(() -> limited.hold(fourKeys)).isInstanceOf(InvalidLockKeyException.class);
+        assertThatThrownBy(() -> limited.executeAsync(fourKeys, () -> {
+                    ran.set(true);
+                    return CompletableFuture.completedFuture("ran");
+                }))
+                .isInstanceOf(InvalidLockKeyException.class);
+        assertThat(limited.acquireAsync(fourKeys))
+                .failsWithin(Duration.ofSeconds(AWAIT_SECONDS))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(InvalidLockKeyException.class);
+        assertThat(ran).isFalse();
+        assertThat(listener.events).as("requests the provider saw").isEmpty();
+
+        limited.run(LockSpec.failFast(NAME, "c", "b", "a"), () -> ran.set(true));
+        assertThat(ran).isTrue();
+    }
+
+    @Test
+    void anExecutorAllowsTheDefaultNumberOfKeysPerCallAndNoMore() {
+        List<String> keys = IntStream.rangeClosed(0, LockExecutor.DEFAULT_MAX_KEYS_PER_CALL)
+                .mapToObj(i -> "k" + i)
+                .toList();
+        List<String> allowed = keys.subList(0, LockExecutor.DEFAULT_MAX_KEYS_PER_CALL);
+
+        assertThatThrownBy(() -> executor.run(LockSpec.failFast(NAME, keys.toArray(String[]::new)), () -> {}))
+                .isInstanceOf(InvalidLockKeyException.class);
+        assertThat(executor.execute(LockSpec.failFast(NAME, allowed.toArray(String[]::new)), () -> "ran"))
+                .isEqualTo("ran");
+        assertThatThrownBy(() -> new LockExecutor(provider, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.LockSpec;
 import io.github.serializedby.lock.LockedCallable;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,7 @@ public final class LockedMethod {
      * place where that shortcut is taken, and the executor does the acquiring either way.
      *
      * @throws NullLockKeyException when a key is null or blank; {@code action} did not run
+     * @throws LockKeyEvaluationException when a key expression fails; {@code action} did not run
      */
     <T extends @Nullable Object, E extends Throwable> T execute(
             LockExecutor executor, @Nullable Object[] arguments, @Nullable Object target, LockedCallable<T, E> action)
@@ -88,7 +90,7 @@ public final class LockedMethod {
                 return action.call();
             });
         }
-        Object first = keys[0].evaluate(arguments, target);
+        Object first = evaluate(keys[0], arguments, target);
         String single = keys.length == 1 ? KeyText.single(first) : null;
         if (single != null) {
             return executor.execute(
@@ -101,9 +103,10 @@ public final class LockedMethod {
      * What to lock for one call, as a {@link LockSpec}.
      *
      * @throws NullLockKeyException when a key is null or blank
+     * @throws LockKeyEvaluationException when a key expression fails
      */
     LockSpec specFor(@Nullable Object[] arguments, @Nullable Object target) {
-        return spec(keys[0].evaluate(arguments, target), arguments, target);
+        return spec(evaluate(keys[0], arguments, target), arguments, target);
     }
 
     /** Resolves every key expression, the first already evaluated to {@code first}. */
@@ -111,9 +114,22 @@ public final class LockedMethod {
         List<String> resolved = new ArrayList<>(keys.length + 1);
         collect(keys[0], first, resolved);
         for (int i = 1; i < keys.length; i++) {
-            collect(keys[i], keys[i].evaluate(arguments, target), resolved);
+            collect(keys[i], evaluate(keys[i], arguments, target), resolved);
         }
         return new LockSpec(name, resolved, settings.mode(), settings.policy(), settings.waitTimeout());
+    }
+
+    /**
+     * The value of {@code key} for one call.
+     *
+     * @throws LockKeyEvaluationException when the expression fails, naming it but not the values it read
+     */
+    private @Nullable Object evaluate(KeyExpression key, @Nullable Object[] arguments, @Nullable Object target) {
+        try {
+            return key.evaluate(arguments, target);
+        } catch (RuntimeException e) {
+            throw new LockKeyEvaluationException(name, key.source(), description, e);
+        }
     }
 
     private void collect(KeyExpression key, @Nullable Object value, List<String> into) {

@@ -2,6 +2,7 @@ package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.SerializedBy;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
-import org.springframework.expression.EvaluationException;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -80,7 +80,7 @@ final class RequestLockPlans {
         }
         try {
             return locked.specFor(arguments, handler.getBean());
-        } catch (InvalidLockKeyException | EvaluationException e) {
+        } catch (InvalidLockKeyException | LockKeyEvaluationException e) {
             return null;
         }
     }

@@ -4,6 +4,7 @@ import io.github.serializedby.lock.HeldLocks;
 import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockSpec;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -14,8 +15,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Runs a {@code @SerializedBy} method under its locks, through the {@link LockExecutor}: until it returns, until
  * its {@code CompletableFuture} completes, or for the life of its {@code Mono} or {@code Flux}. A key that
- * is refused (null, blank, too long, not valid text) is thrown, or for a {@code Mono} or {@code Flux}
- * signalled as its error; the method does not run.
+ * is refused (null, blank, too long, not valid text) or a key expression that fails is thrown, or for a {@code
+ * Mono} or {@code Flux} signalled as its error; the method does not run.
  */
 public final class SerializedByInterceptor implements MethodInterceptor {
 
@@ -63,7 +64,7 @@ public final class SerializedByInterceptor implements MethodInterceptor {
         LockSpec spec;
         try {
             spec = method.specFor(invocation.getArguments(), target);
-        } catch (InvalidLockKeyException e) {
+        } catch (InvalidLockKeyException | LockKeyEvaluationException e) {
             return reactive.refuse(e, method.kind());
         }
         return reactive.lock(spec, invocation, method.kind(), method.leaseParameter());

@@ -81,6 +81,7 @@ public final class SerializedByAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     LockExecutor lockExecutor(
+            SerializedByProperties properties,
             LockProvider lockProvider,
             ObjectProvider<LockProviderDecorator> decorators,
             ObjectProvider<LockListener> listeners) {
@@ -95,7 +96,7 @@ public final class SerializedByAutoConfiguration {
         if (!acquisitionListeners.isEmpty()) {
             decorated = new ListeningLockProvider(decorated, acquisitionListeners);
         }
-        return new LockExecutor(decorated);
+        return new LockExecutor(decorated, properties.getMaxKeysPerCall());
     }
 
     /** Warns at start-up when an executor bean of the application's own leaves decorators and listeners out. */

@@ -1,5 +1,6 @@
 package io.github.serializedby.spring.autoconfigure;
 
+import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import java.time.Duration;
@@ -67,6 +68,13 @@ public class SerializedByProperties implements Validator {
      * few holds, and one slow hold would turn away callers that would have been served.
      */
     private boolean refuseExpectedWait = false;
+
+    /**
+     * Most keys one call may lock, counted as its key expressions give them (each element of a collection
+     * or array is a key); a call with more is refused before any key is taken (400 over HTTP). Bounds what a
+     * client that sends a list of ids can make one call lock.
+     */
+    private int maxKeysPerCall = LockExecutor.DEFAULT_MAX_KEYS_PER_CALL;
 
     /**
      * Where locks are kept: in memory unless named here, whatever is on the class path (a Redis or a
@@ -163,6 +171,14 @@ public class SerializedByProperties implements Validator {
         this.refuseExpectedWait = refuseExpectedWait;
     }
 
+    public int getMaxKeysPerCall() {
+        return maxKeysPerCall;
+    }
+
+    public void setMaxKeysPerCall(int maxKeysPerCall) {
+        this.maxKeysPerCall = maxKeysPerCall;
+    }
+
     public Provider getProvider() {
         return provider;
     }
@@ -206,6 +222,9 @@ public class SerializedByProperties implements Validator {
         notNegative(errors, "max-waiters", properties.maxWaiters);
         notNegative(errors, "max-lock-waiters", properties.maxLockWaiters);
         notNegative(errors, "max-waiting", properties.maxWaiting);
+        if (properties.maxKeysPerCall < 1) {
+            errors.rejectValue("max-keys-per-call", "atLeastOne", "must be at least 1");
+        }
         int status = properties.http.contentionStatus;
         if (status < 400 || status > 599) {
             errors.rejectValue(

@@ -3,9 +3,13 @@ package io.github.serializedby.spring.aop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.serializedby.lock.LockException;
+import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
+import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.WaitLimits;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.NullLockKeyException;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
@@ -14,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,6 +165,46 @@ class KeyExpressionCompilerTests {
                 .containsExactly("acc-1");
     }
 
+    /**
+     * An expression that fails at run time is a programming error, not a client's: the method does not
+     * run, and the failure names the method, the expression and the lock, never the values it read (which
+     * the cause's own message may hold).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"#request.noSuchProperty", "T(java.util.UUID).fromString(#id)", "#request.secret"})
+    void aKeyExpressionThatFailsIsRefusedNamingTheMethodAndTheExpressionNotTheValues(String source) {
+        LockedMethod locked = new LockedMethod(
+                "payments",
+                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE, WaitLimits.UNBOUNDED),
+                List.of(compiler.compile(source, METHOD)),
+                "Sample.call(String, Request, Flag, Point)",
+                ReturnKind.VALUE,
+                LeaseParameter.NONE,
+                false);
+        Object[] arguments = {"secret-id", new Request("secret-account", null, true, 1), Flag.RED, null};
+        AtomicBoolean ran = new AtomicBoolean();
+
+        for (ThrowingCallable call : List.<ThrowingCallable>of(
+                () -> locked.execute(new LockExecutor(new InMemoryLockProvider()), arguments, this, () -> {
+                    ran.set(true);
+                    return "ran";
+                }),
+                () -> locked.specFor(arguments, this))) {
+            assertThatThrownBy(call)
+                    .isInstanceOfSatisfying(LockKeyEvaluationException.class, e -> {
+                        assertThat(e.expression()).isEqualTo(source);
+                        assertThat(e.lockName()).isEqualTo("payments");
+                        assertThat(e.methodDescription()).isEqualTo("Sample.call(String, Request, Flag, Point)");
+                    })
+                    .isNotInstanceOf(LockException.class)
+                    .hasMessageContaining("'" + source + "'")
+                    .hasMessageContaining("Sample.call(String, Request, Flag, Point)")
+                    .hasMessageNotContaining("secret-")
+                    .hasCauseInstanceOf(RuntimeException.class);
+        }
+        assertThat(ran).isFalse();
+    }
+
     private @Nullable Object evaluate(String source, Object[] arguments) {
         return compiler.compile(source, METHOD).evaluate(arguments, this);
     }
@@ -232,6 +278,11 @@ class KeyExpressionCompilerTests {
 
         public long getAmount() {
             return amount;
+        }
+
+        /** A getter that fails, saying what it read. */
+        public String getSecret() {
+            throw new IllegalStateException("no secret for " + accountId);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.serializedby.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.redis.RedisLockOptions;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -75,6 +76,12 @@ class ConfigurationMetadataTests {
                 .isEqualTo(new SerializedByRedisProperties().getPrefix());
         assertThat(PROPERTIES.get("serialized-by.order").get("defaultValue").asInt())
                 .isEqualTo(properties.getOrder());
+        assertThat(PROPERTIES
+                        .get("serialized-by.max-keys-per-call")
+                        .get("defaultValue")
+                        .asInt())
+                .isEqualTo(LockExecutor.DEFAULT_MAX_KEYS_PER_CALL)
+                .isEqualTo(properties.getMaxKeysPerCall());
         List<String> storedHeaders = new ArrayList<>();
         PROPERTIES
                 .get("serialized-by.idempotency.stored-headers")

@@ -73,6 +73,7 @@ class PropertiesBindingTests {
                 "serialized-by.max-waiters=-1                       | serialized-by.max-waiters                      | must not be negative",
                 "serialized-by.max-lock-waiters=-1                  | serialized-by.max-lock-waiters                 | must not be negative",
                 "serialized-by.max-waiting=-1                       | serialized-by.max-waiting                      | must not be negative",
+                "serialized-by.max-keys-per-call=0                  | serialized-by.max-keys-per-call                | must be at least 1",
                 "serialized-by.http.contention-status=200           | serialized-by.http.contention-status           | must be a 4xx or 5xx status",
                 "serialized-by.http.contention-status=99            | serialized-by.http.contention-status           | must be a 4xx or 5xx status",
                 "serialized-by.instances.reports.wait-timeout=-1s   | serialized-by.instances[reports].wait-timeout  | must not be negative",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.Lease;
+import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockListener;
 import io.github.serializedby.lock.LockNotAcquiredException;
 import io.github.serializedby.lock.LockPolicy;
@@ -11,14 +12,17 @@ import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
 import io.github.serializedby.lock.support.NonBlockingThreads;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.NullLockKeyException;
 import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.autoconfigure.SerializedByAutoConfiguration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -99,6 +103,9 @@ class ReactiveLockingTests {
             Mono<String> missing = payments.conduct(null);
             Mono<String> overlong = payments.conduct(tooLong);
             Flux<String> malformed = payments.statements("\ud800");
+            Mono<String> tooMany = payments.conductAll(IntStream.rangeClosed(0, LockExecutor.DEFAULT_MAX_KEYS_PER_CALL)
+                    .mapToObj(i -> "p-" + i)
+                    .toList());
 
             StepVerifier.create(missing).expectError(NullLockKeyException.class).verify(Duration.ofSeconds(10));
             StepVerifier.create(overlong)
@@ -106,6 +113,14 @@ class ReactiveLockingTests {
                     .verify(Duration.ofSeconds(10));
             StepVerifier.create(malformed)
                     .expectError(InvalidLockKeyException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(payments.conductByReference("not-a-uuid"))
+                    .expectError(LockKeyEvaluationException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(tooMany)
+                    .expectErrorSatisfies(e -> assertThat(e)
+                            .isInstanceOf(InvalidLockKeyException.class)
+                            .hasMessageContaining("more than the " + LockExecutor.DEFAULT_MAX_KEYS_PER_CALL))
                     .verify(Duration.ofSeconds(10));
             assertThat(((InMemoryLockProvider) provider).activeKeyCount()).isZero();
         });
@@ -318,6 +333,16 @@ class ReactiveLockingTests {
         }
 
         /** Runs on the subscribing thread, so its lock is released on the thread that granted it. */
+        @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "payments")
+        public Mono<String> conductByReference(String reference) {
+            return Mono.just("conducted " + reference);
+        }
+
+        @SerializedBy(value = "#ids", name = "payments")
+        public Mono<String> conductAll(List<String> ids) {
+            return Mono.just("conducted " + ids.size());
+        }
+
         @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
         public Mono<String> conductInPlace(String id) {
             return Mono.fromCallable(() -> {

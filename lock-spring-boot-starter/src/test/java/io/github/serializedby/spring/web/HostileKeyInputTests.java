@@ -1,6 +1,9 @@
 package io.github.serializedby.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -11,13 +14,17 @@ import io.github.serializedby.lock.Lease;
 import io.github.serializedby.lock.LockProvider;
 import io.github.serializedby.lock.LockRequest;
 import io.github.serializedby.lock.memory.InMemoryLockProvider;
+import io.github.serializedby.spring.LockKeyEvaluationException;
 import io.github.serializedby.spring.SerializedBy;
+import jakarta.servlet.ServletException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,10 +49,16 @@ import org.springframework.web.context.WebApplicationContext;
 /**
  * Keys a client controls, at their worst, through a {@code @SerializedBy} endpoint: each is answered with
  * a 400 problem naming the lock (or, for a huge number, locked under a short canonical key), the method
- * does not run on a refused key, no provider ever sees a refused key, and nothing is held afterwards.
+ * does not run on a refused key, no provider ever sees a refused key, and nothing is held afterwards. A
+ * key expression that fails on what the client sent is the application's error, answered as any
+ * unhandled exception (500), not a 400.
  */
-@SpringBootTest(classes = HostileKeyInputTests.HostileApplication.class)
+@SpringBootTest(
+        classes = HostileKeyInputTests.HostileApplication.class,
+        properties = "serialized-by.max-keys-per-call=" + HostileKeyInputTests.MAX_KEYS)
 class HostileKeyInputTests {
+
+    static final int MAX_KEYS = 8;
 
     private static final String MEGABYTE_KEY = "k".repeat(1 << 20);
 
@@ -135,6 +148,43 @@ class HostileKeyInputTests {
                 .containsExactly("1E+999999999", "-1E-999999999", "1.5");
     }
 
+    @Test
+    void moreKeysThanACallMayLockAreRefusedNamingTheLockNotTheKeys() throws Exception {
+        expectProblem(postBatch(MAX_KEYS + 1), "invalid-lock-key")
+                .andExpect(jsonPath("$.detail")
+                        .value("The key of lock 'orders' was refused: " + (MAX_KEYS + 1)
+                                + " keys in one call, more than the " + MAX_KEYS + " allowed."))
+                .andExpect(content().string(not(containsString("secret-"))));
+
+        postBatch(MAX_KEYS).andExpect(status().isOk());
+        assertThat(provider.requests).hasSize(MAX_KEYS);
+    }
+
+    /**
+     * No advice answers the failure, so the servlet container's 500 does (MockMvc rethrows it): a 400
+     * would blame the client for the application's expression, and its detail would name what was sent.
+     */
+    @Test
+    void aKeyExpressionThatFailsOnTheRequestIsNotAnsweredAsTheClientsError() {
+        assertThatThrownBy(() -> mvc.perform(put("/orders/by-reference/{reference}", "secret-reference")))
+                .isInstanceOf(ServletException.class)
+                .cause()
+                .isInstanceOf(LockKeyEvaluationException.class)
+                .hasMessageContaining("'T(java.util.UUID).fromString(#reference)'")
+                .hasMessageContaining(Orders.class.getName() + ".byReference(String)")
+                .hasMessageNotContaining("secret-reference");
+        assertThat(orders.calls()).as("calls of the method").isEmpty();
+        assertThat(provider.requests).as("requests that reached the provider").isEmpty();
+    }
+
+    private ResultActions postBatch(int ids) throws Exception {
+        String json = IntStream.rangeClosed(1, ids)
+                .mapToObj(i -> "\"secret-" + i + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+        return mvc.perform(
+                post("/orders/batch").contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
     private ResultActions postOrder(String json) throws Exception {
         return mvc.perform(
                 post("/orders").contentType(MediaType.APPLICATION_JSON).content(json));
@@ -199,6 +249,20 @@ class HostileKeyInputTests {
         public String update(@PathVariable String id) {
             calls.add("update");
             return "updated";
+        }
+
+        @PostMapping("/orders/batch")
+        @SerializedBy(value = "#ids", name = "orders")
+        public String batch(@RequestBody List<String> ids) {
+            calls.add("batch");
+            return "locked";
+        }
+
+        @PutMapping("/orders/by-reference/{reference}")
+        @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "orders")
+        public String byReference(@PathVariable String reference) {
+            calls.add("by-reference");
+            return "locked";
         }
 
         @PostMapping("/orders/amount")

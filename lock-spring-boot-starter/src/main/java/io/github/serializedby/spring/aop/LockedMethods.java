@@ -16,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,13 @@ import org.springframework.util.ClassUtils;
 public final class LockedMethods {
 
     private static final List<String> ESCAPING_RETURN_TYPES = List.of(
-            "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher", "kotlinx.coroutines.flow.Flow");
+            "org.reactivestreams.Publisher",
+            "java.util.concurrent.Flow$Publisher",
+            "kotlinx.coroutines.flow.Flow",
+            "org.springframework.web.context.request.async.DeferredResult",
+            "org.springframework.web.context.request.async.WebAsyncTask",
+            "org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody",
+            "org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter");
 
     private static final boolean REACTOR_PRESENT =
             ClassUtils.isPresent("reactor.core.publisher.Mono", LockedMethods.class.getClassLoader());
@@ -327,6 +334,7 @@ public final class LockedMethods {
             return ReturnKind.FLUX;
         }
         if (Future.class.isAssignableFrom(type)
+                || Callable.class.isAssignableFrom(type)
                 || BaseStream.class.isAssignableFrom(type)
                 || Iterator.class.isAssignableFrom(type)
                 || ESCAPING_RETURN_TYPES.stream().anyMatch(escaping -> isAssignable(escaping, type))) {

@@ -16,11 +16,13 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import reactor.core.publisher.Flux;
 
 class LockedMethodsTests {
 
@@ -76,7 +78,18 @@ class LockedMethodsTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"callable", "deferredResult", "webAsyncTask", "streamingBody", "emitter", "sseEmitter"})
+    @ValueSource(
+            strings = {
+                "callable",
+                "deferredResult",
+                "webAsyncTask",
+                "streamingBody",
+                "emitter",
+                "sseEmitter",
+                "streamingEntity",
+                "sseEntity",
+                "fluxEntity"
+            })
     void aSpringMvcAsyncResultThatRunsAfterTheMethodReturnsIsRefused(String name) throws Exception {
         Method method = AsyncHandlers.class.getMethod(name, String.class);
 
@@ -84,6 +97,13 @@ class LockedMethodsTests {
                 .isInstanceOf(SerializedByConfigurationException.class)
                 .hasMessageContaining(name + "(String)")
                 .hasMessageContaining("is consumed after the method returns");
+    }
+
+    @Test
+    void aResponseEntityOfAValueIsLockedUntilTheMethodReturns() throws Exception {
+        Method method = AsyncHandlers.class.getMethod("valueEntity", String.class);
+
+        assertThat(methods.get(method, AsyncHandlers.class).name()).isEqualTo("AsyncHandlers.valueEntity");
     }
 
     /** A fresh copy of the method each time, as {@code Class.getMethod} gives. */
@@ -153,6 +173,26 @@ class LockedMethodsTests {
         @SerializedBy("#id")
         public SseEmitter sseEmitter(String id) {
             return new SseEmitter();
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<StreamingResponseBody> streamingEntity(String id) {
+            return ResponseEntity.ok(out -> out.write(id.getBytes()));
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<SseEmitter> sseEntity(String id) {
+            return ResponseEntity.ok(new SseEmitter());
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<Flux<String>> fluxEntity(String id) {
+            return ResponseEntity.ok(Flux.just(id));
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<String> valueEntity(String id) {
+            return ResponseEntity.ok(id);
         }
     }
 }

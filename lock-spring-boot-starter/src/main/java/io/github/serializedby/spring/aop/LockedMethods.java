@@ -16,6 +16,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,7 @@ import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
@@ -46,7 +48,15 @@ import org.springframework.util.ClassUtils;
 public final class LockedMethods {
 
     private static final List<String> ESCAPING_RETURN_TYPES = List.of(
-            "org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher", "kotlinx.coroutines.flow.Flow");
+            "org.reactivestreams.Publisher",
+            "java.util.concurrent.Flow$Publisher",
+            "kotlinx.coroutines.flow.Flow",
+            "org.springframework.web.context.request.async.DeferredResult",
+            "org.springframework.web.context.request.async.WebAsyncTask",
+            "org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody",
+            "org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter");
+
+    private static final String HTTP_ENTITY = "org.springframework.http.HttpEntity";
 
     private static final boolean REACTOR_PRESENT =
             ClassUtils.isPresent("reactor.core.publisher.Mono", LockedMethods.class.getClassLoader());
@@ -316,10 +326,34 @@ public final class LockedMethods {
             return suspendingKind(method);
         }
         Class<?> type = method.getReturnType();
+        ReturnKind kind = returnKind(type);
+        if (kind == ReturnKind.COMPLETION_STAGE && !type.isAssignableFrom(CompletableFuture.class)) {
+            throw escapes(method, "a CompletionStage other than CompletableFuture");
+        }
+        if (kind != ReturnKind.VALUE) {
+            return kind;
+        }
+        if (consumedLater(type)) {
+            throw escapes(method, type.getSimpleName());
+        }
+        Class<?> body = httpEntityBody(method);
+        if (body != null && (consumedLater(body) || returnKind(body) != ReturnKind.VALUE)) {
+            throw escapes(method, type.getSimpleName() + " of " + body.getSimpleName());
+        }
+        return ReturnKind.VALUE;
+    }
+
+    private static boolean consumedLater(Class<?> type) {
+        return Future.class.isAssignableFrom(type)
+                || Callable.class.isAssignableFrom(type)
+                || BaseStream.class.isAssignableFrom(type)
+                || Iterator.class.isAssignableFrom(type)
+                || ESCAPING_RETURN_TYPES.stream().anyMatch(escaping -> isAssignable(escaping, type));
+    }
+
+    /** How a result of this type is handed back, as far as its type tells. */
+    private static ReturnKind returnKind(Class<?> type) {
         if (CompletionStage.class.isAssignableFrom(type)) {
-            if (!type.isAssignableFrom(CompletableFuture.class)) {
-                throw escapes(method, "a CompletionStage other than CompletableFuture");
-            }
             return ReturnKind.COMPLETION_STAGE;
         }
         if (REACTOR_PRESENT && isAssignable("reactor.core.publisher.Mono", type)) {
@@ -328,13 +362,25 @@ public final class LockedMethods {
         if (REACTOR_PRESENT && isAssignable("reactor.core.publisher.Flux", type)) {
             return ReturnKind.FLUX;
         }
-        if (Future.class.isAssignableFrom(type)
-                || BaseStream.class.isAssignableFrom(type)
-                || Iterator.class.isAssignableFrom(type)
-                || ESCAPING_RETURN_TYPES.stream().anyMatch(escaping -> isAssignable(escaping, type))) {
-            throw escapes(method, type.getSimpleName());
-        }
         return ReturnKind.VALUE;
+    }
+
+    /**
+     * The body type of a {@code ResponseEntity} (any {@code HttpEntity}) the method returns, which Spring
+     * MVC writes after the method has returned; null for other results.
+     */
+    private static @Nullable Class<?> httpEntityBody(Method method) {
+        Class<?> entity = method.getReturnType();
+        if (!isAssignable(HTTP_ENTITY, entity)) {
+            return null;
+        }
+        while (!entity.getName().equals(HTTP_ENTITY)) {
+            entity = entity.getSuperclass();
+        }
+        return ResolvableType.forMethodReturnType(method)
+                .as(entity)
+                .getGeneric(0)
+                .resolve();
     }
 
     /**

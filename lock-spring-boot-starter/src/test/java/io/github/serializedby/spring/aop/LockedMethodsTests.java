@@ -1,16 +1,28 @@
 package io.github.serializedby.spring.aop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.serializedby.lock.LockMode;
 import io.github.serializedby.lock.LockPolicy;
 import io.github.serializedby.lock.support.WaitLimits;
 import io.github.serializedby.spring.SerializedBy;
+import io.github.serializedby.spring.SerializedByConfigurationException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import reactor.core.publisher.Flux;
 
 class LockedMethodsTests {
 
@@ -65,6 +77,35 @@ class LockedMethodsTests {
                 .isSameAs(byAccount);
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "callable",
+                "deferredResult",
+                "webAsyncTask",
+                "streamingBody",
+                "emitter",
+                "sseEmitter",
+                "streamingEntity",
+                "sseEntity",
+                "fluxEntity"
+            })
+    void aSpringMvcAsyncResultThatRunsAfterTheMethodReturnsIsRefused(String name) throws Exception {
+        Method method = AsyncHandlers.class.getMethod(name, String.class);
+
+        assertThatThrownBy(() -> methods.get(method, AsyncHandlers.class))
+                .isInstanceOf(SerializedByConfigurationException.class)
+                .hasMessageContaining(name + "(String)")
+                .hasMessageContaining("is consumed after the method returns");
+    }
+
+    @Test
+    void aResponseEntityOfAValueIsLockedUntilTheMethodReturns() throws Exception {
+        Method method = AsyncHandlers.class.getMethod("valueEntity", String.class);
+
+        assertThat(methods.get(method, AsyncHandlers.class).name()).isEqualTo("AsyncHandlers.valueEntity");
+    }
+
     /** A fresh copy of the method each time, as {@code Class.getMethod} gives. */
     private static Method conduct() throws NoSuchMethodException {
         return Payments.class.getMethod("conduct", String.class);
@@ -98,6 +139,60 @@ class LockedMethodsTests {
         @SerializedBy(value = "#paymentId", name = "payments")
         public String conduct(String paymentId) {
             return paymentId;
+        }
+    }
+
+    /** Spring MVC handlers whose work runs after they return, when their lock would be released. */
+    public static class AsyncHandlers {
+
+        @SerializedBy("#id")
+        public Callable<String> callable(String id) {
+            return () -> id;
+        }
+
+        @SerializedBy("#id")
+        public DeferredResult<String> deferredResult(String id) {
+            return new DeferredResult<>();
+        }
+
+        @SerializedBy("#id")
+        public WebAsyncTask<String> webAsyncTask(String id) {
+            return new WebAsyncTask<>(() -> id);
+        }
+
+        @SerializedBy("#id")
+        public StreamingResponseBody streamingBody(String id) {
+            return out -> out.write(id.getBytes());
+        }
+
+        @SerializedBy("#id")
+        public ResponseBodyEmitter emitter(String id) {
+            return new ResponseBodyEmitter();
+        }
+
+        @SerializedBy("#id")
+        public SseEmitter sseEmitter(String id) {
+            return new SseEmitter();
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<StreamingResponseBody> streamingEntity(String id) {
+            return ResponseEntity.ok(out -> out.write(id.getBytes()));
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<SseEmitter> sseEntity(String id) {
+            return ResponseEntity.ok(new SseEmitter());
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<Flux<String>> fluxEntity(String id) {
+            return ResponseEntity.ok(Flux.just(id));
+        }
+
+        @SerializedBy("#id")
+        public ResponseEntity<String> valueEntity(String id) {
+            return ResponseEntity.ok(id);
         }
     }
 }

@@ -11,6 +11,9 @@ import io.github.serializedby.spring.NullLockKeyException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -30,6 +33,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * and not the lock's. Its order is the lowest, so an application's own {@code @ExceptionHandler} for these
  * exceptions wins. Problem types are stable URNs under {@value #TYPE_PREFIX}. Details name the lock, never
  * the key.
+ *
+ * <p>An unreachable provider is also logged (WARN, naming the lock and the cause's class, not its message,
+ * which may hold a key; the cause itself at DEBUG), at most once per {@link #UNAVAILABLE_LOG_INTERVAL},
+ * counting the answers left out in between: an outage leaves a line in the log without flooding it.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -97,6 +104,14 @@ public class LockProblemDetailsAdvice {
 
     private final Answer conflict;
     private final Duration contentionRetryAfter;
+
+    /** The shortest time between two log lines about an unreachable provider. */
+    public static final Duration UNAVAILABLE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+    private static final Log LOG = LogFactory.getLog(LockProblemDetailsAdvice.class);
+
+    private final AtomicLong nextUnavailableLog = new AtomicLong(System.nanoTime());
+    private final AtomicLong unavailableNotLogged = new AtomicLong();
 
     /**
      * @param contentionStatus the status when the key is held, usually 409
@@ -210,8 +225,27 @@ public class LockProblemDetailsAdvice {
 
     @ExceptionHandler
     public ResponseEntity<ProblemDetail> providerUnavailable(LockProviderUnavailableException e) {
+        logUnavailable(e);
         return UNAVAILABLE.to(
                 e, "Lock '" + e.lockName() + "' could not be checked, so the request was not processed.", Map.of());
+    }
+
+    private void logUnavailable(LockProviderUnavailableException e) {
+        long now = System.nanoTime();
+        long next = nextUnavailableLog.get();
+        if (now - next < 0 || !nextUnavailableLog.compareAndSet(next, now + UNAVAILABLE_LOG_INTERVAL.toNanos())) {
+            unavailableNotLogged.incrementAndGet();
+            return;
+        }
+        long left = unavailableNotLogged.getAndSet(0);
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        LOG.warn("Lock '" + e.lockName() + "': provider unavailable ("
+                + cause.getClass().getName()
+                + "), answered " + UNAVAILABLE.status().value()
+                + (left > 0 ? "; " + left + " more such answers since the last line" : ""));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Lock '" + e.lockName() + "': provider failure", cause);
+        }
     }
 
     @ExceptionHandler

@@ -13,6 +13,12 @@ public class LockKeyEvaluationException extends IllegalStateException {
     private final String expression;
     private final String methodDescription;
 
+    /**
+     * @param lockName the lock whose key was being resolved
+     * @param expression the key expression as written
+     * @param methodDescription the method, as {@code com.example.PaymentService.conduct(String)}
+     * @param cause the failure of the expression, kept as the cause only: its message may hold the values
+     */
     public LockKeyEvaluationException(
             String lockName, String expression, String methodDescription, RuntimeException cause) {
         super(

@@ -322,25 +322,31 @@ public final class LockedMethods {
      * lock cannot follow, are refused rather than guarded wrongly.
      */
     private static ReturnKind returnKind(Method method) {
-        if (KotlinDetector.isSuspendingFunction(method)) {
-            return suspendingKind(method);
+        boolean suspending = KotlinDetector.isSuspendingFunction(method);
+        if (suspending) {
+            requireCoroutinesReactor(method);
         }
-        Class<?> type = method.getReturnType();
+        MethodParameter result = new MethodParameter(method, -1);
+        Class<?> type = result.getParameterType();
         ReturnKind kind = returnKind(type);
         if (kind == ReturnKind.COMPLETION_STAGE && !type.isAssignableFrom(CompletableFuture.class)) {
             throw escapes(method, "a CompletionStage other than CompletableFuture");
         }
         if (kind != ReturnKind.VALUE) {
+            if (suspending) {
+                // Locked for its coroutine, which ends as it hands back a stage, Mono or Flux still to run.
+                throw escapes(method, type.getSimpleName());
+            }
             return kind;
         }
         if (consumedLater(type)) {
             throw escapes(method, type.getSimpleName());
         }
-        Class<?> body = httpEntityBody(method);
+        Class<?> body = httpEntityBody(result);
         if (body != null && (consumedLater(body) || returnKind(body) != ReturnKind.VALUE)) {
             throw escapes(method, type.getSimpleName() + " of " + body.getSimpleName());
         }
-        return ReturnKind.VALUE;
+        return suspending ? ReturnKind.MONO : ReturnKind.VALUE;
     }
 
     private static boolean consumedLater(Class<?> type) {
@@ -366,18 +372,18 @@ public final class LockedMethods {
     }
 
     /**
-     * The body type of a {@code ResponseEntity} (any {@code HttpEntity}) the method returns, which Spring
-     * MVC writes after the method has returned; null for other results.
+     * The body type of a {@code ResponseEntity} (any {@code HttpEntity}) the method returns, which the web
+     * framework writes after the method has returned; null for other results.
      */
-    private static @Nullable Class<?> httpEntityBody(Method method) {
-        Class<?> entity = method.getReturnType();
+    private static @Nullable Class<?> httpEntityBody(MethodParameter result) {
+        Class<?> entity = result.getParameterType();
         if (!isAssignable(HTTP_ENTITY, entity)) {
             return null;
         }
         while (!entity.getName().equals(HTTP_ENTITY)) {
             entity = entity.getSuperclass();
         }
-        return ResolvableType.forMethodReturnType(method)
+        return ResolvableType.forMethodParameter(result)
                 .as(entity)
                 .getGeneric(0)
                 .resolve();
@@ -389,18 +395,13 @@ public final class LockedMethods {
      * Mono}, for the whole coroutine. Without kotlinx-coroutines-reactor the proxy calls it as a plain
      * method that returns at its first suspension, which no lock can follow.
      */
-    private static ReturnKind suspendingKind(Method method) {
+    private static void requireCoroutinesReactor(Method method) {
         if (!COROUTINES_REACTOR_PRESENT) {
             throw new SerializedByConfigurationException(
                     method,
                     "a suspend function is locked for its whole coroutine through Reactor; add"
                             + " org.jetbrains.kotlinx:kotlinx-coroutines-reactor to the application");
         }
-        Class<?> type = new MethodParameter(method, -1).getParameterType();
-        if (isAssignable("kotlinx.coroutines.flow.Flow", type)) {
-            throw escapes(method, "Flow");
-        }
-        return ReturnKind.MONO;
     }
 
     private static SerializedByConfigurationException escapes(Method method, String what) {

@@ -332,7 +332,6 @@ class ReactiveLockingTests {
                     });
         }
 
-        /** Runs on the subscribing thread, so its lock is released on the thread that granted it. */
         @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "payments")
         public Mono<String> conductByReference(String reference) {
             return Mono.just("conducted " + reference);
@@ -343,6 +342,7 @@ class ReactiveLockingTests {
             return Mono.just("conducted " + ids.size());
         }
 
+        /** Runs on the subscribing thread, so its lock is released on the thread that granted it. */
         @SerializedBy(value = "#id", name = "payments", waitTimeout = "30s")
         public Mono<String> conductInPlace(String id) {
             return Mono.fromCallable(() -> {

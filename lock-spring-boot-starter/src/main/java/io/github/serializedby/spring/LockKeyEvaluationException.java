@@ -1,8 +1,9 @@
 package io.github.serializedby.spring;
 
 /**
- * A {@link SerializedBy} key expression failed while evaluated for a call (a property it names does not
- * exist on the argument's class, a method it calls threw); the method did not run. A programming error,
+ * SpEL could not evaluate a {@link SerializedBy} key expression for a call (a property it names does not
+ * exist on the argument's class, a value it cannot convert); the method did not run. An exception thrown
+ * by the application's code that the expression calls is not wrapped in it: it is thrown as it is. A programming error,
  * not a client's, so not a {@link io.github.serializedby.lock.LockException}: over HTTP it is the 500 of
  * any unhandled exception. The message names the method, the expression and the lock, never the values
  * the expression read; the cause, the failure itself, is kept as it is and may hold them.

@@ -9,6 +9,7 @@ import io.github.serializedby.spring.NullLockKeyException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.expression.EvaluationException;
 
 /** A {@code @SerializedBy} method, compiled: its lock name, settings and key expressions. */
 public final class LockedMethod {
@@ -78,7 +79,7 @@ public final class LockedMethod {
      * place where that shortcut is taken, and the executor does the acquiring either way.
      *
      * @throws NullLockKeyException when a key is null or blank; {@code action} did not run
-     * @throws LockKeyEvaluationException when a key expression fails; {@code action} did not run
+     * @throws LockKeyEvaluationException when SpEL cannot evaluate a key expression; {@code action} did not run
      */
     <T extends @Nullable Object, E extends Throwable> T execute(
             LockExecutor executor, @Nullable Object[] arguments, @Nullable Object target, LockedCallable<T, E> action)
@@ -103,7 +104,7 @@ public final class LockedMethod {
      * What to lock for one call, as a {@link LockSpec}.
      *
      * @throws NullLockKeyException when a key is null or blank
-     * @throws LockKeyEvaluationException when a key expression fails
+     * @throws LockKeyEvaluationException when SpEL cannot evaluate a key expression
      */
     LockSpec specFor(@Nullable Object[] arguments, @Nullable Object target) {
         return spec(evaluate(keys[0], arguments, target), arguments, target);
@@ -120,14 +121,16 @@ public final class LockedMethod {
     }
 
     /**
-     * The value of {@code key} for one call.
+     * The value of {@code key} for one call. An exception thrown by the application's code that the
+     * expression calls (a getter, a bean) is thrown as it is, as if the method had thrown it.
      *
-     * @throws LockKeyEvaluationException when the expression fails, naming it but not the values it read
+     * @throws LockKeyEvaluationException when SpEL cannot evaluate the expression, naming it but not the
+     *     values it read
      */
     private @Nullable Object evaluate(KeyExpression key, @Nullable Object[] arguments, @Nullable Object target) {
         try {
             return key.evaluate(arguments, target);
-        } catch (RuntimeException e) {
+        } catch (EvaluationException e) {
             throw new LockKeyEvaluationException(name, key.source(), description, e);
         }
     }

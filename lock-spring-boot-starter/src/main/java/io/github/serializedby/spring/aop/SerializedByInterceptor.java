@@ -1,10 +1,8 @@
 package io.github.serializedby.spring.aop;
 
 import io.github.serializedby.lock.HeldLocks;
-import io.github.serializedby.lock.InvalidLockKeyException;
 import io.github.serializedby.lock.LockExecutor;
 import io.github.serializedby.lock.LockSpec;
-import io.github.serializedby.spring.LockKeyEvaluationException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -64,7 +62,8 @@ public final class SerializedByInterceptor implements MethodInterceptor {
         LockSpec spec;
         try {
             spec = method.specFor(invocation.getArguments(), target);
-        } catch (InvalidLockKeyException | LockKeyEvaluationException e) {
+        } catch (RuntimeException e) {
+            // a refused key, an expression SpEL could not evaluate, or the application's own exception
             return reactive.refuse(e, method.kind());
         }
         return reactive.lock(spec, invocation, method.kind(), method.leaseParameter());

@@ -72,7 +72,8 @@ public class SerializedByProperties implements Validator {
     /**
      * Most keys one call may lock, counted as its key expressions give them (each element of a collection
      * or array is a key); a call with more is refused before any key is taken (400 over HTTP). Bounds what a
-     * client that sends a list of ids can make one call lock.
+     * client that sends a list of ids can make one call lock. Applies to the auto-configured executor; an
+     * application's own {@code LockExecutor} bean is given its bound when it is created.
      */
     private int maxKeysPerCall = LockExecutor.DEFAULT_MAX_KEYS_PER_CALL;
 

@@ -166,12 +166,12 @@ class KeyExpressionCompilerTests {
     }
 
     /**
-     * An expression that fails at run time is a programming error, not a client's: the method does not
+     * An expression that SpEL cannot evaluate is a programming error, not a client's: the method does not
      * run, and the failure names the method, the expression and the lock, never the values it read (which
      * the cause's own message may hold).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"#request.noSuchProperty", "T(java.util.UUID).fromString(#id)", "#request.secret"})
+    @ValueSource(strings = {"#request.noSuchProperty", "#flag.noSuchProperty", "#id + #request.noSuchMethod()"})
     void aKeyExpressionThatFailsIsRefusedNamingTheMethodAndTheExpressionNotTheValues(String source) {
         LockedMethod locked = new LockedMethod(
                 "payments",
@@ -202,6 +202,35 @@ class KeyExpressionCompilerTests {
                     .hasMessageNotContaining("secret-")
                     .hasCauseInstanceOf(RuntimeException.class);
         }
+        assertThat(ran).isFalse();
+    }
+
+    /**
+     * An exception thrown by the application's code an expression calls (a getter, a bean, a parser) is the
+     * application's, as if the method had thrown it before locking: it reaches the application's own
+     * handlers unchanged, so a not-found stays a not-found; the method does not run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"T(java.util.UUID).fromString(#id)", "#request.secret"})
+    void anExceptionOfTheCodeAnExpressionCallsIsThrownAsItIs(String source) {
+        LockedMethod locked = new LockedMethod(
+                "payments",
+                new LockSettings(LockPolicy.WAIT, Duration.ofSeconds(1), LockMode.EXCLUSIVE, WaitLimits.UNBOUNDED),
+                List.of(compiler.compile(source, METHOD)),
+                "Sample.call(String, Request, Flag, Point)",
+                ReturnKind.VALUE,
+                LeaseParameter.NONE,
+                false);
+        Object[] arguments = {"secret-id", new Request("secret-account", null, true, 1), Flag.RED, null};
+        AtomicBoolean ran = new AtomicBoolean();
+
+        assertThatThrownBy(() -> locked.execute(new LockExecutor(new InMemoryLockProvider()), arguments, this, () -> {
+                    ran.set(true);
+                    return "ran";
+                }))
+                .isInstanceOfAny(IllegalArgumentException.class, IllegalStateException.class)
+                .isNotInstanceOf(LockKeyEvaluationException.class);
+        assertThatThrownBy(() -> locked.specFor(arguments, this)).isNotInstanceOf(LockKeyEvaluationException.class);
         assertThat(ran).isFalse();
     }
 

@@ -115,6 +115,9 @@ class ReactiveLockingTests {
                     .expectError(InvalidLockKeyException.class)
                     .verify(Duration.ofSeconds(10));
             StepVerifier.create(payments.conductByReference("not-a-uuid"))
+                    .expectError(IllegalArgumentException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(payments.conductByMissingProperty("p-1"))
                     .expectError(LockKeyEvaluationException.class)
                     .verify(Duration.ofSeconds(10));
             StepVerifier.create(tooMany)
@@ -334,6 +337,11 @@ class ReactiveLockingTests {
 
         @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "payments")
         public Mono<String> conductByReference(String reference) {
+            return Mono.just("conducted " + reference);
+        }
+
+        @SerializedBy(value = "#reference.noSuchProperty", name = "payments")
+        public Mono<String> conductByMissingProperty(String reference) {
             return Mono.just("conducted " + reference);
         }
 

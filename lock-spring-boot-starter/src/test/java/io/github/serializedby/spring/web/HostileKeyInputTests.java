@@ -35,10 +35,13 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -170,9 +173,22 @@ class HostileKeyInputTests {
                 .isInstanceOf(ServletException.class)
                 .cause()
                 .isInstanceOf(LockKeyEvaluationException.class)
-                .hasMessageContaining("'T(java.util.UUID).fromString(#reference)'")
+                .hasMessageContaining("'#reference.noSuchProperty'")
                 .hasMessageContaining(Orders.class.getName() + ".byReference(String)")
                 .hasMessageNotContaining("secret-reference");
+        assertThat(orders.calls()).as("calls of the method").isEmpty();
+        assertThat(provider.requests).as("requests that reached the provider").isEmpty();
+    }
+
+    /**
+     * An exception of the application's own code that a key expression calls is the application's: its
+     * handler answers it (a not-found stays a 404) and the method does not run.
+     */
+    @Test
+    void anApplicationExceptionThrownByAKeyExpressionReachesTheApplicationsHandler() throws Exception {
+        mvc.perform(put("/orders/by-customer/{customer}", "unknown"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().string("no such customer"));
         assertThat(orders.calls()).as("calls of the method").isEmpty();
         assertThat(provider.requests).as("requests that reached the provider").isEmpty();
     }
@@ -259,10 +275,22 @@ class HostileKeyInputTests {
         }
 
         @PutMapping("/orders/by-reference/{reference}")
-        @SerializedBy(value = "T(java.util.UUID).fromString(#reference)", name = "orders")
+        @SerializedBy(value = "#reference.noSuchProperty", name = "orders")
         public String byReference(@PathVariable String reference) {
             calls.add("by-reference");
             return "locked";
+        }
+
+        @PutMapping("/orders/by-customer/{customer}")
+        @SerializedBy(value = "@customers.accountOf(#customer)", name = "orders")
+        public String byCustomer(@PathVariable String customer) {
+            calls.add("by-customer");
+            return "locked";
+        }
+
+        @ExceptionHandler
+        ResponseEntity<String> notFound(NoSuchCustomerException e) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(e.getMessage());
         }
 
         @PostMapping("/orders/amount")
@@ -273,10 +301,28 @@ class HostileKeyInputTests {
         }
     }
 
+    static class NoSuchCustomerException extends RuntimeException {
+        NoSuchCustomerException() {
+            super("no such customer");
+        }
+    }
+
+    /** The application's own lookup a key expression calls. */
+    public static class Customers {
+        public String accountOf(String customer) {
+            throw new NoSuchCustomerException();
+        }
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(Orders.class)
     static class HostileApplication {
+
+        @Bean
+        Customers customers() {
+            return new Customers();
+        }
 
         @Bean
         RecordingProvider lockProvider() {

@@ -30,7 +30,7 @@ public final class BenchmarkReport {
 
     /**
      * The heap of every JMH fork: fixed and touched at start-up, so that no row measures the heap's growth
-     * (with {@code -Xmx1g} alone, first-touch page faults were a third of the uncontended call's CPU
+     * (with {@code -Xmx1g} alone, first-touch page faults were a quarter of the uncontended call's CPU
      * samples in an async-profiler run) and every row allocates into the same memory.
      */
     static final String[] FORK_JVM_ARGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};

@@ -332,21 +332,49 @@ public final class LockedMethods {
         if (kind == ReturnKind.COMPLETION_STAGE && !type.isAssignableFrom(CompletableFuture.class)) {
             throw escapes(method, "a CompletionStage other than CompletableFuture");
         }
+        ResolvableType resolved = ResolvableType.forMethodParameter(result);
         if (kind != ReturnKind.VALUE) {
             if (suspending) {
                 // Locked for its coroutine, which ends as it hands back a stage, Mono or Flux still to run.
                 throw escapes(method, type.getSimpleName());
             }
+            if (kind != ReturnKind.FLUX) {
+                // A Mono or a future ends with its one value: a value that is itself work runs unlocked.
+                ResolvableType value = kind == ReturnKind.COMPLETION_STAGE
+                        ? resolved.as(CompletionStage.class).getGeneric(0)
+                        : resolved.getGeneric(0);
+                String later = runsLater(value);
+                if (later != null) {
+                    throw escapes(method, type.getSimpleName() + " of " + later);
+                }
+            }
             return kind;
         }
-        if (consumedLater(type)) {
-            throw escapes(method, type.getSimpleName());
+        String later = runsLater(resolved);
+        if (later != null) {
+            throw escapes(method, later);
+        }
+        return suspending ? ReturnKind.MONO : ReturnKind.VALUE;
+    }
+
+    /**
+     * What of a result of this type runs after it is handed back, named for the start-up error: the result
+     * itself, or the body of a {@code ResponseEntity} (any {@code HttpEntity}), which the web framework
+     * writes after the method has returned; null when nothing does.
+     */
+    private static @Nullable String runsLater(ResolvableType result) {
+        Class<?> type = result.resolve();
+        if (type == null) {
+            return null;
+        }
+        if (consumedLater(type) || returnKind(type) != ReturnKind.VALUE) {
+            return type.getSimpleName();
         }
         Class<?> body = httpEntityBody(result);
         if (body != null && (consumedLater(body) || returnKind(body) != ReturnKind.VALUE)) {
-            throw escapes(method, type.getSimpleName() + " of " + body.getSimpleName());
+            return type.getSimpleName() + " of " + body.getSimpleName();
         }
-        return suspending ? ReturnKind.MONO : ReturnKind.VALUE;
+        return null;
     }
 
     private static boolean consumedLater(Class<?> type) {
@@ -372,21 +400,18 @@ public final class LockedMethods {
     }
 
     /**
-     * The body type of a {@code ResponseEntity} (any {@code HttpEntity}) the method returns, which the web
+     * The body type of a result that is a {@code ResponseEntity} (any {@code HttpEntity}), which the web
      * framework writes after the method has returned; null for other results.
      */
-    private static @Nullable Class<?> httpEntityBody(MethodParameter result) {
-        Class<?> entity = result.getParameterType();
-        if (!isAssignable(HTTP_ENTITY, entity)) {
+    private static @Nullable Class<?> httpEntityBody(ResolvableType result) {
+        Class<?> entity = result.resolve();
+        if (entity == null || !isAssignable(HTTP_ENTITY, entity)) {
             return null;
         }
         while (!entity.getName().equals(HTTP_ENTITY)) {
             entity = entity.getSuperclass();
         }
-        return ResolvableType.forMethodParameter(result)
-                .as(entity)
-                .getGeneric(0)
-                .resolve();
+        return result.as(entity).getGeneric(0).resolve();
     }
 
     /**

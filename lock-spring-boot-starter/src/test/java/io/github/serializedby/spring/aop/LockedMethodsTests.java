@@ -10,8 +10,10 @@ import io.github.serializedby.spring.SerializedBy;
 import io.github.serializedby.spring.SerializedByConfigurationException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +25,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.GroupedFlux;
+import reactor.core.publisher.Mono;
 
 class LockedMethodsTests {
 
@@ -99,6 +103,30 @@ class LockedMethodsTests {
                 .hasMessageContaining("is consumed after the method returns");
     }
 
+    /**
+     * A {@code Mono} or future whose value is itself work still to run (a {@code Flux}, a {@code Mono}, a
+     * {@code ResponseEntity} of one) ends, and releases its lock, before that work runs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"monoOfFlux", "monoOfMono", "monoOfFluxEntity", "futureOfFlux"})
+    void aMonoOrFutureOfWorkStillToRunIsRefused(String name) throws Exception {
+        Method method = NestedResults.class.getMethod(name, String.class);
+
+        assertThatThrownBy(() -> methods.get(method, NestedResults.class))
+                .isInstanceOf(SerializedByConfigurationException.class)
+                .hasMessageContaining(name + "(String)")
+                .hasMessageContaining("is consumed after the method returns");
+    }
+
+    /** A {@code Flux} of groups or windows, and a {@code Mono} of a value or of a list, stay locked. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fluxOfGroups", "monoOfList", "monoOfValueEntity"})
+    void aMonoOfAValueAndAFluxOfGroupsAreLocked(String name) throws Exception {
+        Method method = NestedResults.class.getMethod(name, String.class);
+
+        assertThat(methods.get(method, NestedResults.class).name()).isEqualTo("NestedResults." + name);
+    }
+
     @Test
     void aResponseEntityOfAValueIsLockedUntilTheMethodReturns() throws Exception {
         Method method = AsyncHandlers.class.getMethod("valueEntity", String.class);
@@ -139,6 +167,45 @@ class LockedMethodsTests {
         @SerializedBy(value = "#paymentId", name = "payments")
         public String conduct(String paymentId) {
             return paymentId;
+        }
+    }
+
+    /** Results whose value is, or is not, more work to run later. */
+    public static class NestedResults {
+
+        @SerializedBy("#id")
+        public Mono<Flux<String>> monoOfFlux(String id) {
+            return Mono.just(Flux.just(id));
+        }
+
+        @SerializedBy("#id")
+        public Mono<Mono<String>> monoOfMono(String id) {
+            return Mono.just(Mono.just(id));
+        }
+
+        @SerializedBy("#id")
+        public Mono<ResponseEntity<Flux<String>>> monoOfFluxEntity(String id) {
+            return Mono.just(ResponseEntity.ok(Flux.just(id)));
+        }
+
+        @SerializedBy("#id")
+        public CompletableFuture<Flux<String>> futureOfFlux(String id) {
+            return CompletableFuture.completedFuture(Flux.just(id));
+        }
+
+        @SerializedBy("#id")
+        public Flux<GroupedFlux<Integer, String>> fluxOfGroups(String id) {
+            return Flux.just(id).groupBy(String::length);
+        }
+
+        @SerializedBy("#id")
+        public Mono<List<String>> monoOfList(String id) {
+            return Mono.just(List.of(id));
+        }
+
+        @SerializedBy("#id")
+        public Mono<ResponseEntity<String>> monoOfValueEntity(String id) {
+            return Mono.just(ResponseEntity.ok(id));
         }
     }
 
